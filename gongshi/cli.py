@@ -1,0 +1,132 @@
+"""Command line: argument parsing and exit codes only; the work happens in `site` and friends.
+
+Exit status: 0 success, 1 content errors, 2 usage errors, 3 a bug in gongshi.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from gongshi import __version__
+from gongshi.errors import ContentError, Diagnostic, UsageError, format_gcc, format_github, format_json
+from gongshi.model import Date
+from gongshi.site import Options, build_site, check_site
+
+COMMANDS = ("build", "check", "serve", "convert")
+BUG_URL = "https://github.com/gongshi/gongshi/issues"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gongshi",
+        description="Build a bilingual (简体/繁體) public progress site from content/.",
+    )
+    parser.add_argument("--version", action="version", version=f"gongshi {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="command")
+
+    def site_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+        p.add_argument("--templates", type=Path, default=None,
+                       help="templates overriding the built-in ones (default: templates/ beside content)")
+        p.add_argument("--base-url", default=None, help="absolute address of the site, for canonical links and feeds")
+        p.add_argument("--as-of", type=_date, default=None, help="report date YYYY-MM-DD (default: newest date in content)")
+        p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        p.add_argument("--format", choices=("text", "github", "json"), default="text",
+                       help="how to print problems (github: Actions annotations)")
+
+    build = sub.add_parser("build", help="build content/ into site/ (the default command)")
+    site_options(build)
+    build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    build.add_argument("--quiet", action="store_true", help="print problems only, no summary")
+
+    check = sub.add_parser("check", help="validate content without writing anything")
+    site_options(check)
+
+    serve = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on every change")
+    site_options(serve)
+    serve.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    serve.add_argument("--port", type=int, default=8000)
+
+    convert = sub.add_parser("convert", help="convert text between Simplified and Traditional")
+    convert.add_argument("--to", required=True, choices=("zh-Hant", "zh-Hans"), help="target edition")
+    convert.add_argument("--content", type=Path, default=Path("content"),
+                         help="content folder whose glossary and settings apply (default: content)")
+    convert.add_argument("file", nargs="?", type=Path, help="file to convert (default: standard input)")
+    return parser
+
+
+def _date(text: str) -> Date:
+    try:
+        return Date.parse(text)
+    except (ValueError, IndexError):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
+        args_list.insert(0, "build")
+    args = _parser().parse_args(args_list)
+    try:
+        return _run(args)
+    except ContentError as exc:
+        _print_diagnostics(exc.diagnostics, args.format if "format" in args else "text", sys.stderr)
+        errors = sum(d.is_error for d in exc.diagnostics)
+        warnings = len(exc.diagnostics) - errors
+        if errors == 0:
+            print(f"{warnings} warning(s), treated as errors (--strict)", file=sys.stderr)
+        else:
+            print(f"{errors} error(s), {warnings} warning(s); nothing was written", file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"gongshi: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; site/ was left as it was", file=sys.stderr)
+        return 130
+    except Exception:  # a bug: say so, and where to report it, instead of a bare traceback
+        import traceback
+
+        print(f"gongshi {__version__}: internal error. This is a bug in gongshi, not in your content.\n"
+              f"Please report it at {BUG_URL} with the text below.\n", file=sys.stderr)
+        traceback.print_exc()
+        return 3
+
+
+def _options(args: argparse.Namespace) -> Options:
+    return Options(content=args.content, out=getattr(args, "out", Path("site")), base_url=args.base_url,
+                   as_of=args.as_of, templates=args.templates, strict=args.strict)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "convert":
+        from gongshi.tools import convert_stream
+
+        return convert_stream(args.content, args.to, args.file, sys.stdin, sys.stdout)
+    options = _options(args)
+    if args.command == "check":
+        _, _, result = check_site(options, lint_glossary=True)
+        _print_diagnostics(result.warnings, args.format, sys.stderr)
+        print(f"ok: no errors, {len(result.warnings)} warning(s)", file=sys.stderr)
+        return 0
+    if args.command == "serve":
+        from gongshi.serve import serve
+
+        return serve(options, args.port)
+    result = build_site(options)
+    _print_diagnostics(result.warnings, args.format, sys.stderr)
+    if not args.quiet:
+        print(result.summary(), file=sys.stderr)
+    return 0
+
+
+def _print_diagnostics(diags: Sequence[Diagnostic], fmt: str, stream: TextIO) -> None:
+    if fmt == "json":
+        print(format_json(diags), file=stream)
+        return
+    for diag in diags:
+        print(format_github(diag) if fmt == "github" else format_gcc(diag), file=stream)

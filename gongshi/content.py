@@ -1,0 +1,398 @@
+"""Load stage: the files of `content/` into the frozen content model, with every problem found.
+
+Each file is read (`source`), checked against its schema (`schema`), then built into dataclasses
+with the checks that concern one file alone (impossible dates, status against progress, `due`
+before `start`). Checks across files live in `validate`. Nothing here stops at the first problem.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from gongshi.errors import Diagnostic, Severity
+from gongshi.model import (
+    ID_RE,
+    LANGS,
+    Body,
+    Budget,
+    Contact,
+    Content,
+    Date,
+    GlossaryEntry,
+    Initiative,
+    Lang,
+    LogEntry,
+    Milestone,
+    Origin,
+    SiteConfig,
+    SourceRef,
+    Target,
+    Text,
+    Update,
+)
+from gongshi.schema import DATE_HINT, suggest, validate_tree
+from gongshi.source import Path_, Source, Tree, decode, parse_yaml, split_front_matter
+
+T = TypeVar("T")
+RECORD_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Loaded:
+    """What the load stage found: the content (None when a required file is unusable)."""
+
+    content: Content | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Every initiative id that has a file, valid or not: cross-file checks use it, so a broken
+    # record does not also make every update that names it fail.
+    initiative_files: dict[str, list[str]] = field(default_factory=dict)
+    update_files: dict[str, list[str]] = field(default_factory=dict)
+
+
+def display_path(path: Path) -> str:
+    """The path staff see in messages: relative to the working folder when inside it."""
+    rel = os.path.relpath(path)
+    return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
+
+
+def load_content(root: Path) -> Loaded:
+    """Read every file under `root` (the content folder) into the model."""
+    result = Loaded(None)
+    diags = result.diagnostics
+    config = _load_config(root, diags)
+    glossary = _load_glossary(root, diags)
+    source_lang = config.source_lang if config else "zh-Hans"
+    initiatives: list[Initiative] = []
+    for path in _files(root / "initiatives", RECORD_SUFFIXES, root, diags):
+        ident = path.stem
+        result.initiative_files.setdefault(ident, []).append(display_path(path))
+        if not _check_name(path, diags):
+            continue
+        tree = _read_yaml(path, diags)
+        if tree is not None and _check_tree(tree, "initiative", diags):
+            built = _Build(tree, source_lang, diags).initiative(ident)
+            if built is not None:
+                initiatives.append(built)
+    updates = _load_updates(root, source_lang, diags, result.update_files, set(result.initiative_files))
+    if config is not None:
+        result.content = Content(
+            config,
+            tuple(sorted(initiatives, key=lambda i: i.id)),
+            tuple(sorted(updates, key=lambda u: (u.date, u.slug))),
+            glossary,
+        )
+    return result
+
+
+def read_source(path: Path, diags: list[Diagnostic]) -> Source | None:
+    """One file's text, or None with the reason added to `diags`."""
+    source, problems = decode(path.read_bytes(), display_path(path))
+    diags.extend(problems)
+    return source
+
+
+def _read_yaml(path: Path, diags: list[Diagnostic]) -> Tree | None:
+    source = read_source(path, diags)
+    if source is None:
+        return None
+    tree, problems = parse_yaml(source)
+    diags.extend(problems)
+    return tree
+
+
+def _check_tree(tree: Tree, schema: str, diags: list[Diagnostic], empty_ok: bool = False) -> bool:
+    """Schema-check a document; False when it cannot be built."""
+    if tree.value is None and not empty_ok:
+        diags.append(tree.at((), "file is empty", _EMPTY_HINTS.get(schema, "")))
+        return False
+    if tree.value is None:
+        return True
+    if not isinstance(tree.value, dict):
+        diags.append(tree.at((), "the top level must be a mapping of keys and values",
+                             "write 'key: value' lines, starting at the left margin"))
+        return False
+    problems = validate_tree(tree, schema)
+    diags.extend(problems)
+    return not any(p.is_error for p in problems)
+
+
+_EMPTY_HINTS = {
+    "initiative": "an initiative needs at least 'title:' and 'status:'",
+    "update": "the front matter needs at least 'title:' and 'date:'",
+    "site": "site.yaml needs at least 'title:'",
+}
+
+
+def _files(folder: Path, suffixes: tuple[str, ...], root: Path, diags: list[Diagnostic]) -> list[Path]:
+    """The files of one content folder, sorted; links leading out of `root` are refused."""
+    if not folder.is_dir():
+        return []
+    out = []
+    top = root.resolve()
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(top):
+            diags.append(Diagnostic(display_path(path), 1, 1,
+                                    "symbolic link points outside the content folder",
+                                    "copy the file into content/ instead of linking to it"))
+            continue
+        if path.suffix in suffixes and path.is_file():
+            out.append(path)
+        elif path.is_file() or path.is_dir():
+            diags.append(Diagnostic(display_path(path), 1, 1,
+                                    f"file is ignored: {folder.name}/ holds only "
+                                    + " and ".join(f"'{s}'" for s in suffixes) + " files",
+                                    severity=Severity.WARNING))
+    return out
+
+
+def _check_name(path: Path, diags: list[Diagnostic]) -> bool:
+    if ID_RE.match(path.stem):
+        return True
+    diags.append(Diagnostic(
+        display_path(path), 1, 1, f"file name '{path.name}' cannot be used as an id",
+        "name files with lowercase letters, digits and hyphens, e.g. 'rural-bus"
+        f"{path.suffix}'; the name becomes the page's address"))
+    return False
+
+
+def _load_config(root: Path, diags: list[Diagnostic]) -> SiteConfig | None:
+    path = root / "site.yaml"
+    if not path.is_file():
+        diags.append(Diagnostic(display_path(path), 1, 1, "site.yaml is missing",
+                                "create content/site.yaml with at least 'title:'"))
+        return None
+    tree = _read_yaml(path, diags)
+    if tree is None or not _check_tree(tree, "site", diags):
+        return None
+    data: dict[str, Any] = dict(tree.value)
+    contact = Contact(**data.pop("contact", {}) or {})
+    as_of = _Build(tree, "zh-Hans", diags).date(data.pop("as_of", None), ("as_of",))
+    editions = tuple(data.pop("editions", LANGS))
+    config = SiteConfig(contact=contact, as_of=as_of, editions=editions, **data)
+    if config.base_url and not config.base_url.endswith("/"):
+        config = _replace_base(config, config.base_url + "/")
+    return config
+
+
+def _replace_base(config: SiteConfig, base_url: str) -> SiteConfig:
+    from dataclasses import replace
+
+    return replace(config, base_url=base_url)
+
+
+def _load_glossary(root: Path, diags: list[Diagnostic]) -> tuple[GlossaryEntry, ...]:
+    path = root / "glossary.yaml"
+    if not path.is_file():
+        return ()
+    tree = _read_yaml(path, diags)
+    if tree is None or not _check_tree(tree, "glossary", diags, empty_ok=True) or not tree.value:
+        return ()
+    return tuple(
+        GlossaryEntry(str(k), str(v), Origin(tree.source.path, tree.where((k,), key=True)[0]))
+        for k, v in tree.value.items()
+    )
+
+
+def _load_updates(root: Path, source_lang: Lang, diags: list[Diagnostic],
+                  files: dict[str, list[str]], known: set[str]) -> list[Update]:
+    mains: dict[str, tuple[Path, Source]] = {}
+    written: dict[str, list[tuple[Lang, Path, Source]]] = {}
+    for path in _files(root / "updates", (".md",), root, diags):
+        stem, _, edition = path.stem.partition(".")
+        lang = next((lang for lang in LANGS if lang.lower() == edition), None)
+        if edition and lang is None:
+            diags.append(Diagnostic(display_path(path), 1, 1,
+                                    f"'{edition}' in the file name is not an edition",
+                                    "a hand-written edition is named <slug>.zh-hant.md or <slug>.zh-hans.md"))
+            continue
+        if not _check_name(path.with_name(stem + ".md"), diags):
+            continue
+        source = read_source(path, diags)
+        if source is None:
+            continue
+        if lang is None:
+            files.setdefault(stem, []).append(display_path(path))
+            mains[stem] = (path, source)
+        else:
+            written.setdefault(stem, []).append((lang, path, source))
+    updates = []
+    for slug, (_path, source) in sorted(mains.items()):
+        update = _build_update(slug, source, source_lang, written.pop(slug, []), known, diags)
+        if update is not None:
+            updates.append(update)
+    for slug, entries in sorted(written.items()):
+        for _lang, _path, source in entries:
+            diags.append(source.diagnostic(1, 1, f"hand-written edition without an update '{slug}.md'",
+                                           f"create updates/{slug}.md, or rename this file"))
+    return updates
+
+
+def _front_matter(source: Source, schema: str, diags: list[Diagnostic]) -> tuple[Tree | None, Body]:
+    front, body, body_line, problems = split_front_matter(source)
+    diags.extend(problems)
+    origin = Origin(source.path, 1)
+    if problems:
+        return None, Body(body, body_line, origin)
+    tree, problems = parse_yaml(source, front, line_offset=1)
+    diags.extend(problems)
+    if tree is not None and not _check_tree(tree, schema, diags, empty_ok=schema == "translation"):
+        tree = None
+    return tree, Body(body, body_line, origin)
+
+
+def _build_update(slug: str, source: Source, source_lang: Lang, written: list[tuple[Lang, Path, Source]],
+                  known: set[str], diags: list[Diagnostic]) -> Update | None:
+    tree, body = _front_matter(source, "update", diags)
+    if tree is None:
+        return None
+    build = _Build(tree, source_lang, diags)
+    data = tree.value
+    lang = build.lang
+    title, summary = build.text(data["title"], ("title",)), build.opt_text(data, "summary")
+    bodies: list[tuple[Lang, Body]] = []
+    for edition, _path, other in written:
+        other_tree, other_body = _front_matter(other, "translation", diags)
+        if edition == lang:
+            diags.append(other.diagnostic(1, 1, f"this update is already written in {lang}",
+                                          "a hand-written edition must be in the other script"))
+            continue
+        bodies.append((edition, other_body))
+        extra = (other_tree.value or {}) if other_tree is not None else {}
+        if "title" in extra:
+            title = Text(title.source, (*title.values, (edition, extra["title"])))
+        if "summary" in extra and summary is not None:
+            summary = Text(summary.source, (*summary.values, (edition, extra["summary"])))
+    date = build.date(data["date"], ("date",))
+    for index, ident in enumerate(data.get("initiatives", ())):
+        if ident not in known:
+            build.error(("initiatives", index), f"no initiative has the id '{ident}'",
+                        suggest(ident, sorted(known), "ids are the file names in content/initiatives/"
+                                " (without .yaml)"))
+    if date is None or not build.ok:
+        return None
+    return Update(
+        slug=slug,
+        origin=Origin(source.path, 1),
+        lang=lang,
+        title=title,
+        date=date,
+        body=body,
+        summary=summary,
+        initiatives=tuple(data.get("initiatives", ())),
+        source=build.source_ref(data["source"], ("source",)) if "source" in data else None,
+        written_bodies=tuple(sorted(bodies)),
+    )
+
+
+class _Build:
+    """Builds dataclasses from one schema-valid tree, adding per-file checks to `diags`."""
+
+    def __init__(self, tree: Tree, default_lang: Lang, diags: list[Diagnostic]) -> None:
+        self.tree = tree
+        self.diags = diags
+        value = tree.value if isinstance(tree.value, dict) else {}
+        self.lang: Lang = value.get("lang", default_lang)
+        self.ok = True
+
+    def error(self, path: Path_, message: str, hint: str = "") -> None:
+        self.diags.append(self.tree.at(path, message, hint))
+        self.ok = False
+
+    def text(self, value: str | dict[str, str], path: Path_) -> Text:
+        if isinstance(value, str):
+            return Text.plain(value, self.lang)
+        values = tuple((lang, value[lang]) for lang in LANGS if lang in value)
+        source = self.lang if self.lang in value else values[0][0]
+        return Text(source, values)
+
+    def opt_text(self, data: dict[str, Any], key: str, path: Path_ = ()) -> Text | None:
+        return self.text(data[key], (*path, key)) if key in data else None
+
+    def date(self, value: str | None, path: Path_) -> Date | None:
+        if value is None:
+            return None
+        try:
+            return Date.parse(value)
+        except ValueError:
+            self.error(path, f"{path[-1]} '{value}' is not a real date", DATE_HINT)
+            return None
+
+    def items(self, data: dict[str, Any], key: str, make: Callable[[dict[str, Any], Path_], T]) -> tuple[T, ...]:
+        return tuple(make(item, (key, i)) for i, item in enumerate(data.get(key, ())))
+
+    def source_ref(self, data: dict[str, Any], path: Path_) -> SourceRef:
+        return SourceRef(
+            title=self.text(data["title"], (*path, "title")),
+            publisher=self.opt_text(data, "publisher", path),
+            author=self.opt_text(data, "author", path),
+            url=data.get("url"),
+            date=self.date(data.get("date"), (*path, "date")),
+        )
+
+    def target(self, data: dict[str, Any], path: Path_) -> Target:
+        return Target(self.text(data["name"], (*path, "name")), data.get("target"), data.get("actual"),
+                      self.opt_text(data, "unit", path), self.opt_text(data, "note", path))
+
+    def milestone(self, data: dict[str, Any], path: Path_) -> Milestone:
+        date = self.date(data["date"], (*path, "date"))
+        return Milestone(date or Date(1, 1), self.text(data["title"], (*path, "title")),
+                         bool(data.get("done", False)))
+
+    def log_entry(self, data: dict[str, Any], path: Path_) -> LogEntry:
+        date = self.date(data["date"], (*path, "date"))
+        return LogEntry(date or Date(1, 1), data.get("status"), data.get("progress"),
+                        self.opt_text(data, "note", path), self.opt_text(data, "source", path))
+
+    def initiative(self, ident: str) -> Initiative | None:
+        data: dict[str, Any] = self.tree.value
+        budget = data.get("budget")
+        item = Initiative(
+            id=ident,
+            origin=Origin(self.tree.source.path, 1),
+            lang=self.lang,
+            title=self.text(data["title"], ("title",)),
+            status=data["status"],
+            progress=data.get("progress"),
+            department=self.opt_text(data, "department"),
+            partners=tuple(self.text(p, ("partners", i)) for i, p in enumerate(data.get("partners", ()))),
+            category=self.opt_text(data, "category"),
+            region=self.opt_text(data, "region"),
+            year=data.get("year"),
+            start=self.date(data.get("start"), ("start",)),
+            due=self.date(data.get("due"), ("due",)),
+            summary=self.opt_text(data, "summary"),
+            reason=self.opt_text(data, "reason"),
+            remedy=self.opt_text(data, "remedy"),
+            budget=Budget(budget["amount"], self.text(budget["unit"], ("budget", "unit")),
+                          self.opt_text(budget, "note", ("budget",))) if budget else None,
+            targets=self.items(data, "targets", self.target),
+            milestones=tuple(sorted(self.items(data, "milestones", self.milestone), key=lambda m: m.date)),
+            log=tuple(sorted(self.items(data, "log", self.log_entry), key=lambda e: e.date)),
+            sources=self.items(data, "sources", self.source_ref),
+        )
+        self.check_initiative(item)
+        return item if self.ok else None
+
+    def check_initiative(self, item: Initiative) -> None:
+        """Checks that need several fields of one record."""
+        progress = item.progress
+        if item.status == "completed" and progress is not None and progress < 100:
+            self.error(("progress",), f"status is completed but progress is {progress}",
+                       "set progress: 100, or choose status in_progress")
+        if item.status == "planned" and progress:
+            self.error(("progress",), f"status is planned but progress is {progress}",
+                       "work has started: choose status in_progress, or set progress: 0")
+        if item.start and item.due and item.due.last() < item.start.first():
+            self.error(("due",), f"due {item.due.iso} is before start {item.start.iso}",
+                       "check the year and month of both dates")
+        if item.status == "delayed":
+            for key, what in (("reason", "why it is delayed"), ("remedy", "what is being done")):
+                if getattr(item, key) is None:
+                    self.error(("status",), f"a delayed initiative needs '{key}:'",
+                               f"add '{key}:' saying {what}; readers are owed an explanation")

@@ -1,0 +1,227 @@
+"""Simplified ↔ Traditional conversion: OpenCC plus what OpenCC cannot know.
+
+A text is cut into segments, left to right, and each segment is converted by one of:
+
+1. an inline override (MediaWiki's syntax): `-{清姜}-` stays as written in every edition,
+   `-{zh-hans:里;zh-hant:裏}-` gives each edition its own text; the markers never reach a page;
+2. the glossary (the site's `content/glossary.yaml`, then gongshi's defaults in
+   `data/conversion.yaml`): whole phrases, longest first, in both directions;
+3. rules for classes of error that no phrase list can enumerate: surnames before a title or
+   after a role word (余主任, 作家余华), and 里 meaning "inside" before a word that itself starts
+   with 里 (学校里程序);
+4. OpenCC for everything else, with the configured standard: `s2tw` (default), `s2hk` or `s2t`
+   towards Traditional, `t2s` towards Simplified. Never `s2twp`: mainland vocabulary
+   (项目, 信息, 视频) stays mainland vocabulary.
+
+Everything here is pure: no file is read after the tables are loaded, and the same input always
+gives the same output. `Converter.segments` exposes the cut, for the review report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+import opencc
+import yaml
+
+from gongshi.model import LANGS, Lang
+from gongshi.resources import builtin_path
+
+STANDARDS = ("s2tw", "s2hk", "s2t")
+Kind = Literal["engine", "glossary", "rule", "override", "same"]
+
+OVERRIDE_RE = re.compile(r"-\{(.*?)\}-", re.DOTALL)
+_VARIANT_RE = re.compile(r"^\s*(zh-han[st])\s*:(.*)$", re.DOTALL | re.IGNORECASE)
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0003134f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One piece of a converted text: what was written, what was produced, and by what."""
+
+    start: int
+    source: str
+    output: str
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class Rules:
+    """gongshi's default conversion knowledge (see `data/conversion.yaml`)."""
+
+    phrases: tuple[tuple[str, str], ...]
+    units: tuple[str, ...]
+    surnames: tuple[tuple[str, str], ...]
+    titles: tuple[str, ...]
+    roles: tuple[str, ...]
+    role_surnames: str
+    locative_after: str
+    locative_as_in: str
+
+
+@cache
+def default_rules() -> Rules:
+    """The rules shipped with gongshi, read once per process."""
+    data: dict[str, Any] = yaml.safe_load(builtin_path("data", "conversion.yaml").read_text("utf-8"))
+    return Rules(
+        phrases=tuple((str(k), str(v)) for k, v in data["phrases"].items()),
+        units=tuple(data["units"]),
+        surnames=tuple(data["surnames"].items()),
+        titles=tuple(data["titles"]),
+        roles=tuple(data["roles"]),
+        role_surnames=data["role_surnames"],
+        locative_after=data["locative"]["after"],
+        locative_as_in=data["locative"]["as_in"],
+    )
+
+
+@cache
+def _engine(config: str) -> Any:
+    return opencc.OpenCC(f"{config}.json")
+
+
+class _Chain:
+    """OpenCC configurations applied one after the other."""
+
+    def __init__(self, *configs: str) -> None:
+        self._engines = tuple(_engine(c) for c in configs)
+
+    def convert(self, text: str) -> str:
+        for engine in self._engines:
+            text = engine.convert(text)
+        return text
+
+
+def has_han(text: str) -> bool:
+    return _HAN_RE.search(text) is not None
+
+
+def _alternation(words: Sequence[str]) -> str:
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w) for w in ordered) or "(?!)"
+
+
+class Converter:
+    """Converts text between the editions with one glossary and one Traditional standard.
+
+    Build one per site and reuse it: conversion results are memoised, since the same interface
+    strings and names recur on every page.
+    """
+
+    def __init__(self, glossary: Sequence[tuple[str, str]] = (), standard: str = "s2tw",
+                 rules: Rules | None = None) -> None:
+        if standard not in STANDARDS:
+            raise ValueError(f"unknown conversion standard {standard!r}; use one of {STANDARDS}")
+        self.standard = standard
+        self.rules = rules or default_rules()
+        self._to_hant = _Chain(standard)
+        # Traditional sources come in Taiwan, Hong Kong and older forms (著/着, 衞/衛, 羣/群):
+        # tw2s and hk2s are t2s plus each region's variants, so both run.
+        self._to_hans = _Chain("tw2s", "hk2s")
+        # Site entries win over defaults for the same phrase.
+        pairs = dict(self.rules.phrases)
+        pairs.update(glossary)
+        self._hant_pairs = pairs
+        self._hans_pairs: dict[str, str] = {}
+        for hans, hant in pairs.items():
+            self._hans_pairs.setdefault(hant, hans)
+        self._locative = self._to_hant.convert(self.rules.locative_as_in)[-1]
+        self._surnames = dict(self.rules.surnames)
+        self._units = frozenset(self.rules.units)
+        surnames = "".join(self._surnames)
+        self._to_hant_re = re.compile(
+            f"(?P<glossary>{_alternation(list(pairs))})"
+            f"|(?P<unit>{_alternation(self.rules.units)})"
+            f"|(?P<st>[{surnames}])(?=(?:{_alternation(self.rules.titles)}))"
+            f"|(?P<role>{_alternation(self.rules.roles)})(?P<rs>[{self.rules.role_surnames}])"
+            f"(?=[\u4e00-\u9fff])"
+            f"|(?<=[{self.rules.locative_after}])(?P<loc>里)"
+        )
+        self._to_hans_re = re.compile(f"(?P<glossary>{_alternation(list(self._hans_pairs))})")
+        self._memo: dict[tuple[str, str, str], str] = {}
+
+    def convert(self, text: str, source: Lang, target: Lang) -> str:
+        """`text` written in `source`, as it should read in the `target` edition."""
+        key = (text, source, target)
+        cached = self._memo.get(key)
+        if cached is None:
+            cached = "".join(seg.output for seg in self.segments(text, source, target))
+            self._memo[key] = cached
+        return cached
+
+    def segments(self, text: str, source: Lang, target: Lang) -> Iterator[Segment]:
+        """The cut of `text` into overrides, glossary phrases, rule matches and engine text."""
+        pos = 0
+        for match in OVERRIDE_RE.finditer(text):
+            yield from self._plain(text[pos : match.start()], pos, source, target)
+            yield Segment(match.start(), match.group(0), self._override(match.group(1), source, target),
+                          "override")
+            pos = match.end()
+        yield from self._plain(text[pos:], pos, source, target)
+
+    def _override(self, inner: str, source: Lang, target: Lang) -> str:
+        variants: dict[str, str] = {}
+        for part in inner.split(";"):
+            match = _VARIANT_RE.match(part)
+            if match is None:
+                return inner  # -{text}-: keep as written in every edition
+            lang = next(x for x in LANGS if x.lower() == match.group(1).lower())
+            variants[lang] = match.group(2)
+        if target in variants:
+            return variants[target]
+        other, value = next(iter(variants.items()))
+        return self.convert(value, other, target)  # type: ignore[arg-type]
+
+    def _plain(self, text: str, offset: int, source: Lang, target: Lang) -> Iterator[Segment]:
+        if not text:
+            return
+        if source == target or not has_han(text):
+            yield Segment(offset, text, text, "same")
+            return
+        to_hant = target == "zh-Hant"
+        pattern = self._to_hant_re if to_hant else self._to_hans_re
+        engine = self._to_hant if to_hant else self._to_hans
+        pos = 0
+        pending = 0  # start of text not yet converted
+        while True:
+            match = pattern.search(text, pos)
+            if match is None:
+                break
+            if to_hant and match.group("role") and text[match.start("rs") : match.start("rs") + 2] in self._units:
+                pos = match.start("rs")  # the "name" is a word (农民谷物): rescan from there
+                continue
+            if pending < match.start():
+                piece = text[pending : match.start()]
+                yield Segment(offset + pending, piece, engine.convert(piece), "engine")
+            yield from self._matched(match, offset, to_hant, engine)
+            pos = pending = match.end()
+        if pending < len(text):
+            piece = text[pending:]
+            yield Segment(offset + pending, piece, engine.convert(piece), "engine")
+
+    def _matched(self, match: re.Match[str], offset: int, to_hant: bool, engine: _Chain) -> Iterator[Segment]:
+        start, word = offset + match.start(), match.group(0)
+        if match.group("glossary"):
+            pairs = self._hant_pairs if to_hant else self._hans_pairs
+            yield Segment(start, word, pairs[word], "glossary")
+        elif match.group("unit"):
+            yield Segment(start, word, engine.convert(word), "engine")
+        elif match.group("st"):
+            yield Segment(start, word, self._surnames[word], "rule")
+        elif match.group("role"):
+            role, surname = match.group("role"), match.group("rs")
+            yield Segment(start, role, engine.convert(role), "engine")
+            yield Segment(start + len(role), surname, self._surnames[surname], "rule")
+        else:  # locative 里
+            yield Segment(start, word, self._locative, "rule")
+
+    def engine_only(self, text: str, source: Lang, target: Lang) -> str:
+        """What bare OpenCC would give: used to find glossary entries that change nothing."""
+        if source == target:
+            return text
+        return (self._to_hant if target == "zh-Hant" else self._to_hans).convert(text)
+

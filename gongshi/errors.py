@@ -1,0 +1,117 @@
+"""Diagnostics and the exceptions that carry them.
+
+Every problem gongshi finds in content is a `Diagnostic`: a value with a path, a 1-based line and
+column, a message, an optional hint and a severity. Stages collect diagnostics instead of raising
+at the first one, so that one run reports every mistake in every file.
+
+Exception hierarchy (all derive from `GongshiError`):
+
+- `ContentError`: the content has at least one error-level diagnostic. Carries all of them.
+  The command line prints them and exits with status 1.
+- `UsageError`: the command line itself is wrong (unknown option, missing folder). Exit status 2.
+
+Anything else that escapes is a bug in gongshi; `cli.main` says so instead of showing a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem at one place in one file."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+    source_line: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.col, self.message)
+
+
+class GongshiError(Exception):
+    """Base of every error gongshi raises on purpose."""
+
+
+class ContentError(GongshiError):
+    """The content has errors; `diagnostics` holds all of them, warnings included."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
+        count = sum(d.is_error for d in self.diagnostics)
+        super().__init__(f"{count} error(s) in content")
+
+
+class UsageError(GongshiError):
+    """The command line is wrong."""
+
+
+def format_gcc(diag: Diagnostic) -> str:
+    """`path:line:col: error: message`, then the source line with a caret, then the hint."""
+    lines = [f"{diag.path}:{diag.line}:{diag.col}: {diag.severity.value}: {diag.message}"]
+    if diag.source_line:
+        source = diag.source_line.replace("\t", " ")
+        lines.append(f"  {source}")
+        # Full-width characters take two terminal columns; keep the caret under the right one.
+        prefix = source[: max(diag.col - 1, 0)]
+        width = sum(2 if _is_wide(ch) else 1 for ch in prefix)
+        lines.append("  " + " " * width + "^")
+    if diag.hint:
+        lines.append(f"  hint: {diag.hint}")
+    return "\n".join(lines)
+
+
+def format_github(diag: Diagnostic) -> str:
+    """A GitHub Actions workflow command, so the problem shows on the pull request's line."""
+    kind = "error" if diag.is_error else "warning"
+    text = diag.message + (f" (hint: {diag.hint})" if diag.hint else "")
+    return (
+        f"::{kind} file={_gh_escape(diag.path, True)},line={diag.line},col={diag.col}"
+        f"::{_gh_escape(text, False)}"
+    )
+
+
+def format_json(diags: Iterable[Diagnostic]) -> str:
+    """One JSON document listing every diagnostic, for scripts."""
+    items = [
+        {
+            "path": d.path,
+            "line": d.line,
+            "col": d.col,
+            "severity": d.severity.value,
+            "message": d.message,
+            "hint": d.hint,
+        }
+        for d in diags
+    ]
+    return json.dumps(items, ensure_ascii=False, indent=2)
+
+
+def _gh_escape(text: str, is_property: bool) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if is_property:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def _is_wide(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(ch) in ("W", "F")

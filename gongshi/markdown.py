@@ -1,0 +1,115 @@
+"""Markdown for update narratives: markdown-it-py configured once, safe by default.
+
+A body is parsed once and rendered once per edition; the edition's text function is applied to
+text and image descriptions only, so code, URLs and attributes are never converted. Raw HTML is
+shown as text, and only web, mail and relative links become links: `javascript:`, `data:`,
+`vbscript:` and every other scheme render as plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+
+TextFn = Callable[[str], str]
+SAFE_URL_RE = re.compile(r"^(https?://|mailto:|#|/(?!/)|\.{0,2}/|[^:/?#]+([/?#]|$))", re.IGNORECASE)
+_EXTERNAL_RE = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def is_safe_url(url: str) -> bool:
+    """True for http(s), mailto, fragment and relative URLs; never javascript:, data:, vbscript:."""
+    cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f").strip()
+    return bool(cleaned) and SAFE_URL_RE.match(cleaned) is not None and ":" not in cleaned.split("/")[0].removeprefix("https:").removeprefix("http:").removeprefix("mailto:")
+
+
+def _validate_link(url: str) -> bool:
+    return is_safe_url(url)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Tokens of one Markdown body, ready to render in any edition."""
+
+    tokens: Sequence[Token]
+
+
+def _make() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = _validate_link
+    md.add_render_rule("text", _render_text)
+    md.add_render_rule("image", _render_image)
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
+    return md
+
+
+
+def parse(markdown: str) -> Parsed:
+    """Parse a body once; `token.map` lines are relative to the body's first line."""
+    return Parsed(tuple(_MD.parse(markdown)))
+
+
+def render(parsed: Parsed, text_fn: TextFn) -> str:
+    """HTML of a parsed body, with `text_fn` applied to reader-facing text."""
+    env: dict[str, Any] = {"text_fn": text_fn}
+    return str(_MD.renderer.render(list(parsed.tokens), _MD.options, env))
+
+
+def plain_text(parsed: Parsed, text_fn: TextFn) -> str:
+    """The body's words without markup (feeds, search, summaries)."""
+    words: list[str] = []
+    for token in parsed.tokens:
+        for child in token.children or ():
+            if child.type in ("text", "code_inline"):
+                words.append(text_fn(child.content) if child.type == "text" else child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+        if token.type in ("paragraph_close", "heading_close", "list_item_close"):
+            words.append("\n")
+    return re.sub(r"\n{2,}", "\n", "".join(words)).strip()
+
+
+def _render_text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    return escapeHtml(env["text_fn"](tokens[idx].content))
+
+
+def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    token = tokens[idx]
+    alt = env["text_fn"](self.renderInlineAsText(token.children or [], options, env))
+    src = str(token.attrGet("src") or "")
+    if _EXTERNAL_RE.match(src):
+        # A picture from another host would be a third-party request: link to it instead.
+        return f'<a href="{escapeHtml(src)}" rel="noopener noreferrer">{escapeHtml(alt or src)}</a>'
+    title = token.attrGet("title")
+    title_attr = f' title="{escapeHtml(env["text_fn"](str(title)))}"' if title else ""
+    return f'<img src="{escapeHtml(src)}" alt="{escapeHtml(alt)}"{title_attr} loading="lazy">'
+
+
+def _render_link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    token = tokens[idx]
+    title = token.attrGet("title")
+    if title:
+        token.attrSet("title", env["text_fn"](str(title)))
+    if _EXTERNAL_RE.match(str(token.attrGet("href") or "")):
+        token.attrSet("rel", "noopener noreferrer")
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+def _render_table_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    # Wide tables scroll inside their own box instead of widening the page on a phone.
+    return '<div class="table-wrap">' + str(self.renderToken(tokens, idx, options, env))
+
+
+def _render_table_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    return str(self.renderToken(tokens, idx, options, env)) + "</div>"
+
+
+_MD = _make()

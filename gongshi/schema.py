@@ -1,0 +1,165 @@
+"""Validation of YAML documents against the JSON Schemas in `schema/`.
+
+The schemas are the single description of every file format: editors that understand YAML
+schemas use them while staff type, and gongshi uses them here. jsonschema's own messages are
+written for programmers, so each kind of failure is turned into a sentence for staff, placed at
+the key or value it concerns, with a hint (allowed values, the nearest known key, a date format).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from gongshi.errors import Diagnostic
+from gongshi.resources import builtin_path
+from gongshi.source import Path_, Tree
+
+SCHEMAS = ("initiative", "update", "translation", "site", "glossary")
+DATE_HINT = "write dates as YYYY-MM-DD (2019-12-31), or YYYY-MM (2019-12) when only the month is known"
+
+
+@cache
+def _registry() -> Registry:
+    resources = []
+    for name in SCHEMAS:
+        data = json.loads(builtin_path("schema", f"{name}.schema.json").read_text("utf-8"))
+        resources.append((data["$id"], Resource.from_contents(data)))
+        resources.append((f"{name}.schema.json", Resource.from_contents(data)))
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(name: str) -> Draft202012Validator:
+    """The compiled validator for one of `SCHEMAS`; compiled once per process."""
+    data = json.loads(builtin_path("schema", f"{name}.schema.json").read_text("utf-8"))
+    return Draft202012Validator(data, registry=_registry())
+
+
+def validate_tree(tree: Tree, name: str) -> list[Diagnostic]:
+    """Every schema violation in `tree`, as diagnostics for staff."""
+    out: list[Diagnostic] = []
+    for error in validator(name).iter_errors(tree.value):
+        out.extend(_explain(tree, error))
+    return out
+
+
+def field_name(path: Path_) -> str:
+    """`targets[2].target` for the path ('targets', 2, 'target')."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "file"
+
+
+def suggest(word: str, choices: list[str], fallback: str = "") -> str:
+    """A `did you mean` hint for a near miss, else `fallback` or the list of choices."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return fallback or "allowed: " + ", ".join(choices)
+
+
+def _explain(tree: Tree, error: ValidationError) -> list[Diagnostic]:
+    path: Path_ = tuple(error.absolute_path)
+    name = field_name(path)
+    kind = error.validator
+    value: Any = error.instance
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    if kind == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        extras = sorted(k for k in value if k not in allowed) if allowed else []
+        if not allowed:  # a mapping where only fixed keys make sense, e.g. an edition text
+            return [tree.at(path, f"{name} must be text", "write the text directly after the colon")]
+        return [
+            tree.at((*path, key), f"unknown key '{key}'", suggest(str(key), allowed), key=True)
+            for key in extras
+        ]
+    if kind == "required":
+        missing = error.message.split("'")[1]
+        where = "file" if not path else name
+        hint = _status_hint() if missing == "status" else ""
+        return [tree.at(path, f"{where} is missing the required key '{missing}'", hint)]
+    if kind == "enum":
+        choices = [str(c) for c in error.validator_value]
+        return [tree.at(path, f"{name} '{value}' is not one of {', '.join(choices)}",
+                        suggest(str(value), choices))]
+    if kind == "type":
+        return [tree.at(path, f"{name} must be {_type_words(error.validator_value)}, not {_describe(value)}",
+                        _type_hint(error.validator_value))]
+    if kind in ("minimum", "maximum"):
+        low, high = schema.get("minimum"), schema.get("maximum")
+        span = f"from {low} to {high}" if low is not None and high is not None else (
+            f"at least {low}" if low is not None else f"at most {high}")
+        return [tree.at(path, f"{name} is {value}; it must be {span}")]
+    if kind == "pattern":
+        return [_pattern(tree, path, name, value, error.validator_value)]
+    if kind in ("minLength", "minProperties", "minItems"):
+        return [tree.at(path, f"{name} is empty", "write a value or remove the line")]
+    if kind == "uniqueItems":
+        return [tree.at(path, f"{name} lists the same value twice")]
+    if kind == "propertyNames":
+        return [tree.at(path, "a glossary key is empty")]
+    return [tree.at(path, f"{name}: {error.message}")]  # pragma: no cover - schemas use the above
+
+
+def _pattern(tree: Tree, path: Path_, name: str, value: Any, pattern: str) -> Diagnostic:
+    if pattern.startswith("^[0-9]{4}"):
+        return tree.at(path, f"{name} '{value}' is not a date", DATE_HINT)
+    if pattern.startswith("^(https?"):
+        return tree.at(path, f"{name} '{value}' is not a web address",
+                       "only http://, https:// and mailto: addresses are linked")
+    if pattern.startswith("^[a-z0-9]"):
+        return tree.at(path, f"'{value}' is not an initiative id",
+                       "ids are lowercase letters, digits and hyphens, like the file name")
+    return tree.at(path, f"{name} '{value}' is not in the expected form")
+
+
+def _status_hint() -> str:
+    return ("status is one of planned (未启动), in_progress (推进中), delayed (滞后), "
+            "completed (已完成), cancelled (已取消)")
+
+
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of keys and values",
+}
+
+
+def _type_words(expected: str | list[str]) -> str:
+    names = [expected] if isinstance(expected, str) else expected
+    return " or ".join(_TYPE_WORDS.get(n, n) for n in names)
+
+
+def _type_hint(expected: str | list[str]) -> str:
+    if expected == "array":
+        return "write a list as [a, b] or as lines starting with '- '"
+    if expected in ("integer", "number"):
+        return "write the number alone, without units or quotes (the unit has its own key)"
+    if expected == "boolean":
+        return "write true or false"
+    return ""
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, str):
+        return f"text '{value}'"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"

@@ -1,0 +1,176 @@
+"""The pipeline: load → validate → convert → render → write, each stage timed.
+
+`check_site` runs the first stages and writes nothing; `build_site` runs them all. The output is
+rendered completely in memory before anything is written, then written into a fresh folder that
+replaces the old one in a final rename, so a failed or interrupted build leaves the previous
+`site/` exactly as it was. Files whose bytes did not change keep their inode and timestamp (they
+are hard-linked from the previous build), so rsync and CDN caches only see real changes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TypeVar
+
+from gongshi import render, stats
+from gongshi.content import load_content
+from gongshi.convert import Converter
+from gongshi.errors import ContentError, Diagnostic, UsageError
+from gongshi.model import Content, Date
+from gongshi.validate import glossary_warnings, validate_content
+
+
+@dataclass(frozen=True)
+class Options:
+    content: Path = Path("content")
+    out: Path = Path("site")
+    base_url: str | None = None
+    as_of: Date | None = None
+    templates: Path | None = None  # default: `templates/` beside the content folder
+    strict: bool = False
+
+    @property
+    def template_dir(self) -> Path:
+        return self.templates or self.content.resolve().parent / "templates"
+
+
+@dataclass
+class Result:
+    """What a build did, for the summary line and for tests."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    warnings: list[Diagnostic] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.timings.values())
+
+    @property
+    def pages(self) -> int:
+        return sum(1 for path in self.files if path.endswith(".html"))
+
+    def summary(self) -> str:
+        return (f"built {self.pages} pages, {len(self.files)} files: {self.written} written, "
+                f"{self.unchanged} unchanged, {self.removed} removed in {self.seconds:.2f} s")
+
+
+T = TypeVar("T")
+
+
+class _Timer:
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+
+    def run(self, name: str, fn: Callable[[], T]) -> T:
+        start = time.perf_counter()
+        try:
+            return fn()
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def check_site(options: Options, lint_glossary: bool = False) -> tuple[Content, Converter, Result]:
+    """Load and validate everything; raise ContentError listing every problem.
+
+    `lint_glossary` adds the warnings for glossary entries that change nothing: `check` reports
+    them, a build stays quiet about entries kept on purpose to pin a name.
+    """
+    if not options.content.is_dir():
+        raise UsageError(f"content folder '{options.content}' does not exist")
+    result = Result()
+    timer = _Timer(result.timings)
+    loaded = timer.run("load", lambda: load_content(options.content))
+    diags = loaded.diagnostics + timer.run("validate", lambda: validate_content(loaded))
+    content = loaded.content
+    converter = None
+    if content is not None:
+        config = content.config
+        if options.base_url is not None:
+            base = options.base_url if options.base_url.endswith("/") or not options.base_url else options.base_url + "/"
+            config = replace(config, base_url=base)
+        if options.as_of is not None:
+            config = replace(config, as_of=options.as_of)
+        content = replace(content, config=config)
+        converter = Converter(tuple((e.hans, e.hant) for e in content.glossary), config.conversion)
+        if lint_glossary:
+            diags += glossary_warnings(content, converter)
+    errors = [d for d in diags if d.is_error or (options.strict and not d.is_error)]
+    if errors or content is None or converter is None:
+        raise ContentError(diags)
+    result.warnings = diags
+    return content, converter, result
+
+
+def render_files(options: Options) -> Result:
+    """Check, then render every output file in memory (`result.files`); nothing is written."""
+    content, converter, result = check_site(options)
+    timer = _Timer(result.timings)
+    as_of = stats.report_date(content)
+    env = render.make_env(options.template_dir)
+    static = render.static_files(options.template_dir)
+    result.files = timer.run("render", lambda: render.render_site(content, converter, env, as_of, static))
+    return result
+
+
+def build_site(options: Options) -> Result:
+    """Build the whole site into `options.out`."""
+    result = render_files(options)
+    _Timer(result.timings).run("write", lambda: write_site(result.files, options.out, result))
+    return result
+
+
+def write_site(files: dict[str, bytes], out: Path, result: Result) -> None:
+    """Write `files` as the new content of `out`, replacing it in one rename at the end."""
+    _check_out(out)
+    out = out.absolute()
+    staging = out.with_name(f".{out.name}.new")
+    backup = out.with_name(f".{out.name}.old")
+    for leftover in (staging, backup):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    staging.mkdir(parents=True)
+    old = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} if out.exists() else set()
+    for rel, data in sorted(files.items()):
+        target = staging / rel
+        _inside(staging, target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        previous = out / rel
+        if rel in old and previous.stat().st_size == len(data) and previous.read_bytes() == data:
+            os.link(previous, target)
+            result.unchanged += 1
+        else:
+            target.write_bytes(data)
+            result.written += 1
+    result.removed = len(old - set(files))
+    if out.exists():
+        out.rename(backup)
+    staging.rename(out)
+    if backup.exists():
+        shutil.rmtree(backup)
+
+
+def _inside(root: Path, target: Path) -> None:
+    """Refuse an output path that would leave the output folder (defence in depth)."""
+    if not target.resolve().is_relative_to(root.resolve()):
+        raise RuntimeError(f"output path {target} leaves {root}")
+
+
+def _check_out(out: Path) -> None:
+    """Never replace a folder that is not a gongshi site: it might hold someone's work."""
+    resolved = out.resolve()
+    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
+        raise UsageError(f"refusing to write the site into {out}")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not ((out / "index.html").is_file() and (out / "static").is_dir()):
+        raise UsageError(f"--out {out} is not empty and does not look like a gongshi site; "
+                         "choose an empty or new folder")

@@ -1,0 +1,252 @@
+"""Reading source files: bytes to text, YAML to values that remember where they came from.
+
+Staff edit these files by hand, often on Windows, so this module accepts a UTF-8 byte-order mark
+and CRLF line endings silently, recognises GBK and says so, and loads YAML safely: only the plain
+YAML types, no object-constructing tags, a bound on aliases (a "billion laughs" file fails fast)
+and a size limit. Values come with the 1-based line and column of every key and value, so that
+later stages can point at the exact place of a mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from gongshi.errors import Diagnostic
+
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 20_000
+
+Path_ = tuple[str | int, ...]
+
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SCALAR = SafeConstructor()
+_TAG = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {
+    f"{_TAG}str",
+    f"{_TAG}int",
+    f"{_TAG}float",
+    f"{_TAG}bool",
+    f"{_TAG}null",
+    f"{_TAG}timestamp",
+    f"{_TAG}seq",
+    f"{_TAG}map",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """The text of one file, with the display path used in every message about it."""
+
+    path: str
+    text: str
+
+    def line(self, number: int) -> str:
+        lines = self.text.split("\n")
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+    def diagnostic(self, line: int, col: int, message: str, hint: str = "", **kw: Any) -> Diagnostic:
+        """A diagnostic at `line:col` of this file, with the source line for the caret."""
+        return Diagnostic(self.path, line, col, message, hint, source_line=self.line(line), **kw)
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A YAML document as plain values plus the position of every value and key in it."""
+
+    source: Source
+    value: Any
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    line_offset: int = 0
+
+    def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value (or key) at `path`, or of its nearest ancestor."""
+        table = self.key_positions if key else self.positions
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if probe in self.positions:
+                return self.positions[probe]
+            probe = probe[:-1]
+        return self.positions.get((), (1 + self.line_offset, 1))
+
+    def at(self, path: Path_, message: str, hint: str = "", key: bool = False, **kw: Any) -> Diagnostic:
+        line, col = self.where(path, key)
+        return self.source.diagnostic(line, col, message, hint, **kw)
+
+
+def decode(data: bytes, path: str) -> tuple[Source | None, list[Diagnostic]]:
+    """Bytes of a file to its text, with a clear error for a file that is not UTF-8."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [
+            Diagnostic(
+                path, 1, 1, f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                "split the text into several updates",
+            )
+        ]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        try:
+            data.decode("gbk")
+            hint = "this file looks like GBK; save it as UTF-8 (记事本: 另存为 → 编码 UTF-8)"
+        except UnicodeDecodeError:
+            hint = "save the file as UTF-8"
+        return None, [Diagnostic(path, line, col, "file is not valid UTF-8", hint)]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Source(path, text), []
+
+
+def split_front_matter(source: Source) -> tuple[str, str, int, list[Diagnostic]]:
+    """Split `---` front matter from a Markdown body: (front matter, body, body's first line)."""
+    lines = source.text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return "", source.text, 1, [
+            source.diagnostic(
+                1, 1, "missing front matter",
+                "start the file with a line '---', the title, date and initiatives, then '---'",
+            )
+        ]
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return front, body, index + 2, []
+    return "", "", 1, [
+        source.diagnostic(
+            1, 1, "front matter is not closed", "add a line '---' after the last front matter line"
+        )
+    ]
+
+
+def parse_yaml(source: Source, text: str | None = None, line_offset: int = 0) -> tuple[Tree | None, list[Diagnostic]]:
+    """Parse one YAML document safely; `line_offset` places front matter inside its file."""
+    try:
+        node = yaml.compose(source.text if text is None else text, Loader=_LOADER)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_error(source, exc, line_offset)]
+    except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know is marked
+        return None, [source.diagnostic(1 + line_offset, 1, f"YAML error: {exc}")]
+    builder = _Builder(source, line_offset)
+    if node is None:
+        return Tree(source, None, line_offset=line_offset), []
+    try:
+        value = builder.build(node, ())
+    except _Abort as abort:
+        return None, [abort.diagnostic]
+    tree = Tree(source, value, builder.positions, builder.key_positions, line_offset)
+    return tree, builder.diagnostics
+
+
+class _Abort(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+
+
+class _Builder:
+    """Turns composed YAML nodes into plain values, recording positions and duplicate keys."""
+
+    def __init__(self, source: Source, line_offset: int) -> None:
+        self.source = source
+        self.offset = line_offset
+        self.count = 0
+        self.active: set[int] = set()
+        self.positions: dict[Path_, tuple[int, int]] = {}
+        self.key_positions: dict[Path_, tuple[int, int]] = {}
+        self.diagnostics: list[Diagnostic] = []
+
+    def pos(self, node: yaml.Node) -> tuple[int, int]:
+        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+
+    def fail(self, node: yaml.Node, message: str, hint: str = "") -> _Abort:
+        line, col = self.pos(node)
+        return _Abort(self.source.diagnostic(line, col, message, hint))
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(
+                node, f"file holds more than {MAX_NODES:,} values",
+                "YAML aliases (*name) may be expanding the file; write the values out",
+            )
+        if node.tag not in _PLAIN_TAGS:
+            raise self.fail(
+                node, f"YAML tag '{node.tag}' is not allowed",
+                "remove the '!' tag; gongshi reads plain text, numbers, lists and mappings",
+            )
+        self.positions[path] = self.pos(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if id(node) in self.active:
+            raise self.fail(node, "a YAML alias refers to itself")
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            return self.mapping(node, path)
+        finally:
+            self.active.discard(id(node))
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag[len(_TAG) :]
+        if tag == "int":
+            return _SCALAR.construct_yaml_int(node)
+        if tag == "float":
+            return _SCALAR.construct_yaml_float(node)
+        if tag == "bool":
+            return _SCALAR.construct_yaml_bool(node)
+        if tag == "null":
+            return None
+        # Timestamps stay text: gongshi parses dates itself, with its own messages.
+        return str(node.value)
+
+    def mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Hashable, Any]:
+        result: dict[Hashable, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, "a key must be plain text", "write the key as a word")
+            key = self.scalar(key_node)
+            key = key if isinstance(key, str) else str(key_node.value)
+            if key in result:
+                first = self.key_positions[(*path, key)][0]
+                line, col = self.pos(key_node)
+                self.diagnostics.append(
+                    self.source.diagnostic(
+                        line, col, f"duplicate key '{key}' (first on line {first})",
+                        "keep one of them; the second would silently replace the first",
+                    )
+                )
+                continue
+            self.key_positions[(*path, key)] = self.pos(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+
+def _syntax_error(source: Source, exc: yaml.MarkedYAMLError, offset: int) -> Diagnostic:
+    problem = exc.problem or "YAML syntax error"
+    mark = exc.problem_mark or exc.context_mark
+    hint = ""
+    if "'\\t'" in problem or "\t" in problem:
+        problem = "a tab character cannot be used here"
+        hint = "YAML indents with spaces only; replace the tab with spaces"
+    elif "quoted scalar" in (exc.context or "") and exc.context_mark is not None:
+        mark = exc.context_mark
+        problem = "this quoted text is never closed"
+        hint = "add the closing quote, or remove the opening one"
+    elif "mapping values are not allowed" in problem:
+        hint = "a value containing ': ' must be quoted, or a line is indented wrongly"
+    elif "could not find expected ':'" in problem:
+        hint = "every line needs 'key: value'; check the previous line's indentation and quotes"
+    line = (mark.line + 1 if mark else 1) + offset
+    col = mark.column + 1 if mark else 1
+    return source.diagnostic(line, col, f"YAML syntax: {problem}", hint)

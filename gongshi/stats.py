@@ -1,0 +1,112 @@
+"""Facts computed from the content for every edition alike: report date, counts, groups, deadlines.
+
+Pure functions of the content model: no conversion, no templates. The report date is explicit
+(`as_of` in site.yaml or `--as-of`, else the newest date in the content), never the clock, so the
+same content always gives the same site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from gongshi.model import STATUSES, Content, Date, Initiative, Text
+
+OPEN_STATUSES = ("planned", "in_progress", "delayed")
+
+
+def report_date(content: Content) -> dt.date:
+    """`as_of` from the configuration, else the newest update or log date."""
+    if content.config.as_of is not None:
+        return content.config.as_of.last()
+    dates: list[Date] = [u.date for u in content.updates]
+    dates += [entry.date for item in content.initiatives for entry in item.log]
+    return max(dates).last() if dates else dt.date(1970, 1, 1)
+
+
+def is_overdue(item: Initiative, as_of: dt.date) -> bool:
+    """Past its due date and neither completed nor cancelled."""
+    return item.status in OPEN_STATUSES and item.due is not None and item.due.last() < as_of
+
+
+def effective_progress(item: Initiative) -> int | None:
+    """Progress for averages: completed counts as 100, planned as 0, cancelled not at all."""
+    if item.status == "cancelled":
+        return None
+    if item.status == "completed":
+        return 100
+    if item.progress is None and item.status == "planned":
+        return 0
+    return item.progress
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The numbers on the home page."""
+
+    total: int
+    by_status: tuple[tuple[str, int], ...]
+    mean_progress: int | None
+    measured: int
+    overdue: tuple[Initiative, ...]
+    upcoming: tuple[Initiative, ...]
+
+
+def overview(items: Iterable[Initiative], as_of: dt.date, upcoming_count: int = 6) -> Overview:
+    items = tuple(items)
+    counts = {status: 0 for status in STATUSES}
+    for item in items:
+        counts[item.status] += 1
+    values = [p for p in (effective_progress(i) for i in items) if p is not None]
+    open_with_due = [i for i in items if i.status in OPEN_STATUSES and i.due is not None]
+    overdue = sorted((i for i in open_with_due if is_overdue(i, as_of)), key=_due_key)
+    upcoming = sorted((i for i in open_with_due if not is_overdue(i, as_of)), key=_due_key)
+    return Overview(
+        total=len(items),
+        by_status=tuple(counts.items()),
+        mean_progress=round(sum(values) / len(values)) if values else None,
+        measured=len(values),
+        overdue=tuple(overdue),
+        upcoming=tuple(upcoming[:upcoming_count]),
+    )
+
+
+def _due_key(item: Initiative) -> tuple[dt.date, str]:
+    assert item.due is not None
+    return item.due.last(), item.id
+
+
+@dataclass(frozen=True)
+class Group:
+    """Initiatives sharing a department, category or region; `key` is the URL folder."""
+
+    key: str
+    name: Text
+    items: tuple[Initiative, ...]
+
+
+def group_key(simplified_name: str) -> str:
+    """A stable ASCII folder for a Chinese name, the same in both editions."""
+    return hashlib.sha1(simplified_name.encode("utf-8")).hexdigest()[:8]
+
+
+def groups(items: Iterable[Initiative], field: str, simplified: Callable[[Text], str]) -> tuple[Group, ...]:
+    """Group initiatives by one text field, keyed by its Simplified form.
+
+    An initiative written in Traditional and one written in Simplified that name the same unit
+    (渭濱區商務局, 渭滨区商务局) land in the same group.
+    """
+    found: dict[str, tuple[Text, list[Initiative]]] = {}
+    for item in items:
+        value = getattr(item, field)
+        if value is None:
+            continue
+        name = simplified(value)
+        found.setdefault(name, (value, []))[1].append(item)
+    return tuple(
+        Group(group_key(name), text, tuple(members))
+        for name, (text, members) in sorted(found.items())
+    )
+

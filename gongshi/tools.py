@@ -1,0 +1,60 @@
+"""Editor tools built on the build's own stages: `convert` (and later `review`, `lint`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from gongshi import markdown
+from gongshi.content import load_content
+from gongshi.convert import Converter
+from gongshi.errors import ContentError, UsageError
+from gongshi.model import Lang
+
+
+def site_converter(content_dir: Path) -> tuple[Converter, Lang]:
+    """The converter a build of `content_dir` would use, and the site's source language."""
+    if not (content_dir / "site.yaml").is_file():
+        return Converter(), "zh-Hans"
+    loaded = load_content(content_dir)
+    if loaded.content is None:
+        raise ContentError(loaded.diagnostics)
+    config = loaded.content.config
+    glossary = tuple((e.hans, e.hant) for e in loaded.content.glossary)
+    return Converter(glossary, config.conversion), config.source_lang
+
+
+def convert_markdown_line(converter: Converter, line: str, source: Lang, target: Lang) -> str:
+    """One line of Markdown narrative, converted as the build converts it.
+
+    Text is converted token by token (code spans, URLs and link targets stay as written, override
+    markers are resolved), and each converted piece replaces its source in the line, so the
+    output keeps the input's Markdown and line structure.
+    """
+    parsed = markdown.parse(line)
+    out, pos = [], 0
+    for token in parsed.tokens:
+        for child in token.children or ():
+            if child.type != "text" or not child.content:
+                continue
+            start = line.find(child.content, pos)
+            if start < 0:
+                continue
+            out.append(line[pos:start])
+            out.append(converter.convert(child.content, source, target))
+            pos = start + len(child.content)
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def convert_stream(content_dir: Path, target: str, path: Path | None, stdin: TextIO, stdout: TextIO) -> int:
+    """`gongshi convert`: one output line per input line."""
+    converter, _ = site_converter(content_dir)
+    target_lang: Lang = "zh-Hant" if target == "zh-Hant" else "zh-Hans"
+    source: Lang = "zh-Hans" if target_lang == "zh-Hant" else "zh-Hant"
+    if path is not None and not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    text = path.read_text("utf-8-sig") if path is not None else stdin.read()
+    lines = text.split("\n")
+    stdout.write("\n".join(convert_markdown_line(converter, line, source, target_lang) for line in lines))
+    return 0

@@ -1,0 +1,40 @@
+"""Validate stage: checks across files, after every file has been loaded.
+
+Per-file checks happen while loading (`content`); here live the ones that need the whole site:
+two sources that would write the same page, and glossary entries that change nothing.
+"""
+
+from __future__ import annotations
+
+from gongshi.content import Loaded
+from gongshi.convert import Converter
+from gongshi.errors import Diagnostic, Severity
+from gongshi.model import Content
+
+
+def validate_content(loaded: Loaded) -> list[Diagnostic]:
+    """Problems that involve more than one file."""
+    diags: list[Diagnostic] = []
+    for kind, files in (("initiative", loaded.initiative_files), ("update", loaded.update_files)):
+        for ident, paths in sorted(files.items()):
+            if len(paths) > 1:
+                for path in paths:
+                    others = ", ".join(p for p in paths if p != path)
+                    diags.append(Diagnostic(path, 1, 1,
+                                            f"{kind} '{ident}' is also defined in {others}; both would "
+                                            "write the same page", "keep one file and delete the other"))
+    return diags
+
+
+def glossary_warnings(content: Content, converter: Converter) -> list[Diagnostic]:
+    """Site glossary entries that the engine and gongshi's defaults already get right."""
+    plain = Converter((), converter.standard, converter.rules)
+    out = []
+    for entry in content.glossary:
+        if plain.convert(entry.hans, "zh-Hans", "zh-Hant") == entry.hant and \
+                plain.convert(entry.hant, "zh-Hant", "zh-Hans") == entry.hans:
+            out.append(Diagnostic(entry.origin.path, entry.origin.line, 1,
+                                  f"glossary entry '{entry.hans}' changes nothing: the conversion "
+                                  f"already gives '{entry.hant}'", "delete the line, or keep it to pin the form",
+                                  severity=Severity.WARNING))
+    return out
