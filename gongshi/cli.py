@@ -29,11 +29,13 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="command")
 
     def site_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+        p.add_argument("--content", type=Path, default=Path("content"),
+                       help="content folder (default: content)")
         p.add_argument("--templates", type=Path, default=None,
                        help="templates overriding the built-in ones (default: templates/ beside content)")
         p.add_argument("--base-url", default=None, help="absolute address of the site, for canonical links and feeds")
-        p.add_argument("--as-of", type=_date, default=None, help="report date YYYY-MM-DD (default: newest date in content)")
+        p.add_argument("--as-of", type=_date, default=None,
+                       help="report date YYYY-MM-DD (default: newest date in content)")
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
         p.add_argument("--format", choices=("text", "github", "json"), default="text",
                        help="how to print problems (github: Actions annotations)")
@@ -125,8 +127,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _print_diagnostics(diags: Sequence[Diagnostic], fmt: str, stream: TextIO) -> None:
-    if fmt == "json":
-        print(format_json(diags), file=stream)
+    if fmt == "json":  # machine-readable: the document alone on standard output
+        print(format_json(diags), file=sys.stdout)
         return
     for diag in diags:
         print(format_github(diag) if fmt == "github" else format_gcc(diag), file=stream)

@@ -18,18 +18,22 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 TextFn = Callable[[str], str]
-SAFE_URL_RE = re.compile(r"^(https?://|mailto:|#|/(?!/)|\.{0,2}/|[^:/?#]+([/?#]|$))", re.IGNORECASE)
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _EXTERNAL_RE = re.compile(r"^https?://", re.IGNORECASE)
 
 
 def is_safe_url(url: str) -> bool:
-    """True for http(s), mailto, fragment and relative URLs; never javascript:, data:, vbscript:."""
-    cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f").strip()
-    return bool(cleaned) and SAFE_URL_RE.match(cleaned) is not None and ":" not in cleaned.split("/")[0].removeprefix("https:").removeprefix("http:").removeprefix("mailto:")
+    """True for http(s), mailto, fragment and relative URLs; never javascript:, data:, vbscript:.
 
-
-def _validate_link(url: str) -> bool:
-    return is_safe_url(url)
+    Browsers ignore spaces and control characters inside a scheme (`java\tscript:`), so they are
+    dropped before the scheme is read. Protocol-relative URLs (`//host`) are refused as well.
+    """
+    cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f")
+    if not cleaned or cleaned.startswith("//"):
+        return False
+    match = _SCHEME_RE.match(cleaned)
+    return match is None or match.group(1).lower() in SAFE_SCHEMES
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class Parsed:
 def _make() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
-    md.validateLink = _validate_link
+    md.validateLink = is_safe_url  # type: ignore[method-assign]  # markdown-it's documented hook
     md.add_render_rule("text", _render_text)
     md.add_render_rule("image", _render_image)
     md.add_render_rule("link_open", _render_link_open)

@@ -70,6 +70,7 @@ def _explain(tree: Tree, error: ValidationError) -> list[Diagnostic]:
     path: Path_ = tuple(error.absolute_path)
     name = field_name(path)
     kind = error.validator
+    expected: Any = error.validator_value
     value: Any = error.instance
     schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
     if kind == "additionalProperties":
@@ -87,19 +88,19 @@ def _explain(tree: Tree, error: ValidationError) -> list[Diagnostic]:
         hint = _status_hint() if missing == "status" else ""
         return [tree.at(path, f"{where} is missing the required key '{missing}'", hint)]
     if kind == "enum":
-        choices = [str(c) for c in error.validator_value]
+        choices = [str(c) for c in expected]
         return [tree.at(path, f"{name} '{value}' is not one of {', '.join(choices)}",
                         suggest(str(value), choices))]
     if kind == "type":
-        return [tree.at(path, f"{name} must be {_type_words(error.validator_value)}, not {_describe(value)}",
-                        _type_hint(error.validator_value))]
+        return [tree.at(path, f"{name} must be {_type_words(expected)}, not {_describe(value)}",
+                        _type_hint(expected))]
     if kind in ("minimum", "maximum"):
         low, high = schema.get("minimum"), schema.get("maximum")
         span = f"from {low} to {high}" if low is not None and high is not None else (
             f"at least {low}" if low is not None else f"at most {high}")
         return [tree.at(path, f"{name} is {value}; it must be {span}")]
     if kind == "pattern":
-        return [_pattern(tree, path, name, value, error.validator_value)]
+        return [_pattern(tree, path, name, value, expected)]
     if kind in ("minLength", "minProperties", "minItems"):
         return [tree.at(path, f"{name} is empty", "write a value or remove the line")]
     if kind == "uniqueItems":

@@ -95,8 +95,8 @@ def check_site(options: Options, lint_glossary: bool = False) -> tuple[Content, 
     if content is not None:
         config = content.config
         if options.base_url is not None:
-            base = options.base_url if options.base_url.endswith("/") or not options.base_url else options.base_url + "/"
-            config = replace(config, base_url=base)
+            base = options.base_url
+            config = replace(config, base_url=base if not base or base.endswith("/") else base + "/")
         if options.as_of is not None:
             config = replace(config, as_of=options.as_of)
         content = replace(content, config=config)

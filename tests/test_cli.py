@@ -1,0 +1,118 @@
+"""The command line end to end, as staff and CI run it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import FIXTURES, ROOT
+
+BASIC = FIXTURES / "basic" / "content"
+
+
+def _copy_basic(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(BASIC, content)
+    return content
+
+
+def test_build_writes_both_editions_and_summary(run_cli, tmp_path: Path) -> None:
+    """`gongshi` with no command builds content/ into site/ and ends with a summary line."""
+    _copy_basic(tmp_path)
+    result = run_cli()
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "zh-hans" / "index.html").is_file()
+    assert (tmp_path / "site" / "zh-hant" / "initiatives" / "rural-bus" / "index.html").is_file()
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("built ") and "written" in last and "unchanged" in last and last.endswith(" s")
+
+
+def test_build_py_entry_point(run_cli, tmp_path: Path) -> None:
+    """`python build.py --content X --out Y` works from any folder."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(BASIC), "--out", str(out)],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (out / "index.html").is_file()
+
+
+def test_check_writes_nothing(run_cli, tmp_path: Path) -> None:
+    """`check` validates and exits 0 without creating site/."""
+    _copy_basic(tmp_path)
+    result = run_cli("check")
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "site").exists()
+    assert "warning: glossary entry '清姜' changes nothing" in result.stderr
+
+
+def test_content_errors_exit_1_in_gcc_format(run_cli, tmp_path: Path) -> None:
+    """Content errors are all reported as path:line:col with a hint, exit 1, nothing written."""
+    content = _copy_basic(tmp_path)
+    (content / "initiatives" / "rural-bus.yaml").write_text("title: 公交\nstatus: doing\nprogres: 5\n", "utf-8")
+    school = content / "initiatives" / "school-places.yaml"
+    school.write_text("title: 学区\nstatus: planned\nprogress: 120\n", "utf-8")
+    result = run_cli("build")
+    assert result.returncode == 1
+    err = result.stderr
+    assert "content/initiatives/rural-bus.yaml:2:9: error: status 'doing' is not one of planned, in_progress," in err
+    assert "content/initiatives/rural-bus.yaml:3:1: error: unknown key 'progres'" in err
+    assert "hint: did you mean 'progress'?" in err
+    assert "content/initiatives/school-places.yaml:3:11: error: progress is 120; it must be from 0 to 100" in err
+    assert "nothing was written" in err
+    assert not (tmp_path / "site").exists()
+
+
+def test_github_format(run_cli, tmp_path: Path) -> None:
+    """--format github prints workflow annotations on the file's line."""
+    content = _copy_basic(tmp_path)
+    (content / "initiatives" / "rural-bus.yaml").write_text("title: 公交\nstatus: doing\n", "utf-8")
+    result = run_cli("check", "--format", "github")
+    assert result.returncode == 1
+    assert "::error file=content/initiatives/rural-bus.yaml,line=2,col=9::status 'doing' is not one of" in result.stderr
+
+
+def test_json_format(run_cli, tmp_path: Path) -> None:
+    """--format json prints one machine-readable document of all problems."""
+    content = _copy_basic(tmp_path)
+    (content / "initiatives" / "rural-bus.yaml").write_text("title: 公交\nstatus: doing\n", "utf-8")
+    result = run_cli("check", "--format", "json")
+    problems = json.loads(result.stdout)
+    errors = [p for p in problems if p["severity"] == "error"]
+    assert [(p["path"], p["line"], p["col"]) for p in errors] == [("content/initiatives/rural-bus.yaml", 2, 9)]
+    assert "did you mean" in errors[0]["hint"] or "allowed" in errors[0]["hint"]
+
+
+def test_usage_errors_exit_2(run_cli, tmp_path: Path) -> None:
+    """A missing content folder or an unknown option is a usage error, exit 2."""
+    assert run_cli("build", "--content", "nowhere").returncode == 2
+    assert run_cli("build", "--no-such-option").returncode == 2
+    assert run_cli("convert").returncode == 2
+
+
+def test_convert_stdin_keeps_lines(run_cli, tmp_path: Path) -> None:
+    """`convert --to zh-Hant` converts stdin line by line with the site's glossary and overrides."""
+    _copy_basic(tmp_path)
+    text = "清姜商场的群众\n\n`代码 发` 和 [链接](https://example.org/发)\n-{里}-面"
+    result = run_cli("convert", "--to", "zh-Hant", stdin=text)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n") == ["清姜商場的群眾", "", "`代码 发` 和 [鏈接](https://example.org/发)", "里面"]
+
+
+def test_convert_file_to_simplified(run_cli, tmp_path: Path) -> None:
+    """`convert --to zh-Hans FILE` converts a Traditional file."""
+    source = tmp_path / "a.md"
+    source.write_text("壓在心裡的石頭，羣衆看著", "utf-8")
+    result = run_cli("convert", "--to", "zh-Hans", str(source))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "压在心里的石头，群众看着"
+
+
+def test_module_and_console_script_agree(run_cli) -> None:
+    """`python -m gongshi --version` answers (the console script runs the same main)."""
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("gongshi ")
