@@ -16,7 +16,7 @@ from gongshi.errors import ContentError, Diagnostic, UsageError, format_gcc, for
 from gongshi.model import Date
 from gongshi.site import Options, build_site, check_site
 
-COMMANDS = ("build", "check", "serve", "convert")
+COMMANDS = ("build", "check", "serve", "convert", "review")
 BUG_URL = "https://github.com/gongshi/gongshi/issues"
 
 
@@ -44,6 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     site_options(build)
     build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     build.add_argument("--quiet", action="store_true", help="print problems only, no summary")
+    build.add_argument("--review", action="store_true",
+                       help="also build the conversion review page site/_review/ (never linked or indexed)")
+
+    review = sub.add_parser("review", help="list conversion choices for editors to confirm")
+    site_options(review)
+    review.add_argument("--accept", action="store_true",
+                        help="confirm every listed choice (writes content/review.yaml)")
+    review.add_argument("--all", action="store_true", help="list confirmed choices too")
 
     check = sub.add_parser("check", help="validate content without writing anything")
     site_options(check)
@@ -87,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"gongshi: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and closed: not an error
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("interrupted; site/ was left as it was", file=sys.stderr)
         return 130
@@ -101,7 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _options(args: argparse.Namespace) -> Options:
     return Options(content=args.content, out=getattr(args, "out", Path("site")), base_url=args.base_url,
-                   as_of=args.as_of, templates=args.templates, strict=args.strict)
+                   as_of=args.as_of, templates=args.templates, strict=args.strict,
+                   review=getattr(args, "review", False))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -115,6 +127,10 @@ def _run(args: argparse.Namespace) -> int:
         _print_diagnostics(result.warnings, args.format, sys.stderr)
         print(f"ok: no errors, {len(result.warnings)} warning(s)", file=sys.stderr)
         return 0
+    if args.command == "review":
+        from gongshi.tools import review_command
+
+        return review_command(options, accept=args.accept, show_all=args.all, stream=sys.stdout)
     if args.command == "serve":
         from gongshi.serve import serve
 

@@ -265,9 +265,9 @@ def _build_update(slug: str, source: Source, source_lang: Lang, written: list[tu
         bodies.append((edition, other_body))
         extra = (other_tree.value or {}) if other_tree is not None else {}
         if "title" in extra:
-            title = Text(title.source, (*title.values, (edition, extra["title"])))
+            title = Text(title.source, (*title.values, (edition, extra["title"])), title.line)
         if "summary" in extra and summary is not None:
-            summary = Text(summary.source, (*summary.values, (edition, extra["summary"])))
+            summary = Text(summary.source, (*summary.values, (edition, extra["summary"])), summary.line)
     date = build.date(data["date"], ("date",))
     for index, ident in enumerate(data.get("initiatives", ())):
         if ident not in known:
@@ -305,11 +305,12 @@ class _Build:
         self.ok = False
 
     def text(self, value: str | dict[str, str], path: Path_) -> Text:
+        line = self.tree.where(path)[0]
         if isinstance(value, str):
-            return Text.plain(value, self.lang)
+            return Text.plain(value, self.lang, line)
         values = tuple((lang, value[lang]) for lang in LANGS if lang in value)
         source = self.lang if self.lang in value else values[0][0]
-        return Text(source, values)
+        return Text(source, values, line)
 
     def opt_text(self, data: dict[str, Any], key: str, path: Path_ = ()) -> Text | None:
         return self.text(data[key], (*path, key)) if key in data else None

@@ -30,10 +30,11 @@ class Text:
 
     source: Lang
     values: tuple[tuple[Lang, str], ...]
+    line: int = field(default=0, compare=False)  # where it was written, for the review report
 
     @classmethod
-    def plain(cls, value: str, lang: Lang) -> Text:
-        return cls(lang, ((lang, value),))
+    def plain(cls, value: str, lang: Lang, line: int = 0) -> Text:
+        return cls(lang, ((lang, value),), line)
 
     def written(self, lang: Lang) -> str | None:
         """The value written by hand for `lang`, if any."""

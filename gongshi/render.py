@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from gongshi import markdown, stats
 from gongshi.convert import Converter
 from gongshi.model import LANGS, Body, Content, Date, Initiative, Lang, Text, Update, edition_dir
 from gongshi.resources import builtin_path
+from gongshi.review import Finding
 
 STATUS_LABELS = {
     "planned": "未启动",
@@ -140,6 +142,16 @@ def render_site(content: Content, converter: Converter, env: Environment, as_of:
     out["index.html"] = root.page("", "choose.html", "index.html", editions=editions)
     out["404.html"] = root.page("", "404.html", "404.html", editions=editions)
     return out
+
+
+def render_review(env: Environment, content: Content, findings: Sequence[Finding]) -> bytes:
+    """The editors' review page: findings grouped by the glossary line that would pin them."""
+    grouped: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault((finding.edition, finding.pin), []).append(finding)
+    html = env.get_template("review.html").render(site=content.config, groups=sorted(grouped.items()),
+                                                  count=len(findings), csp=CSP)
+    return html.encode("utf-8")
 
 
 class _EditionRenderer:

@@ -22,6 +22,7 @@ from gongshi.content import load_content
 from gongshi.convert import Converter
 from gongshi.errors import ContentError, Diagnostic, UsageError
 from gongshi.model import Content, Date
+from gongshi.review import Finding, load_reviewed, review_content
 from gongshi.validate import glossary_warnings, validate_content
 
 
@@ -33,6 +34,7 @@ class Options:
     as_of: Date | None = None
     templates: Path | None = None  # default: `templates/` beside the content folder
     strict: bool = False
+    review: bool = False  # also build the conversion review page, site/_review/
 
     @property
     def template_dir(self) -> Path:
@@ -64,6 +66,7 @@ class Result:
 
 
 T = TypeVar("T")
+REVIEW_PAGE = "_review/index.html"
 
 
 class _Timer:
@@ -118,7 +121,16 @@ def render_files(options: Options) -> Result:
     env = render.make_env(options.template_dir)
     static = render.static_files(options.template_dir)
     result.files = timer.run("render", lambda: render.render_site(content, converter, env, as_of, static))
+    if options.review:
+        findings = timer.run("review", lambda: pending_findings(options.content, content, converter))
+        result.files[REVIEW_PAGE] = render.render_review(env, content, findings)
     return result
+
+
+def pending_findings(content_dir: Path, content: Content, converter: Converter) -> list[Finding]:
+    """Review findings not confirmed before."""
+    reviewed = load_reviewed(content_dir)
+    return [f for f in review_content(content, converter) if f.key not in reviewed]
 
 
 def build_site(options: Options) -> Result:

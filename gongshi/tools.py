@@ -10,6 +10,8 @@ from gongshi.content import load_content
 from gongshi.convert import Converter
 from gongshi.errors import ContentError, UsageError
 from gongshi.model import Lang
+from gongshi.review import Finding, load_reviewed, review_content, save_reviewed
+from gongshi.site import Options, check_site
 
 
 def site_converter(content_dir: Path) -> tuple[Converter, Lang]:
@@ -57,4 +59,27 @@ def convert_stream(content_dir: Path, target: str, path: Path | None, stdin: Tex
     text = path.read_text("utf-8-sig") if path is not None else stdin.read()
     lines = text.split("\n")
     stdout.write("\n".join(convert_markdown_line(converter, line, source, target_lang) for line in lines))
+    return 0
+
+
+def review_command(options: Options, accept: bool, show_all: bool, stream: TextIO) -> int:
+    """`gongshi review`: print the findings editors have not confirmed yet, grouped by glossary line."""
+    content, converter, _ = check_site(options)
+    findings = review_content(content, converter)
+    reviewed = set() if show_all else load_reviewed(options.content)
+    pending = [f for f in findings if f.key not in reviewed]
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in pending:
+        groups.setdefault((finding.edition, finding.pin), []).append(finding)
+    for (edition, pin), items in sorted(groups.items()):
+        first = items[0]
+        print(f"{edition} {first.char}→{first.chosen} ({'/'.join(first.forms)})  glossary: {pin}"
+              f"  [{len(items)}×]", file=stream)
+        for item in items[:3]:
+            print(f"  {item.path}:{item.line}: {item.before}\n  {' ' * len(item.path)}  → {item.after}", file=stream)
+    print(f"{len(pending)} choice(s) to review in {len(groups)} group(s)"
+          + ("" if pending or show_all else "; everything was confirmed before"), file=stream)
+    if accept:
+        save_reviewed(options.content, findings, load_reviewed(options.content))
+        print(f"confirmed: {options.content / 'review.yaml'} now lists {len(findings)} choice(s)", file=stream)
     return 0

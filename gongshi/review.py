@@ -1,0 +1,172 @@
+"""The conversion review report: every place where conversion chose between several characters.
+
+OpenCC's tables give some characters several forms (发 → 發/髮, 里 → 裡/里, 干 → 乾/幹/干). Each
+place where a text's conversion produced one of them is a `Finding`, with its sentence before and
+after, and the glossary line that would pin the choice. Editors confirm findings once
+(`review --accept` writes their fingerprints to `content/review.yaml`); a finding whose sentence
+has not changed since is not listed again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from gongshi import markdown
+from gongshi.convert import Converter
+from gongshi.model import Content, Lang, Text
+from gongshi.resources import builtin_path
+
+REVIEW_FILE = "review.yaml"
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@cache
+def ambiguity_table(target: Lang) -> dict[str, tuple[str, ...]]:
+    """Characters with several forms in the direction towards `target`."""
+    name = "ambiguous-s2t.tsv" if target == "zh-Hant" else "ambiguous-t2s.tsv"
+    table: dict[str, tuple[str, ...]] = {}
+    for line in builtin_path("data", name).read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            char, forms = line.split("\t")
+            table[char] = tuple(forms.split(" "))
+    return table
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    edition: Lang
+    char: str
+    chosen: str
+    forms: tuple[str, ...]
+    before: str  # the sentence as written, the character marked with 【】
+    after: str  # the sentence converted, likewise
+    pin: str  # a glossary line that would fix the choice
+    key: str  # fingerprint: edition, sentence, position, choice
+
+    def render(self) -> str:
+        alternatives = "/".join(self.forms)
+        return (f"{self.path}:{self.line}: {self.edition} {self.char}→{self.chosen} ({alternatives})\n"
+                f"  {self.before}\n  {self.after}\n  glossary: {self.pin}")
+
+
+def review_text(converter: Converter, text: str, source: Lang, target: Lang, path: str,
+                line: int) -> Iterator[Finding]:
+    """Findings in one text; `line` is the file line of its first line."""
+    table = ambiguity_table(target)
+    out_pos = 0
+    outputs: list[tuple[int, int, str, str, str]] = []  # (source start, output start, kind, src, out)
+    for seg in converter.segments(text, source, target):
+        outputs.append((seg.start, out_pos, seg.kind, seg.source, seg.output))
+        out_pos += len(seg.output)
+    converted = "".join(o[4] for o in outputs)
+    for start, out_start, kind, src, out in outputs:
+        if kind not in ("engine", "rule") or len(src) != len(out):
+            continue
+        for offset, char in enumerate(src):
+            forms = table.get(char)
+            if forms is None:
+                continue
+            pos, opos = start + offset, out_start + offset
+            yield _finding(text, converted, pos, opos, forms, target, path,
+                           line + text.count("\n", 0, pos))
+
+
+def _finding(text: str, converted: str, pos: int, opos: int, forms: tuple[str, ...], target: Lang,
+             path: str, line: int) -> Finding:
+    s_start, s_end = _sentence(text, pos)
+    sentence = text[s_start:s_end]
+    o_start = opos - (pos - s_start)
+    out_sentence = converted[o_start : o_start + len(sentence)]
+    word_start, word_end = pos, pos + 1
+    if word_start > s_start and _HAN.match(text[word_start - 1]):
+        word_start -= 1
+    if word_end < s_end and _HAN.match(text[word_end]):
+        word_end += 1
+    word = text[word_start:word_end]
+    word_out = converted[opos - (pos - word_start) : opos - (pos - word_start) + len(word)]
+    chosen = converted[opos]
+    key = hashlib.sha1(f"{target}|{sentence}|{pos - s_start}|{chosen}".encode()).hexdigest()[:12]
+    mark = pos - s_start
+    before = _clip(sentence[:mark] + "【" + sentence[mark] + "】" + sentence[mark + 1 :], mark)
+    after = _clip(out_sentence[:mark] + "【" + chosen + "】" + out_sentence[mark + 1 :], mark)
+    hans, hant = (word, word_out) if target == "zh-Hant" else (word_out, word)
+    return Finding(path, line, target, text[pos], chosen, forms, before, after, f"{hans}: {hant}", key)
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    start = pos
+    while start > 0 and not _SENTENCE_END.match(text[start - 1]):
+        start -= 1
+    match = _SENTENCE_END.search(text, pos)
+    return start, match.end() if match else len(text)
+
+
+def _clip(sentence: str, mark: int, width: int = 24) -> str:
+    start = max(0, mark - width)
+    end = mark + width + 3
+    return ("…" if start else "") + sentence[start:end].strip() + ("…" if end < len(sentence) else "")
+
+
+def _texts(obj: object) -> Iterator[Text]:
+    if isinstance(obj, Text):
+        yield obj
+    elif isinstance(obj, tuple):
+        for item in obj:
+            yield from _texts(item)
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            yield from _texts(getattr(obj, f.name))
+
+
+def review_content(content: Content, converter: Converter) -> list[Finding]:
+    """Every finding in every text of the site, for every edition that is converted."""
+    found: list[Finding] = []
+    for target in content.config.editions:
+        for record in (*content.initiatives, *content.updates):
+            path = record.origin.path
+            for text in _texts(record):
+                if text.written(target) is None and text.source != target:
+                    found += review_text(converter, text.original, text.source, target, path, text.line)
+        for update in content.updates:
+            if update.lang == target or update.written_body(target) is not None:
+                continue
+            parsed = markdown.parse(update.body.markdown)
+            for token in parsed.tokens:
+                line = update.body.line + (token.map[0] if token.map else 0)
+                for child in token.children or ():
+                    if child.type == "text":
+                        found += review_text(converter, child.content, update.lang, target,
+                                             update.origin.path, line)
+    unique = {(f.path, f.line, f.key): f for f in found}
+    return sorted(unique.values(), key=lambda f: (f.edition, f.path, f.line, f.key))
+
+
+def load_reviewed(content_dir: Path) -> set[str]:
+    """Fingerprints confirmed earlier (`content/review.yaml`)."""
+    path = content_dir / REVIEW_FILE
+    if not path.is_file():
+        return set()
+    data = yaml.safe_load(path.read_text("utf-8-sig")) or {}
+    return {str(entry).split()[0] for entry in data.get("confirmed", ()) if str(entry).strip()}
+
+
+def save_reviewed(content_dir: Path, findings: list[Finding], reviewed: set[str]) -> None:
+    """Record every current finding as confirmed, with a readable note beside each fingerprint."""
+    lines = ["# 已确认的简繁转换选择：由 `python build.py review --accept` 写入，勿手工编辑。",
+             "# 句子改动后，相应条目会重新出现在审阅报告中。", "confirmed:"]
+    entries = {f.key: f"{f.key} {f.edition} {f.char}→{f.chosen} {f.pin.split(':')[0]}" for f in findings}
+    entries.update({key: key for key in reviewed if key not in entries})
+    lines += [f"  - {yaml.safe_dump(entries[key], allow_unicode=True).strip().removesuffix('...').strip()}"
+              for key in sorted(entries)]
+    (content_dir / REVIEW_FILE).write_text("\n".join(lines) + "\n", "utf-8")
