@@ -123,7 +123,7 @@ def _run(args: argparse.Namespace) -> int:
         return convert_stream(args.content, args.to, args.file, sys.stdin, sys.stdout)
     options = _options(args)
     if args.command == "check":
-        _, _, result = check_site(options, lint_glossary=True)
+        _, _, result = check_site(options, editorial=True)
         _print_diagnostics(result.warnings, args.format, sys.stderr)
         print(f"ok: no errors, {len(result.warnings)} warning(s)", file=sys.stderr)
         return 0

@@ -51,6 +51,8 @@ class Loaded:
     # record does not also make every update that names it fail.
     initiative_files: dict[str, list[str]] = field(default_factory=dict)
     update_files: dict[str, list[str]] = field(default_factory=dict)
+    # Files written in Traditional, for the lint of Traditional sources.
+    traditional: list[Source] = field(default_factory=list)
 
 
 def display_path(path: Path) -> str:
@@ -72,12 +74,22 @@ def load_content(root: Path) -> Loaded:
         result.initiative_files.setdefault(ident, []).append(display_path(path))
         if not _check_name(path, diags):
             continue
-        tree = _read_yaml(path, diags)
-        if tree is not None and _check_tree(tree, "initiative", diags):
-            built = _Build(tree, source_lang, diags).initiative(ident)
+        tree = _read_yaml(path, diags, "an initiative record holds short facts; move long text into an update")
+        if tree is None:
+            continue
+        build = _Build(tree, source_lang, diags)
+        if _check_tree(tree, "initiative", diags):
+            built = build.initiative(ident)
             if built is not None:
                 initiatives.append(built)
-    updates = _load_updates(root, source_lang, diags, result.update_files, set(result.initiative_files))
+                if built.lang == "zh-Hant":
+                    result.traditional.append(tree.source)
+        elif isinstance(tree.value, dict):
+            build.check_record(tree.value)  # a schema error must not hide the other problems
+    # A misnamed file (Rural-Bus.yaml) is reported once, for its name; updates naming it as
+    # 'rural-bus' are not blamed too.
+    known = {ident if ID_RE.match(ident) else ident.lower() for ident in result.initiative_files}
+    updates = _load_updates(root, source_lang, diags, result, known)
     if config is not None:
         result.content = Content(
             config,
@@ -88,15 +100,15 @@ def load_content(root: Path) -> Loaded:
     return result
 
 
-def read_source(path: Path, diags: list[Diagnostic]) -> Source | None:
+def read_source(path: Path, diags: list[Diagnostic], too_large_hint: str = "") -> Source | None:
     """One file's text, or None with the reason added to `diags`."""
-    source, problems = decode(path.read_bytes(), display_path(path))
+    source, problems = decode(path.read_bytes(), display_path(path), too_large_hint)
     diags.extend(problems)
     return source
 
 
-def _read_yaml(path: Path, diags: list[Diagnostic]) -> Tree | None:
-    source = read_source(path, diags)
+def _read_yaml(path: Path, diags: list[Diagnostic], too_large_hint: str = "") -> Tree | None:
+    source = read_source(path, diags, too_large_hint)
     if source is None:
         return None
     tree, problems = parse_yaml(source)
@@ -199,8 +211,8 @@ def _load_glossary(root: Path, diags: list[Diagnostic]) -> tuple[GlossaryEntry, 
     )
 
 
-def _load_updates(root: Path, source_lang: Lang, diags: list[Diagnostic],
-                  files: dict[str, list[str]], known: set[str]) -> list[Update]:
+def _load_updates(root: Path, source_lang: Lang, diags: list[Diagnostic], result: Loaded,
+                  known: set[str]) -> list[Update]:
     mains: dict[str, tuple[Path, Source]] = {}
     written: dict[str, list[tuple[Lang, Path, Source]]] = {}
     for path in _files(root / "updates", (".md",), root, diags):
@@ -213,19 +225,22 @@ def _load_updates(root: Path, source_lang: Lang, diags: list[Diagnostic],
             continue
         if not _check_name(path.with_name(stem + ".md"), diags):
             continue
-        source = read_source(path, diags)
+        source = read_source(path, diags, "split the text into several updates")
         if source is None:
             continue
         if lang is None:
-            files.setdefault(stem, []).append(display_path(path))
+            result.update_files.setdefault(stem, []).append(display_path(path))
             mains[stem] = (path, source)
         else:
             written.setdefault(stem, []).append((lang, path, source))
     updates = []
     for slug, (_path, source) in sorted(mains.items()):
-        update = _build_update(slug, source, source_lang, written.pop(slug, []), known, diags)
+        siblings = written.pop(slug, [])
+        update = _build_update(slug, source, source_lang, siblings, known, diags)
         if update is not None:
             updates.append(update)
+            result.traditional += [source] if update.lang == "zh-Hant" else []
+            result.traditional += [other for lang, _path, other in siblings if lang == "zh-Hant"]
     for slug, entries in sorted(written.items()):
         for _lang, _path, source in entries:
             diags.append(source.diagnostic(1, 1, f"hand-written edition without an update '{slug}.md'",
@@ -290,6 +305,18 @@ def _build_update(slug: str, source: Source, source_lang: Lang, written: list[tu
     )
 
 
+def _impossible_date_hint(value: str) -> str:
+    parts = [int(p) for p in value.split("-")]
+    if not 1 <= parts[1] <= 12:
+        return "the month is written 01 to 12"
+    if len(parts) == 3:
+        import calendar
+
+        days = calendar.monthrange(parts[0], parts[1])[1]
+        return f"{parts[0]:04d}-{parts[1]:02d} has only {days} days"
+    return DATE_HINT
+
+
 class _Build:
     """Builds dataclasses from one schema-valid tree, adding per-file checks to `diags`."""
 
@@ -321,7 +348,7 @@ class _Build:
         try:
             return Date.parse(value)
         except ValueError:
-            self.error(path, f"{path[-1]} '{value}' is not a real date", DATE_HINT)
+            self.error(path, f"{path[-1]} '{value}' is not a real date", _impossible_date_hint(value))
             return None
 
     def items(self, data: dict[str, Any], key: str, make: Callable[[dict[str, Any], Path_], T]) -> tuple[T, ...]:
@@ -377,23 +404,34 @@ class _Build:
             log=tuple(sorted(self.items(data, "log", self.log_entry), key=lambda e: e.date)),
             sources=self.items(data, "sources", self.source_ref),
         )
-        self.check_initiative(item)
+        self.check_record(data)
         return item if self.ok else None
 
-    def check_initiative(self, item: Initiative) -> None:
-        """Checks that need several fields of one record."""
-        progress = item.progress
-        if item.status == "completed" and progress is not None and progress < 100:
+    def check_record(self, data: dict[str, Any]) -> None:
+        """Checks that need several fields of one record; they read the raw values, so they also
+        run (and report) when another key of the same file breaks the schema."""
+        status, progress = data.get("status"), data.get("progress")
+        if not isinstance(progress, int) or isinstance(progress, bool):
+            progress = None
+        if status == "completed" and progress is not None and progress < 100:
             self.error(("progress",), f"status is completed but progress is {progress}",
                        "set progress: 100, or choose status in_progress")
-        if item.status == "planned" and progress:
+        if status == "planned" and progress:
             self.error(("progress",), f"status is planned but progress is {progress}",
                        "work has started: choose status in_progress, or set progress: 0")
-        if item.start and item.due and item.due.last() < item.start.first():
-            self.error(("due",), f"due {item.due.iso} is before start {item.start.iso}",
-                       "check the year and month of both dates")
-        if item.status == "delayed":
+        start, due = _quiet_date(data.get("start")), _quiet_date(data.get("due"))
+        if start and due and due.last() < start.first():
+            self.error(("due",), f"due {due.iso} is before start {start.iso}", "check the year and month of both dates")
+        if status == "delayed":
             for key, what in (("reason", "why it is delayed"), ("remedy", "what is being done")):
-                if getattr(item, key) is None:
+                if not data.get(key):
                     self.error(("status",), f"a delayed initiative needs '{key}:'",
                                f"add '{key}:' saying {what}; readers are owed an explanation")
+
+
+def _quiet_date(value: object) -> Date | None:
+    """A date for cross-field checks; malformed ones are reported by the schema or the builder."""
+    try:
+        return Date.parse(value) if isinstance(value, str) else None
+    except (ValueError, IndexError):
+        return None

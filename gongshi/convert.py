@@ -59,6 +59,9 @@ class Rules:
     titles: tuple[str, ...]
     roles: tuple[str, ...]
     role_surnames: str
+    after_name: str
+    boundary_surnames: str
+    name_boundary: str
     locative_after: str
     locative_as_in: str
 
@@ -74,26 +77,46 @@ def default_rules() -> Rules:
         titles=tuple(data["titles"]),
         roles=tuple(data["roles"]),
         role_surnames=data["role_surnames"],
+        after_name=data["after_name"],
+        boundary_surnames=data["boundary_surnames"],
+        name_boundary=data["name_boundary"],
         locative_after=data["locative"]["after"],
         locative_as_in=data["locative"]["as_in"],
     )
 
 
 @cache
-def _engine(config: str) -> Any:
+def engine(config: str) -> Any:
+    """The OpenCC converter for one configuration, loaded once per process."""
     return opencc.OpenCC(f"{config}.json")
 
 
-class _Chain:
-    """OpenCC configurations applied one after the other."""
+class _Engine:
+    """One OpenCC configuration; `residual` then converts characters it left alone.
 
-    def __init__(self, *configs: str) -> None:
-        self._engines = tuple(_engine(c) for c in configs)
+    Traditional sources come in Taiwan, Hong Kong and older forms (著/着, 衞/衛, 羣/群). tw2s
+    knows the Taiwan ones; the Hong Kong variants it leaves (衞) are converted afterwards one
+    character at a time, and only those: running hk2s over the whole text would undo phrases
+    tw2s converted on purpose (乾縣 → 乾县, not 干县).
+    """
+
+    def __init__(self, config: str, residual: str | None = None) -> None:
+        self._engine = engine(config)
+        self._residual = engine(residual) if residual else None
+        self._chars: dict[str, str] = {}
 
     def convert(self, text: str) -> str:
-        for engine in self._engines:
-            text = engine.convert(text)
-        return text
+        out: str = self._engine.convert(text)
+        if self._residual is None:
+            return out
+        return "".join(self._chars.get(c) or self._residual_char(c) for c in out)
+
+    def _residual_char(self, char: str) -> str:
+        assert self._residual is not None
+        own = self._engine.convert(char)
+        other = self._residual.convert(char)
+        self._chars[char] = other if own == char and other != char else char
+        return self._chars[char]
 
 
 def has_han(text: str) -> bool:
@@ -118,10 +141,8 @@ class Converter:
             raise ValueError(f"unknown conversion standard {standard!r}; use one of {STANDARDS}")
         self.standard = standard
         self.rules = rules or default_rules()
-        self._to_hant = _Chain(standard)
-        # Traditional sources come in Taiwan, Hong Kong and older forms (著/着, 衞/衛, 羣/群):
-        # tw2s and hk2s are t2s plus each region's variants, so both run.
-        self._to_hans = _Chain("tw2s", "hk2s")
+        self._to_hant = _Engine(standard)
+        self._to_hans = _Engine("tw2s", residual="hk2s")
         # Site entries win over defaults for the same phrase.
         pairs = dict(self.rules.phrases)
         pairs.update(glossary)
@@ -132,14 +153,18 @@ class Converter:
         self._locative = self._to_hant.convert(self.rules.locative_as_in)[-1]
         self._surnames = dict(self.rules.surnames)
         self._units = frozenset(self.rules.units)
-        surnames = "".join(self._surnames)
+        rules = self.rules
+        free = "".join(s for s in self._surnames if s not in rules.boundary_surnames)
+        titles = f"(?=(?:{_alternation(rules.titles)}))"
+        han = "\u4e00-\u9fff"
         self._to_hant_re = re.compile(
             f"(?P<glossary>{_alternation(list(pairs))})"
-            f"|(?P<unit>{_alternation(self.rules.units)})"
-            f"|(?P<st>[{surnames}])(?=(?:{_alternation(self.rules.titles)}))"
-            f"|(?P<role>{_alternation(self.rules.roles)})(?P<rs>[{self.rules.role_surnames}])"
-            f"(?=[\u4e00-\u9fff])"
-            f"|(?<=[{self.rules.locative_after}])(?P<loc>里)"
+            f"|(?P<unit>{_alternation(rules.units)})"
+            f"|(?P<st>[{free}]){titles}"
+            f"|(?:(?<=[{rules.name_boundary}])|(?<![{han}]))(?P<sb>[{rules.boundary_surnames}]){titles}"
+            f"|(?P<role>{_alternation(rules.roles)})(?P<rs>[{rules.role_surnames}])"
+            f"(?=[{han}]{{1,2}}(?:[{rules.after_name}]|[^{han}]|$))"
+            f"|(?<=[{rules.locative_after}])(?P<loc>里)"
         )
         self._to_hans_re = re.compile(f"(?P<glossary>{_alternation(list(self._hans_pairs))})")
         self._memo: dict[tuple[str, str, str], str] = {}
@@ -191,8 +216,8 @@ class Converter:
             match = pattern.search(text, pos)
             if match is None:
                 break
-            if to_hant and match.group("role") and text[match.start("rs") : match.start("rs") + 2] in self._units:
-                pos = match.start("rs")  # the "name" is a word (农民谷物): rescan from there
+            if to_hant and match.group("role") and self._is_word(text, match.start("rs")):
+                pos = match.start("rs")  # the "name" is a word (农民谷物, 教师范读): rescan from there
                 continue
             if pending < match.start():
                 piece = text[pending : match.start()]
@@ -203,14 +228,18 @@ class Converter:
             piece = text[pending:]
             yield Segment(offset + pending, piece, engine.convert(piece), "engine")
 
-    def _matched(self, match: re.Match[str], offset: int, to_hant: bool, engine: _Chain) -> Iterator[Segment]:
+    def _is_word(self, text: str, index: int) -> bool:
+        """Whether the character at `index` belongs to a listed word with its neighbour."""
+        return text[index : index + 2] in self._units or text[index - 1 : index + 1] in self._units
+
+    def _matched(self, match: re.Match[str], offset: int, to_hant: bool, engine: _Engine) -> Iterator[Segment]:
         start, word = offset + match.start(), match.group(0)
         if match.group("glossary"):
             pairs = self._hant_pairs if to_hant else self._hans_pairs
             yield Segment(start, word, pairs[word], "glossary")
         elif match.group("unit"):
             yield Segment(start, word, engine.convert(word), "engine")
-        elif match.group("st"):
+        elif match.group("st") or match.group("sb"):
             yield Segment(start, word, self._surnames[word], "rule")
         elif match.group("role"):
             role, surname = match.group("role"), match.group("rs")

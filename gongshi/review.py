@@ -21,7 +21,7 @@ import yaml
 
 from gongshi import markdown
 from gongshi.convert import Converter
-from gongshi.model import Content, Lang, Text
+from gongshi.model import Content, Initiative, Lang, Text, Update
 from gongshi.resources import builtin_path
 
 REVIEW_FILE = "review.yaml"
@@ -133,7 +133,8 @@ def review_content(content: Content, converter: Converter) -> list[Finding]:
     """Every finding in every text of the site, for every edition that is converted."""
     found: list[Finding] = []
     for target in content.config.editions:
-        for record in (*content.initiatives, *content.updates):
+        records: tuple[Initiative | Update, ...] = (*content.initiatives, *content.updates)
+        for record in records:
             path = record.origin.path
             for text in _texts(record):
                 if text.written(target) is None and text.source != target:

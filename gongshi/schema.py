@@ -84,21 +84,28 @@ def _explain(tree: Tree, error: ValidationError) -> list[Diagnostic]:
         ]
     if kind == "required":
         missing = error.message.split("'")[1]
+        allowed = sorted(schema.get("properties", {}))
+        unknown = [str(k) for k in value if k not in allowed]
+        if difflib.get_close_matches(missing, unknown, n=1, cutoff=0.6):
+            return []  # a misspelt key ('titel'): the unknown-key error says it all
         where = "file" if not path else name
-        hint = _status_hint() if missing == "status" else ""
-        return [tree.at(path, f"{where} is missing the required key '{missing}'", hint)]
+        return [tree.at(path, f"{where} is missing the required key '{missing}'", _REQUIRED_HINTS.get(missing, ""))]
+    if value is None and kind in ("enum", "type"):
+        hint = _status_hint() if path[-1:] == ("status",) else "write a value after the colon, or remove the line"
+        return [tree.at(path, f"{name} is empty", hint)]
     if kind == "enum":
         choices = [str(c) for c in expected]
         return [tree.at(path, f"{name} '{value}' is not one of {', '.join(choices)}",
-                        suggest(str(value), choices))]
+                        _enum_hint(str(value), choices))]
     if kind == "type":
         return [tree.at(path, f"{name} must be {_type_words(expected)}, not {_describe(value)}",
-                        _type_hint(expected))]
+                        _type_hint(expected, path))]
     if kind in ("minimum", "maximum"):
         low, high = schema.get("minimum"), schema.get("maximum")
         span = f"from {low} to {high}" if low is not None and high is not None else (
             f"at least {low}" if low is not None else f"at most {high}")
-        return [tree.at(path, f"{name} is {value}; it must be {span}")]
+        hint = _RANGE_HINTS.get(str(path[-1]) if path else "", "")
+        return [tree.at(path, f"{name} is {value}; it must be {span}", hint)]
     if kind == "pattern":
         return [_pattern(tree, path, name, value, expected)]
     if kind in ("minLength", "minProperties", "minItems"):
@@ -122,9 +129,30 @@ def _pattern(tree: Tree, path: Path_, name: str, value: Any, pattern: str) -> Di
     return tree.at(path, f"{name} '{value}' is not in the expected form")
 
 
+STATUS_NAMES = {"planned": "未启动", "in_progress": "推进中", "delayed": "滞后", "completed": "已完成",
+                "cancelled": "已取消"}
+# Staff write the status as they read it on the site, in either script.
+_STATUS_BY_NAME = {**{label: code for code, label in STATUS_NAMES.items()},
+                   "未啟動": "planned", "推進中": "in_progress", "滯後": "delayed"}
+
+
 def _status_hint() -> str:
-    return ("status is one of planned (未启动), in_progress (推进中), delayed (滞后), "
-            "completed (已完成), cancelled (已取消)")
+    return "status is one of " + ", ".join(f"{code} ({label})" for code, label in STATUS_NAMES.items())
+
+
+_REQUIRED_HINTS = {
+    "status": _status_hint(),
+    "date": "add 'date: YYYY-MM-DD', the day the news was published",
+    "title": "add 'title:' with a short name",
+}
+_RANGE_HINTS = {"progress": "progress is the percentage of the work done; write 100 when it is complete"}
+
+
+def _enum_hint(value: str, choices: list[str]) -> str:
+    code = _STATUS_BY_NAME.get(value.strip())
+    if code in choices:
+        return f"did you mean '{code}' ({STATUS_NAMES[code]})?"
+    return suggest(value, choices)
 
 
 _TYPE_WORDS = {
@@ -138,15 +166,19 @@ _TYPE_WORDS = {
 
 
 def _type_words(expected: str | list[str]) -> str:
+    if expected == ["string", "object"]:
+        return "text"  # the per-edition mapping is an advanced form; staff write text
     names = [expected] if isinstance(expected, str) else expected
     return " or ".join(_TYPE_WORDS.get(n, n) for n in names)
 
 
-def _type_hint(expected: str | list[str]) -> str:
+def _type_hint(expected: str | list[str], path: Path_) -> str:
+    if path[-1:] == ("department",):
+        return "name the lead department here and list the others under 'partners:'"
     if expected == "array":
         return "write a list as [a, b] or as lines starting with '- '"
     if expected in ("integer", "number"):
-        return "write the number alone, without units or quotes (the unit has its own key)"
+        return "write the number in digits (0-9), without units, '%' or quotes"
     if expected == "boolean":
         return "write true or false"
     return ""

@@ -23,7 +23,7 @@ from gongshi.convert import Converter
 from gongshi.errors import ContentError, Diagnostic, UsageError
 from gongshi.model import Content, Date
 from gongshi.review import Finding, load_reviewed, review_content
-from gongshi.validate import glossary_warnings, validate_content
+from gongshi.validate import editorial_warnings, validate_content
 
 
 @dataclass(frozen=True)
@@ -81,11 +81,11 @@ class _Timer:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def check_site(options: Options, lint_glossary: bool = False) -> tuple[Content, Converter, Result]:
+def check_site(options: Options, editorial: bool = False) -> tuple[Content, Converter, Result]:
     """Load and validate everything; raise ContentError listing every problem.
 
-    `lint_glossary` adds the warnings for glossary entries that change nothing: `check` reports
-    them, a build stays quiet about entries kept on purpose to pin a name.
+    `editorial` adds the warnings meant for editors (glossary entries that change nothing, the
+    lint of Traditional sources): `check` reports them; a build stays quiet about them.
     """
     if not options.content.is_dir():
         raise UsageError(f"content folder '{options.content}' does not exist")
@@ -104,8 +104,8 @@ def check_site(options: Options, lint_glossary: bool = False) -> tuple[Content, 
             config = replace(config, as_of=options.as_of)
         content = replace(content, config=config)
         converter = Converter(tuple((e.hans, e.hant) for e in content.glossary), config.conversion)
-        if lint_glossary:
-            diags += glossary_warnings(content, converter)
+        if editorial:
+            diags += editorial_warnings(loaded, content, converter)
     errors = [d for d in diags if d.is_error or (options.strict and not d.is_error)]
     if errors or content is None or converter is None:
         raise ContentError(diags)

@@ -9,6 +9,7 @@ later stages can point at the exact place of a mistake.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,14 +82,11 @@ class Tree:
         return self.source.diagnostic(line, col, message, hint, **kw)
 
 
-def decode(data: bytes, path: str) -> tuple[Source | None, list[Diagnostic]]:
+def decode(data: bytes, path: str, too_large_hint: str = "") -> tuple[Source | None, list[Diagnostic]]:
     """Bytes of a file to its text, with a clear error for a file that is not UTF-8."""
     if len(data) > MAX_FILE_BYTES:
         return None, [
-            Diagnostic(
-                path, 1, 1, f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                "split the text into several updates",
-            )
+            Diagnostic(path, 1, 1, f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}", too_large_hint)
         ]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -180,8 +178,9 @@ class _Builder:
                 "YAML aliases (*name) may be expanding the file; write the values out",
             )
         if node.tag not in _PLAIN_TAGS:
+            tag = "!!" + node.tag[len(_TAG) :] if node.tag.startswith(_TAG) else node.tag
             raise self.fail(
-                node, f"YAML tag '{node.tag}' is not allowed",
+                node, f"YAML tag '{tag}' is not allowed",
                 "remove the '!' tag; gongshi reads plain text, numbers, lists and mappings",
             )
         self.positions[path] = self.pos(node)
@@ -233,14 +232,42 @@ class _Builder:
         return result
 
 
+_KEY = r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*)"
+_FULLWIDTH_COLON = re.compile(_KEY + "\\s*：")
+_NO_SPACE = re.compile(_KEY + r":(?=[^\s/])")
+_SPECIAL_START = re.compile(_KEY + r":\s+([*@`&!%]+)")
+
+
 def _syntax_error(source: Source, exc: yaml.MarkedYAMLError, offset: int) -> Diagnostic:
-    problem = exc.problem or "YAML syntax error"
+    """A YAML syntax error in words staff understand, at the place the mistake really is.
+
+    libyaml often notices a mistake one line late (a full-width colon, a missing space after a
+    colon): the line it reports and the one before are searched for the usual causes first.
+    """
     mark = exc.problem_mark or exc.context_mark
+    line = (mark.line + 1 if mark else 1) + offset
+    for number in (line, line - 1):
+        text = source.line(number)
+        if "\t" in text[: len(text) - len(text.lstrip())] or ("\t" in text and "tab" in (exc.problem or "")):
+            return source.diagnostic(number, text.index("\t") + 1, "YAML syntax: a tab character cannot be used here",
+                                     "YAML indents with spaces only; replace the tab with spaces")
+        if match := _FULLWIDTH_COLON.match(text):
+            return source.diagnostic(
+                number, text.index("：") + 1,
+                "YAML syntax: a full-width colon '：' cannot separate a key from its value",
+                f"use the half-width colon ':' followed by a space: '{match.group(2)}: '")
+        if match := _NO_SPACE.match(text):
+            return source.diagnostic(number, match.end(2) + 1,
+                                     f"YAML syntax: the colon after '{match.group(2)}' needs a space after it",
+                                     f"write '{match.group(2)}: ' with a space after the colon")
+        if match := _SPECIAL_START.match(text):
+            char = match.group(3)
+            return source.diagnostic(number, match.start(3) + 1,
+                                     f"YAML syntax: a value starting with '{char[0]}' must be in quotes",
+                                     f'put the whole value in quotes: {match.group(2)}: "{char}..."')
+    problem = exc.problem or "YAML syntax error"
     hint = ""
-    if "'\\t'" in problem or "\t" in problem:
-        problem = "a tab character cannot be used here"
-        hint = "YAML indents with spaces only; replace the tab with spaces"
-    elif "quoted scalar" in (exc.context or "") and exc.context_mark is not None:
+    if "quoted scalar" in (exc.context or "") and exc.context_mark is not None:
         mark = exc.context_mark
         problem = "this quoted text is never closed"
         hint = "add the closing quote, or remove the opening one"

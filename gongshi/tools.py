@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TextIO
 
-from gongshi import markdown
 from gongshi.content import load_content
 from gongshi.convert import Converter
 from gongshi.errors import ContentError, UsageError
@@ -26,26 +26,33 @@ def site_converter(content_dir: Path) -> tuple[Converter, Lang]:
     return Converter(glossary, config.conversion), config.source_lang
 
 
+# What a Markdown line holds that is not text: code spans, link and image targets, autolinks and
+# bare URLs, reference definitions, HTML tags. Everything between them is converted.
+_NOT_TEXT = re.compile(
+    r"(?P<code>`+).*?(?P=code)"  # code span
+    r"|\]\(<[^>\n]*>"  # link target in angle brackets (may hold spaces)
+    r"|\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*"  # link target; a title after it is text
+    r"|\]\[[^\]]*\]"  # reference label in a use ([text][label]): kept as its definition writes it
+    r"|^\s{0,3}\[[^\]]+\]:\s*\S+"  # reference definition
+    r"|<[a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*>"  # autolink
+    r"|</?[a-zA-Z][^>]*>"  # HTML tag
+    r"|https?://[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+"  # bare URL: ASCII only, so it ends where Chinese starts
+)
+
+
 def convert_markdown_line(converter: Converter, line: str, source: Lang, target: Lang) -> str:
     """One line of Markdown narrative, converted as the build converts it.
 
-    Text is converted token by token (code spans, URLs and link targets stay as written, override
-    markers are resolved), and each converted piece replaces its source in the line, so the
-    output keeps the input's Markdown and line structure.
+    Code spans, link targets, URLs and HTML tags stay as written; the text between them goes
+    through the same converter as the build (glossary, rules, override markers), so the output
+    keeps the input's Markdown and its line structure.
     """
-    parsed = markdown.parse(line)
     out, pos = [], 0
-    for token in parsed.tokens:
-        for child in token.children or ():
-            if child.type != "text" or not child.content:
-                continue
-            start = line.find(child.content, pos)
-            if start < 0:
-                continue
-            out.append(line[pos:start])
-            out.append(converter.convert(child.content, source, target))
-            pos = start + len(child.content)
-    out.append(line[pos:])
+    for match in _NOT_TEXT.finditer(line):
+        out.append(converter.convert(line[pos : match.start()], source, target))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(converter.convert(line[pos:], source, target))
     return "".join(out)
 
 

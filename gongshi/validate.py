@@ -9,6 +9,7 @@ from __future__ import annotations
 from gongshi.content import Loaded
 from gongshi.convert import Converter
 from gongshi.errors import Diagnostic, Severity
+from gongshi.lint import lint_traditional
 from gongshi.model import Content
 
 
@@ -37,4 +38,12 @@ def glossary_warnings(content: Content, converter: Converter) -> list[Diagnostic
                                   f"glossary entry '{entry.hans}' changes nothing: the conversion "
                                   f"already gives '{entry.hant}'", "delete the line, or keep it to pin the form",
                                   severity=Severity.WARNING))
+    return out
+
+
+def editorial_warnings(loaded: Loaded, content: Content, converter: Converter) -> list[Diagnostic]:
+    """What `check` tells editors beyond errors: redundant glossary lines, Traditional-source lint."""
+    out = glossary_warnings(content, converter)
+    for source in loaded.traditional:
+        out += lint_traditional(source, content.config.conversion)
     return out

@@ -21,7 +21,8 @@ def is_han(ch: str) -> bool:
     if (0x3400 <= cp <= 0x4DBF or 0x4E00 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF
             or 0x20000 <= cp <= 0x3FFFF):
         return True
-    return unicodedata.name(ch, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
+    name = unicodedata.name(ch, "")
+    return name.startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
 
 
 def _decode_table(leads: range, trails: list[int], codec: str) -> str:
@@ -91,7 +92,7 @@ def common_hant_text(min_size: int = 1, max_size: int = 40) -> st.SearchStrategy
 
 def non_han_text(max_size: int = 40) -> st.SearchStrategy[str]:
     """Any text without a Han character and without an override opener `-{`."""
-    chars = st.characters(exclude_categories=("Cs",)).filter(lambda ch: not is_han(ch))
+    chars = st.characters(codec="utf-8").filter(lambda ch: not is_han(ch))
     return st.text(alphabet=chars, max_size=max_size).filter(lambda s: "-{" not in s)
 
 
@@ -104,7 +105,7 @@ def mixed_text(max_size: int = 30) -> st.SearchStrategy[str]:
         hans_text(min_size=1, max_size=4),
         han_chars(common_hant() + TRICKY_HANT),
         st.sampled_from(_PUNCT),
-        st.characters(exclude_categories=("Cs",)),
+        st.characters(codec="utf-8"),
     )
     return st.lists(piece, max_size=max_size).map("".join).filter(lambda s: "-{" not in s)
 
@@ -123,7 +124,7 @@ def override_body(max_size: int = 20) -> st.SearchStrategy[str]:
         han_chars(common_hans()),
         han_chars(TRICKY_HANS + TRICKY_HANT),
         st.sampled_from(_PUNCT + ";:{}"),
-        st.characters(exclude_categories=("Cs",)),
+        st.characters(codec="utf-8"),
     )
     return (
         st.lists(chars, max_size=max_size)
@@ -168,23 +169,31 @@ def md_plain(max_size: int = 10) -> st.SearchStrategy[str]:
 
 
 @st.composite
-def md_fragment(draw: st.DrawFn) -> tuple[str, str, str]:
-    """(kind, markdown, payload): plain text, a link `[text](url)` or a code span `` `code` ``."""
-    kind = draw(st.sampled_from(["text", "link", "code"]))
+def md_fragment(draw: st.DrawFn, bare_urls: bool = False) -> tuple[str, str, str]:
+    """(kind, markdown, payload): plain text, a link `[text](url)`, a code span `` `code` `` or,
+    with `bare_urls`, a bare URL followed by a space."""
+    kinds = ["text", "link", "code", *(["bare"] if bare_urls else [])]
+    kind = draw(st.sampled_from(kinds))
     if kind == "text":
         text = draw(md_plain())
         return kind, text, text
     if kind == "link":
         url = draw(urls())
         return kind, f"[{draw(hans_text(min_size=1, max_size=6))}]({url})", url
+    if kind == "bare":
+        url = draw(urls())
+        return kind, f"{url} ", url
     code = draw(code_content())
     return kind, f"`{code}`", code
 
 
+MdLine = tuple[str, list[tuple[str, str, str]]]
+
+
 @st.composite
-def md_line(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, str]]]:
+def md_line(draw: st.DrawFn, bare_urls: bool = False) -> MdLine:
     """One line of Markdown narrative and the fragments it was built from."""
-    fragments = draw(st.lists(md_fragment(), min_size=1, max_size=6))
+    fragments = draw(st.lists(md_fragment(bare_urls), min_size=1, max_size=6))
     parts: list[str] = []
     for i, (kind, markdown, _) in enumerate(fragments):
         if i:
@@ -197,7 +206,7 @@ def md_line(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, str]]]:
 
 
 @st.composite
-def md_document(draw: st.DrawFn) -> tuple[str, list[tuple[str, str, str]]]:
+def md_document(draw: st.DrawFn) -> MdLine:
     """A few paragraphs of md_line, with all their fragments in order."""
     lines = draw(st.lists(md_line(), min_size=1, max_size=4))
     return "\n\n".join(line for line, _ in lines), [f for _, frags in lines for f in frags]

@@ -1,0 +1,304 @@
+"""Invalid content: every staff mistake is reported clearly, the run exits 1, and site/ is left untouched.
+
+Each folder in tests/invalid/ is one case:
+
+- `content/`: a complete small site (a copy of tests/fixtures/basic/content) with one kind of mistake,
+  or a few mistakes of the same kind.
+- `expected.txt`: what stderr must contain, as blocks separated by blank lines. The lines of a block must
+  appear consecutively in stderr, and the blocks in the order given (problems are sorted by file, line and
+  column). A block is the `path:line:col: error: message` line, the source line, the caret and the
+  `  hint: ...` line; the last block is the summary line, which pins the number of errors.
+- `xfail.txt` (optional): why gongshi's output is wrong today. `expected.txt` then holds the output we
+  want, and the case is a strict xfail: it fails loudly once gongshi is fixed, so the xfail gets removed.
+
+Mistakes that need bytes an editor or git could alter (tabs, GBK, a byte-order mark with CRLF, a file over
+the size limit) are not committed as files: `GENERATED` below writes them into tmp_path.
+
+The command line runs with the case as its working folder, so messages read `content/initiatives/x.yaml`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, TESTS
+
+from gongshi.source import MAX_FILE_BYTES
+
+BASIC = FIXTURES / "basic" / "content"
+INVALID = TESTS / "invalid"
+HEADER = re.compile(r"^\S.*:[0-9]+:[0-9]+: (error|warning): \S")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    make: Callable[[Path], None]  # writes `content/` into the folder it is given
+    expected: str
+    xfail: str | None = None
+
+
+# --- cases generated here: special bytes -------------------------------------------------------------
+
+
+def _basic_copy(folder: Path) -> Path:
+    content = folder / "content"
+    shutil.copytree(BASIC, content)
+    return content
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def _pad_to(path: Path, size: int, line: str) -> None:
+    """Append copies of `line` (then ASCII dots) until the file is exactly `size` bytes."""
+    data = path.read_bytes()
+    chunk = line.encode("utf-8")
+    missing = size - len(data)
+    count = missing // len(chunk)
+    path.write_bytes(data + chunk * count + b"." * (missing - count * len(chunk)))
+    assert path.stat().st_size == size
+
+
+def _gbk(folder: Path) -> None:
+    content = _basic_copy(folder)
+    for rel in ("initiatives/rural-bus.yaml", "updates/2019-07-bus.md"):
+        path = content / rel
+        path.write_bytes(path.read_text("utf-8").encode("gbk"))
+
+
+def _tabs(folder: Path) -> None:
+    initiatives = _basic_copy(folder) / "initiatives"
+    _replace(initiatives / "rural-bus.yaml", "    target: 2\n", "\ttarget: 2\n")
+    _replace(initiatives / "school-places.yaml", "category:", "\tcategory:")
+    _replace(initiatives / "qingjiang-certificates.yaml", "  - name:", "\t- name:")
+
+
+def _windows_files(folder: Path) -> None:
+    initiatives = _basic_copy(folder) / "initiatives"
+    _replace(initiatives / "rural-bus.yaml", "title: 开通", 'title: "开通')
+    _replace(initiatives / "school-places.yaml", "status: delayed", "status: dalayed")
+    for path in initiatives.iterdir():
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+
+
+def _large_update(folder: Path) -> None:
+    path = _basic_copy(folder) / "updates" / "2019-07-bus.md"
+    _pad_to(path, MAX_FILE_BYTES + 1, "沿线群众出行更方便了。\n")
+
+
+def _large_initiative(folder: Path) -> None:
+    path = _basic_copy(folder) / "initiatives" / "rural-bus.yaml"
+    _pad_to(path, MAX_FILE_BYTES + 1, "# 备注：沿线群众出行更方便了。\n")
+
+
+STATUSES = "planned, in_progress, delayed, completed, cancelled"
+TAB_HINT = "  hint: YAML indents with spaces only; replace the tab with spaces"
+
+GENERATED = [
+    Case("gbk-encoded-file", _gbk, """\
+content/initiatives/rural-bus.yaml:1:8: error: file is not valid UTF-8
+  hint: this file looks like GBK; save it as UTF-8 (记事本: 另存为 → 编码 UTF-8)
+
+content/updates/2019-07-bus.md:2:8: error: file is not valid UTF-8
+  hint: this file looks like GBK; save it as UTF-8 (记事本: 另存为 → 编码 UTF-8)
+
+2 error(s), 0 warning(s); nothing was written
+"""),
+    Case("yaml-tab-indent", _tabs, f"""\
+content/initiatives/qingjiang-certificates.yaml:12:1: error: YAML syntax: a tab character cannot be used here
+   - name: 辦理房產證
+  ^
+{TAB_HINT}
+
+content/initiatives/rural-bus.yaml:13:1: error: YAML syntax: a tab character cannot be used here
+   target: 2
+  ^
+{TAB_HINT}
+
+content/initiatives/school-places.yaml:6:1: error: YAML syntax: a tab character cannot be used here
+   category: 教育
+  ^
+{TAB_HINT}
+
+3 error(s), 0 warning(s); nothing was written
+"""),
+    Case("bom-crlf-with-errors", _windows_files, f"""\
+content/initiatives/rural-bus.yaml:1:8: error: YAML syntax: this quoted text is never closed
+  title: "开通城乡公交线路
+         ^
+  hint: add the closing quote, or remove the opening one
+
+content/initiatives/school-places.yaml:2:9: error: status 'dalayed' is not one of {STATUSES}
+  status: dalayed
+          ^
+  hint: did you mean 'delayed'?
+
+2 error(s), 0 warning(s); nothing was written
+"""),
+    Case("file-too-large-update", _large_update, f"""\
+content/updates/2019-07-bus.md:1:1: error: file is {MAX_FILE_BYTES + 1:,} bytes; the limit is {MAX_FILE_BYTES:,}
+  hint: split the text into several updates
+
+1 error(s), 0 warning(s); nothing was written
+"""),
+    Case("file-too-large-initiative", _large_initiative, f"""\
+content/initiatives/rural-bus.yaml:1:1: error: file is {MAX_FILE_BYTES + 1:,} bytes; the limit is {MAX_FILE_BYTES:,}
+  hint: an initiative record holds short facts; move long text into an update
+
+1 error(s), 0 warning(s); nothing was written
+"""),
+]
+
+
+# --- cases committed as folders ----------------------------------------------------------------------
+
+
+def _folder_case(folder: Path) -> Case:
+    def make(target: Path) -> None:
+        shutil.copytree(folder / "content", target / "content")
+
+    reason = folder / "xfail.txt"
+    return Case(folder.name, make, (folder / "expected.txt").read_text("utf-8"),
+                reason.read_text("utf-8").strip() if reason.is_file() else None)
+
+
+FOLDERS = [_folder_case(p) for p in sorted(INVALID.iterdir()) if (p / "expected.txt").is_file()]
+CASES = FOLDERS + GENERATED
+
+
+def _params(with_xfail: bool) -> list[object]:
+    return [
+        pytest.param(case, id=case.name,
+                     marks=[pytest.mark.xfail(strict=True, reason=case.xfail)] if with_xfail and case.xfail else [])
+        for case in CASES
+    ]
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+
+def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "gongshi", *args], cwd=cwd, capture_output=True, text=True,
+                          encoding="utf-8", env=env, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def basic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The basic fixture built once: the `site/` every case starts from."""
+    folder = tmp_path_factory.mktemp("basic")
+    result = _run(folder, "build", "--content", str(BASIC), "--out", str(folder / "site"))
+    assert result.returncode == 0, result.stderr
+    return folder / "site"
+
+
+def _snapshot(folder: Path) -> tuple[int, dict[str, tuple[bytes | None, int]]]:
+    """Everything under `folder`: its inode, then each path's bytes (None for folders) and mtime."""
+    entries = {
+        path.relative_to(folder).as_posix(): (path.read_bytes() if path.is_file() else None, path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+    }
+    return folder.stat().st_ino, entries
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """stderr split into diagnostics (header plus its indented lines) and other lines."""
+    blocks: list[list[str]] = []
+    for line in text.splitlines():
+        if blocks and line.startswith("  ") and HEADER.match(blocks[-1][0]):
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+    return blocks
+
+
+def _error_blocks(text: str) -> list[list[str]]:
+    return [block for block in _blocks(text) if ": error: " in block[0] and HEADER.match(block[0])]
+
+
+def _assert_expected(stderr: str, expected: str) -> None:
+    """Each block of `expected` appears as consecutive lines of stderr, in order."""
+    lines = stderr.splitlines()
+    start = 0
+    for chunk in expected.strip("\n").split("\n\n"):
+        block = chunk.split("\n")
+        found = next((i for i in range(start, len(lines) - len(block) + 1) if lines[i:i + len(block)] == block),
+                     None)
+        assert found is not None, "missing from stderr (or out of order):\n" + chunk + "\n\nstderr:\n" + stderr
+        start = found + len(block)
+
+
+def _assert_every_error_has_hint(stderr: str) -> None:
+    for block in _error_blocks(stderr):
+        assert any(line.startswith("  hint: ") for line in block[1:]), \
+            "error without a hint:\n" + "\n".join(block)
+
+
+# --- tests ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", _params(with_xfail=True))
+def test_mistake_is_reported_and_site_untouched(case: Case, tmp_path: Path, basic_site: Path) -> None:
+    """Each mistake gives path:line:col, source line, caret and hint, exit 1, and leaves site/ as it was."""
+    case.make(tmp_path)
+    shutil.copytree(basic_site, tmp_path / "site")
+    before = _snapshot(tmp_path)
+    result = _run(tmp_path, "build")
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1, result.stderr
+    _assert_expected(result.stderr, case.expected)
+    _assert_every_error_has_hint(result.stderr)
+    assert _snapshot(tmp_path) == before, "the failed build changed the working folder"
+
+
+@pytest.mark.parametrize("case", _params(with_xfail=False))
+def test_check_reports_the_same_errors(case: Case, tmp_path: Path) -> None:
+    """`check` reports exactly the errors `build` reports, exits 1 and writes nothing."""
+    case.make(tmp_path)
+    build = _run(tmp_path, "build")
+    check = _run(tmp_path, "check")
+    for result in (build, check):
+        assert "Traceback" not in result.stderr, result.stderr
+        assert result.returncode == 1, result.stderr
+    assert _error_blocks(check.stderr), check.stderr
+    assert _error_blocks(check.stderr) == _error_blocks(build.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
+
+
+def test_bom_and_crlf_are_accepted(tmp_path: Path, basic_site: Path) -> None:
+    """Files saved by Windows Notepad (UTF-8 BOM, CRLF) build exactly like the plain UTF-8 originals."""
+    content = _basic_copy(tmp_path)
+    for path in sorted(content.rglob("*")):
+        if path.is_file():
+            path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    shutil.copytree(basic_site, tmp_path / "site")
+    result = _run(tmp_path, "build")
+    assert result.returncode == 0, result.stderr
+    assert "error" not in result.stderr, result.stderr
+    built = {rel: data for rel, (data, _mtime) in _snapshot(tmp_path / "site")[1].items()}
+    wanted = {rel: data for rel, (data, _mtime) in _snapshot(basic_site)[1].items()}
+    assert sorted(built) == sorted(wanted)
+    assert [rel for rel in wanted if built[rel] != wanted[rel]] == []
+
+
+def test_case_folders_are_complete() -> None:
+    """Every tests/invalid/ folder is a whole site plus expected.txt, so no case is skipped by mistake."""
+    for folder in sorted(p for p in INVALID.iterdir() if p.is_dir()):
+        assert (folder / "expected.txt").is_file(), f"{folder.name}: no expected.txt"
+        assert (folder / "content").is_dir(), f"{folder.name}: no content/"
+        expected = (folder / "expected.txt").read_text("utf-8")
+        assert HEADER.match(expected), f"{folder.name}: expected.txt must start with a path:line:col line"
+        assert "hint: " in expected, f"{folder.name}: expected.txt has no hint line"
+        assert expected.rstrip().endswith("; nothing was written"), f"{folder.name}: no summary line"
