@@ -4,6 +4,10 @@ A body is parsed once and rendered once per edition; the edition's text function
 text and image descriptions only, so code, URLs and attributes are never converted. Raw HTML is
 shown as text, and only web, mail and relative links become links: `javascript:`, `data:`,
 `vbscript:` and every other scheme render as plain text.
+
+A site that sets `allow_html: true` gets raw HTML through an allow-list sanitiser (nh3, the
+bindings of the Rust `ammonia` crate): listed tags and attributes only, http(s) and mailto URLs
+only. Text inside raw HTML is not converted between the scripts.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
@@ -36,15 +41,33 @@ def is_safe_url(url: str) -> bool:
     return match is None or match.group(1).lower() in SAFE_SCHEMES
 
 
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol",
+    "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "time", "tr", "u", "ul",
+})
+ALLOWED_ATTRIBUTES = {
+    "*": {"lang", "title", "class"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "time": {"datetime"},
+    "ol": {"start"},
+}
+
+
 @dataclass(frozen=True)
 class Parsed:
     """Tokens of one Markdown body, ready to render in any edition."""
 
     tokens: Sequence[Token]
+    allow_html: bool = False
 
 
-def _make() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+def _make(html: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": html, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.validateLink = is_safe_url  # type: ignore[method-assign]  # markdown-it's documented hook
     md.add_render_rule("text", _render_text)
@@ -56,15 +79,22 @@ def _make() -> MarkdownIt:
 
 
 
-def parse(markdown: str) -> Parsed:
+def parse(markdown: str, allow_html: bool = False) -> Parsed:
     """Parse a body once; `token.map` lines are relative to the body's first line."""
-    return Parsed(tuple(_MD.parse(markdown)))
+    md = _MD_HTML if allow_html else _MD
+    return Parsed(tuple(md.parse(markdown)), allow_html)
 
 
 def render(parsed: Parsed, text_fn: TextFn) -> str:
     """HTML of a parsed body, with `text_fn` applied to reader-facing text."""
     env: dict[str, Any] = {"text_fn": text_fn}
-    return str(_MD.renderer.render(list(parsed.tokens), _MD.options, env))
+    md = _MD_HTML if parsed.allow_html else _MD
+    html = str(md.renderer.render(list(parsed.tokens), md.options, env))
+    if parsed.allow_html:
+        html = nh3.clean(html, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+                         url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer",
+                         strip_comments=True)
+    return html
 
 
 def plain_text(parsed: Parsed, text_fn: TextFn) -> str:
@@ -116,4 +146,5 @@ def _render_table_close(self: Any, tokens: Sequence[Token], idx: int, options: A
     return str(self.renderToken(tokens, idx, options, env)) + "</div>"
 
 
-_MD = _make()
+_MD = _make(html=False)
+_MD_HTML = _make(html=True)

@@ -118,7 +118,7 @@ class Edition:
             own = update.written_body(self.lang)
             source: Body = own or update.body
             lang = self.lang if own else update.lang
-            parsed = markdown.parse(source.markdown)
+            parsed = markdown.parse(source.markdown, self.content.config.allow_html)
             self._bodies[key] = markdown.render(parsed, lambda s: self.converter.convert(s, lang, self.lang))
         return self._bodies[key]
 

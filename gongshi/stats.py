@@ -31,6 +31,12 @@ def is_overdue(item: Initiative, as_of: dt.date) -> bool:
     return item.status in OPEN_STATUSES and item.due is not None and item.due.last() < as_of
 
 
+def last_reported(content: Content, item: Initiative) -> Date | None:
+    """The newest date anything was reported about an initiative: its log or an update naming it."""
+    dates = [entry.date for entry in item.log] + [u.date for u in content.updates if item.id in u.initiatives]
+    return max(dates) if dates else None
+
+
 def effective_progress(item: Initiative) -> int | None:
     """Progress for averages: completed counts as 100, planned as 0, cancelled not at all."""
     if item.status == "cancelled":

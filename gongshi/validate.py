@@ -6,6 +6,7 @@ two sources that would write the same page, and glossary entries that change not
 
 from __future__ import annotations
 
+from gongshi import stats
 from gongshi.content import Loaded
 from gongshi.convert import Converter
 from gongshi.errors import Diagnostic, Severity
@@ -41,9 +42,28 @@ def glossary_warnings(content: Content, converter: Converter) -> list[Diagnostic
     return out
 
 
+def stale_warnings(content: Content) -> list[Diagnostic]:
+    """Open initiatives with no report for longer than `stale_after_days` before the report date."""
+    as_of = stats.report_date(content)
+    limit = content.config.stale_after_days
+    out = []
+    for item in content.initiatives:
+        if item.status not in stats.OPEN_STATUSES:
+            continue
+        last = stats.last_reported(content, item)
+        days = (as_of - last.last()).days if last else None
+        if days is None or days > limit:
+            when = f"last report {last.iso}, {days} days before {as_of.isoformat()}" if last else "never reported"
+            out.append(Diagnostic(item.origin.path, 1, 1, f"initiative not updated for over {limit} days ({when})",
+                                  "add a 'log:' entry or an update with the current state",
+                                  severity=Severity.WARNING))
+    return out
+
+
 def editorial_warnings(loaded: Loaded, content: Content, converter: Converter) -> list[Diagnostic]:
-    """What `check` tells editors beyond errors: redundant glossary lines, Traditional-source lint."""
-    out = glossary_warnings(content, converter)
+    """What `check` tells editors beyond errors: redundant glossary lines, Traditional-source lint,
+    initiatives nobody has reported on for a long time."""
+    out = glossary_warnings(content, converter) + stale_warnings(content)
     for source in loaded.traditional:
         out += lint_traditional(source, content.config.conversion)
     return out
