@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     site_options(build)
     build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     build.add_argument("--quiet", action="store_true", help="print problems only, no summary")
+    build.add_argument("--no-search", action="store_true", help="skip the search index (faster previews)")
     build.add_argument("--review", action="store_true",
                        help="also build the conversion review page site/_review/ (never linked or indexed)")
 
@@ -113,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _options(args: argparse.Namespace) -> Options:
     return Options(content=args.content, out=getattr(args, "out", Path("site")), base_url=args.base_url,
                    as_of=args.as_of, templates=args.templates, strict=args.strict,
-                   review=getattr(args, "review", False))
+                   review=getattr(args, "review", False), search=not getattr(args, "no_search", False))
 
 
 def _run(args: argparse.Namespace) -> int:

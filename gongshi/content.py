@@ -21,6 +21,7 @@ from gongshi.model import (
     Budget,
     Contact,
     Content,
+    Correction,
     Date,
     GlossaryEntry,
     Initiative,
@@ -377,6 +378,10 @@ class _Build:
         return LogEntry(date or Date(1, 1), data.get("status"), data.get("progress"),
                         self.opt_text(data, "note", path), self.opt_text(data, "source", path))
 
+    def correction(self, data: dict[str, Any], path: Path_) -> Correction:
+        date = self.date(data["date"], (*path, "date"))
+        return Correction(date or Date(1, 1), self.text(data["note"], (*path, "note")))
+
     def initiative(self, ident: str) -> Initiative | None:
         data: dict[str, Any] = self.tree.value
         budget = data.get("budget")
@@ -403,6 +408,7 @@ class _Build:
             milestones=tuple(sorted(self.items(data, "milestones", self.milestone), key=lambda m: m.date)),
             log=tuple(sorted(self.items(data, "log", self.log_entry), key=lambda e: e.date)),
             sources=self.items(data, "sources", self.source_ref),
+            corrections=tuple(sorted(self.items(data, "corrections", self.correction), key=lambda c: c.date)),
         )
         self.check_record(data)
         return item if self.ok else None

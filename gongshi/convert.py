@@ -160,7 +160,7 @@ class Converter:
         self._to_hant_re = re.compile(
             f"(?P<glossary>{_alternation(list(pairs))})"
             f"|(?P<unit>{_alternation(rules.units)})"
-            f"|(?P<st>[{free}]){titles}"
+            f"|(?<![0-9十百千万亿两几多])(?P<st>[{free}]){titles}"
             f"|(?:(?<=[{rules.name_boundary}])|(?<![{han}]))(?P<sb>[{rules.boundary_surnames}]){titles}"
             f"|(?P<role>{_alternation(rules.roles)})(?P<rs>[{rules.role_surnames}])"
             f"(?=[{han}]{{1,2}}(?:[{rules.after_name}]|[^{han}]|$))"

@@ -133,6 +133,14 @@ class LogEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A published correction: what was wrong on the page, and when it was put right."""
+
+    date: Date
+    note: Text
+
+
+@dataclass(frozen=True, slots=True)
 class Budget:
     amount: float
     unit: Text
@@ -162,6 +170,7 @@ class Initiative:
     milestones: tuple[Milestone, ...] = ()
     log: tuple[LogEntry, ...] = ()
     sources: tuple[SourceRef, ...] = ()
+    corrections: tuple[Correction, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,38 +11,33 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import posixpath
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from gongshi import markdown, stats
+from gongshi import stats
 from gongshi.convert import Converter
-from gongshi.model import LANGS, Body, Content, Date, Initiative, Lang, Text, Update, edition_dir
+from gongshi.edition import (
+    SCHEDULE_DEFINITIONS,
+    SCHEDULE_LABELS,
+    STATUS_DEFINITIONS,
+    STATUS_LABELS,
+    Edition,
+)
+from gongshi.model import Content, Initiative, Update, edition_dir
+from gongshi.outputs import data, feeds, share, sitemap
 from gongshi.resources import builtin_path
 from gongshi.review import Finding
 
-STATUS_LABELS = {
-    "planned": "未启动",
-    "in_progress": "推进中",
-    "delayed": "滞后",
-    "completed": "已完成",
-    "cancelled": "已取消",
-}
-STATUS_DEFINITIONS = {
-    "planned": "已列入计划，尚未启动实施。",
-    "in_progress": "已启动，正在按计划推进。",
-    "delayed": "进度落后于计划，须写明原因和补救措施。",
-    "completed": "目标已经实现，并有报道或文件为证。",
-    "cancelled": "经决定不再实施，须写明原因。",
-}
 GROUP_FIELDS = (("departments", "department", "责任单位"), ("categories", "category", "类别"),
                 ("regions", "region", "地区"))
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'")
+       "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'")
+# Pagefind runs WebAssembly and a worker on the search page only.
+SEARCH_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'") + "; worker-src 'self'"
 
 
 def make_env(site_templates: Path | None = None) -> Environment:
@@ -76,71 +71,21 @@ def static_files(site_templates: Path | None = None) -> dict[str, bytes]:
     return out
 
 
-@dataclass
-class Edition:
-    """One edition's view of the content: every text through the converter, once."""
-
-    lang: Lang
-    content: Content
-    converter: Converter
-    _bodies: dict[tuple[str, str], str] = field(default_factory=dict)
-
-    @property
-    def dir(self) -> str:
-        return edition_dir(self.lang)
-
-    def t(self, text: Text | str | None) -> str:
-        """A content text as this edition shows it: hand-written, else converted.
-
-        Plain strings are site settings, written in the site's source language.
-        """
-        if text is None:
-            return ""
-        if isinstance(text, str):
-            return self.converter.convert(text, self.content.config.source_lang, self.lang)
-        written = text.written(self.lang)
-        if written is not None:
-            return self.converter.convert(written, self.lang, self.lang)
-        return self.converter.convert(text.original, text.source, self.lang)
-
-    def ui(self, text: str) -> str:
-        """An interface string (written in Simplified) in this edition's script."""
-        return self.converter.convert(text, "zh-Hans", self.lang)
-
-    def simplified(self, text: Text) -> str:
-        written = text.written("zh-Hans")
-        return written if written is not None else self.converter.convert(text.original, text.source, "zh-Hans")
-
-    def body(self, update: Update) -> str:
-        """The update's HTML in this edition, from its hand-written edition when there is one."""
-        key = (update.slug, self.lang)
-        if key not in self._bodies:
-            own = update.written_body(self.lang)
-            source: Body = own or update.body
-            lang = self.lang if own else update.lang
-            parsed = markdown.parse(source.markdown, self.content.config.allow_html)
-            self._bodies[key] = markdown.render(parsed, lambda s: self.converter.convert(s, lang, self.lang))
-        return self._bodies[key]
-
-    def date(self, value: Date | dt.date | None) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, dt.date):
-            return f"{value.year}年{value.month}月{value.day}日"
-        return f"{value.year}年{value.month}月" + (f"{value.day}日" if value.day else "")
-
-
 def render_site(content: Content, converter: Converter, env: Environment, as_of: dt.date,
                 static: dict[str, bytes]) -> dict[str, bytes]:
-    """Every output file of the site: both editions, the edition chooser, 404 and assets."""
+    """Every output file of the site: both editions with their feeds and data, chooser, 404, assets."""
     out: dict[str, bytes] = dict(static)
     versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
-    editions = [Edition(lang, content, converter) for lang in content.config.editions]
+    editions = [Edition(lang, content, converter, as_of) for lang in content.config.editions]
     for edition in editions:
-        out.update(_EditionRenderer(edition, env, as_of, versions).pages())
-    root = _EditionRenderer(editions[0], env, as_of, versions)
+        out.update(_EditionRenderer(edition, env, versions).pages())
+        out.update(feeds.feeds(edition))
+        out.update(data.open_data(edition))
+        out.update(share.share_cards(edition))
+    root = _EditionRenderer(editions[0], env, versions)
     out["index.html"] = root.page("", "choose.html", "index.html", editions=editions)
     out["404.html"] = root.page("", "404.html", "404.html", editions=editions)
+    out.update(sitemap.sitemap(content.config, list(out)))
     return out
 
 
@@ -154,11 +99,21 @@ def render_review(env: Environment, content: Content, findings: Sequence[Finding
     return html.encode("utf-8")
 
 
+def related_initiatives(item: Initiative, items: Sequence[Initiative], limit: int = 4) -> tuple[Initiative, ...]:
+    """Initiatives sharing the most of department, category and region, then named in the same updates."""
+    def score(other: Initiative) -> tuple[int, str]:
+        shared = sum(getattr(other, f) is not None and getattr(other, f) == getattr(item, f)
+                     for f in ("department", "category", "region"))
+        return (-shared, other.id)
+
+    ranked = sorted((o for o in items if o.id != item.id), key=score)
+    return tuple(o for o in ranked if score(o)[0] < 0)[:limit]
+
+
 class _EditionRenderer:
-    def __init__(self, edition: Edition, env: Environment, as_of: dt.date, versions: dict[str, str]) -> None:
+    def __init__(self, edition: Edition, env: Environment, versions: dict[str, str]) -> None:
         self.ed = edition
         self.env = env
-        self.as_of = as_of
         self.versions = versions
         self.content = edition.content
         self.config = edition.content.config
@@ -168,31 +123,59 @@ class _EditionRenderer:
         out: dict[str, bytes] = {}
         items = content.initiatives
         by_field = {name: stats.groups(items, attr, ed.simplified) for name, attr, _ in GROUP_FIELDS}
+        years = sorted({i.year for i in items if i.year is not None}, reverse=True)
+        filters = {"groups": by_field, "years": years}
 
         def add(path: str, template: str, **context: Any) -> None:
             out[f"{ed.dir}/{path}"] = self.page(ed.dir, template, path, **context)
 
+        def listing(path: str, members: Iterable[Initiative], heading: str, label: str = "") -> None:
+            """A list page; `heading` and `label` are already in the edition's script."""
+            add(path, "list.html", items=tuple(members), heading=heading, label=label, **filters)
+
         add("index.html", "home.html", overview=stats.overview(items, self.as_of), items=items,
-            updates=content.updates[::-1][:8], groups=by_field)
-        add("initiatives/index.html", "list.html", items=items, heading="全部实事", groups=by_field)
+            updates=content.updates[::-1][:8], charts=self.charts(by_field["categories"]), **filters)
+        listing("initiatives/index.html", items, ed.ui("全部实事"))
         for index, item in enumerate(items):
             add(f"initiatives/{item.id}/index.html", "initiative.html", item=item,
-                updates=self.related(item), prev=items[index - 1] if index else None,
+                updates=self.related(item), related=related_initiatives(item, items),
+                prev=items[index - 1] if index else None,
                 next=items[index + 1] if index + 1 < len(items) else None)
-        for status in STATUS_LABELS:
-            add(f"status/{status}/index.html", "list.html",
-                items=tuple(i for i in items if i.status == status),
-                heading=STATUS_LABELS[status], groups=by_field, status=status)
+        for status, label in STATUS_LABELS.items():
+            listing(f"status/{status}/index.html", (i for i in items if i.status == status), ed.ui(label),
+                    ed.ui("状态"))
+        for mark, label in SCHEDULE_LABELS.items():
+            listing(f"schedule/{mark}/index.html", (i for i in items if ed.schedule(i).mark == mark), ed.ui(label),
+                    ed.ui("序时进度"))
+        for year in years:
+            listing(f"years/{year}/index.html", (i for i in items if i.year == year), f"{year}年", ed.ui("年度"))
         for folder, _attr, label in GROUP_FIELDS:
             add(f"{folder}/index.html", "groups.html", groups=by_field[folder], folder=folder, label=label)
             for group in by_field[folder]:
-                add(f"{folder}/{group.key}/index.html", "list.html", items=group.items,
-                    heading=ed.t(group.name), label=label, groups=by_field)
+                listing(f"{folder}/{group.key}/index.html", group.items, ed.t(group.name), ed.ui(label))
         add("updates/index.html", "updates.html", updates=content.updates[::-1])
         for update in content.updates:
             add(f"updates/{update.slug}/index.html", "update.html", update=update,
                 initiatives=tuple(i for i in (content.initiative(x) for x in update.initiatives) if i))
+        add("corrections/index.html", "corrections.html",
+            corrections=sorted(((c, i) for i in items for c in i.corrections), key=lambda p: (p[0].date, p[1].id),
+                               reverse=True))
+        add("about/index.html", "about.html")
+        add("search/index.html", "search.html", csp=SEARCH_CSP)
         return out
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.ed.as_of
+
+    def charts(self, categories: Sequence[stats.Group]) -> dict[str, Any]:
+        """Numbers behind the home page's two charts: status distribution, progress by category."""
+        by_category = []
+        for group in categories:
+            values = [p for p in (stats.effective_progress(i) for i in group.items) if p is not None]
+            if values:
+                by_category.append((group, round(sum(values) / len(values)), len(group.items)))
+        return {"by_category": by_category}
 
     def related(self, item: Initiative) -> tuple[Update, ...]:
         return tuple(sorted((u for u in self.content.updates if item.id in u.initiatives),
@@ -216,10 +199,7 @@ class _EditionRenderer:
             version = self.versions.get(f"static/{name}", "")
             return url(f"static/{name}") + (f"?v={version}" if version else "")
 
-        def absolute(target: str) -> str:
-            return self.config.base_url + target if self.config.base_url else ""
-
-        alternates = [(lang, url(f"{edition_dir(lang)}/{path}"), absolute(f"{edition_dir(lang)}/{path}"))
+        alternates = [(lang, url(f"{edition_dir(lang)}/{path}"), ed.absolute(f"{edition_dir(lang)}/{path}"))
                       for lang in self.config.editions] if root else []
         html = self.env.get_template(template).render(
             site=self.config,
@@ -233,17 +213,19 @@ class _EditionRenderer:
             url=url,
             link=link,
             asset=asset,
-            canonical=absolute(here),
+            absolute=ed.absolute,
+            canonical=ed.absolute(here),
             alternates=alternates,
             lang_names={"zh-Hans": "简体中文", "zh-Hant": "繁體中文"},
             status_labels=STATUS_LABELS,
             status_definitions=STATUS_DEFINITIONS,
+            schedule_labels=SCHEDULE_LABELS,
+            schedule_definitions=SCHEDULE_DEFINITIONS,
+            schedule=ed.schedule,
+            group_key=lambda text: stats.group_key(ed.simplified(text)),
             group_fields=GROUP_FIELDS,
             as_of=self.as_of,
-            overdue=lambda i: stats.is_overdue(i, self.as_of),
-            csp=CSP,
-            all_langs=LANGS,
-            **context,
+            **{"csp": CSP, **context},
         )
         return html.encode("utf-8")
 

@@ -20,8 +20,9 @@ from typing import TypeVar
 from gongshi import render, stats
 from gongshi.content import load_content
 from gongshi.convert import Converter
-from gongshi.errors import ContentError, Diagnostic, UsageError
+from gongshi.errors import ContentError, Diagnostic, Severity, UsageError
 from gongshi.model import Content, Date
+from gongshi.outputs import search
 from gongshi.review import Finding, load_reviewed, review_content
 from gongshi.validate import editorial_warnings, validate_content
 
@@ -35,6 +36,7 @@ class Options:
     templates: Path | None = None  # default: `templates/` beside the content folder
     strict: bool = False
     review: bool = False  # also build the conversion review page, site/_review/
+    search: bool = True  # build the search index (tests that do not look at search turn it off)
 
     @property
     def template_dir(self) -> Path:
@@ -121,6 +123,14 @@ def render_files(options: Options) -> Result:
     env = render.make_env(options.template_dir)
     static = render.static_files(options.template_dir)
     result.files = timer.run("render", lambda: render.render_site(content, converter, env, as_of, static))
+    binary = search.find_binary() if options.search else None
+    if binary is None and options.search:
+        result.warnings.append(Diagnostic(
+            str(options.content), 1, 1, "search index not built: the Pagefind binary was not found",
+            "run `bash scripts/setup` (installs it with npm), or set PAGEFIND_BINARY_PATH", severity=Severity.WARNING))
+    elif binary is not None:
+        editions = content.config.editions
+        result.files.update(timer.run("search", lambda: search.search_index(result.files, editions, binary)))
     if options.review:
         findings = timer.run("review", lambda: pending_findings(options.content, content, converter))
         result.files[REVIEW_PAGE] = render.render_review(env, content, findings)

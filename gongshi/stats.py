@@ -48,6 +48,44 @@ def effective_progress(item: Initiative) -> int | None:
     return item.progress
 
 
+SCHEDULE_MARKS = ("ahead", "on_track", "behind", "overdue")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """序时进度: the progress expected by the report date, and how the actual progress compares.
+
+    `mark` is one of SCHEDULE_MARKS, or "" when there is nothing to compare (no dates, no
+    progress, or the initiative is completed or cancelled).
+    """
+
+    expected: int | None
+    mark: str
+
+
+def schedule(item: Initiative, as_of: dt.date, tolerance: int) -> Schedule:
+    """Expected progress grows linearly from `start` to `due` (or across `year` when only the year is known)."""
+    start = item.start.first() if item.start else (dt.date(item.year, 1, 1) if item.year else None)
+    end = item.due.last() if item.due else (dt.date(item.year, 12, 31) if item.year else None)
+    if start is None or end is None or end < start or item.status == "cancelled":
+        return Schedule(None, "")
+    span = (end - start).days
+    fraction = 1.0 if span == 0 else min(max((as_of - start).days / span, 0.0), 1.0)
+    expected = round(100 * fraction)
+    if item.status == "completed":
+        return Schedule(expected, "")
+    if as_of > end:
+        return Schedule(expected, "overdue")
+    progress = effective_progress(item)
+    if progress is None:
+        return Schedule(expected, "")
+    if progress > expected + tolerance:
+        return Schedule(expected, "ahead")
+    if progress < expected - tolerance:
+        return Schedule(expected, "behind")
+    return Schedule(expected, "on_track")
+
+
 @dataclass(frozen=True)
 class Overview:
     """The numbers on the home page."""

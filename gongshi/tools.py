@@ -36,7 +36,7 @@ _NOT_TEXT = re.compile(
     r"|^\s{0,3}\[[^\]]+\]:\s*\S+"  # reference definition
     r"|<[a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*>"  # autolink
     r"|</?[a-zA-Z][^>]*>"  # HTML tag
-    r"|https?://[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+"  # bare URL: ASCII only, so it ends where Chinese starts
+    r"|https?://[^\s<>()\[\]，。；：！？、“”‘’（）【】《》]+"  # bare URL, up to a space or Chinese punctuation
 )
 
 

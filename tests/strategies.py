@@ -143,18 +143,15 @@ def brace_free(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 _URL_ASCII = "abcdefghijklmnopqrstuvwxyz0123456789-_."
 
 
-def url_part(max_size: int = 8, ascii_only: bool = False) -> st.SearchStrategy[str]:
-    alphabet = _URL_ASCII if ascii_only else common_hans() + TRICKY_HANS + _URL_ASCII
-    return st.text(alphabet=alphabet, min_size=1, max_size=max_size)
+def url_part(max_size: int = 8) -> st.SearchStrategy[str]:
+    return st.text(alphabet=common_hans() + TRICKY_HANS + _URL_ASCII, min_size=1, max_size=max_size)
 
 
 @st.composite
-def urls(draw: st.DrawFn, ascii_only: bool = False) -> str:
-    """https URLs whose path and query carry Simplified characters: https://example.org/路径?q=发
-    (or, with `ascii_only`, only ASCII: the form a bare URL in running Chinese text must take)."""
-    part = url_part(ascii_only=ascii_only)
-    path = "/".join(draw(st.lists(part, min_size=1, max_size=3)))
-    query = draw(st.one_of(st.just(""), part.map(lambda q: f"?q={q}")))
+def urls(draw: st.DrawFn) -> str:
+    """https URLs whose path and query carry Simplified characters: https://example.org/路径?q=发"""
+    path = "/".join(draw(st.lists(url_part(), min_size=1, max_size=3)))
+    query = draw(st.one_of(st.just(""), url_part().map(lambda q: f"?q={q}")))
     return f"https://example.org/{path}{query}"
 
 
@@ -174,7 +171,7 @@ def md_plain(max_size: int = 10) -> st.SearchStrategy[str]:
 @st.composite
 def md_fragment(draw: st.DrawFn, bare_urls: bool = False) -> tuple[str, str, str]:
     """(kind, markdown, payload): plain text, a link `[text](url)`, a code span `` `code` `` or,
-    with `bare_urls`, a bare ASCII URL."""
+    with `bare_urls`, a bare URL ended by a space or Chinese punctuation."""
     kinds = ["text", "link", "code", *(["bare"] if bare_urls else [])]
     kind = draw(st.sampled_from(kinds))
     if kind == "text":
@@ -184,8 +181,8 @@ def md_fragment(draw: st.DrawFn, bare_urls: bool = False) -> tuple[str, str, str
         url = draw(urls())
         return kind, f"[{draw(hans_text(min_size=1, max_size=6))}]({url})", url
     if kind == "bare":
-        url = draw(urls(ascii_only=True))
-        return kind, f"{url} ", url
+        url = draw(urls())
+        return kind, url + draw(st.sampled_from([" ", "，", "。", "；"])), url
     code = draw(code_content())
     return kind, f"`{code}`", code
 

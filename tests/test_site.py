@@ -31,7 +31,7 @@ GOLDEN_PAGES = [
 
 @pytest.fixture(scope="module")
 def basic_files() -> dict[str, bytes]:
-    return render_files(Options(content=BASIC)).files
+    return render_files(Options(content=BASIC)).files  # with the search index: one full render
 
 
 @pytest.mark.parametrize("page", GOLDEN_PAGES)
@@ -42,8 +42,10 @@ def test_golden_pages(basic_files: dict[str, bytes], golden, page: str) -> None:
 
 def test_both_editions_have_the_same_paths(basic_files: dict[str, bytes]) -> None:
     """Every page exists in both editions under the same path, so the edition switch never 404s."""
-    hans = {p.removeprefix("zh-hans/") for p in basic_files if p.startswith("zh-hans/")}
-    hant = {p.removeprefix("zh-hant/") for p in basic_files if p.startswith("zh-hant/")}
+    def pages(prefix: str) -> set[str]:
+        return {p.removeprefix(prefix) for p in basic_files if p.startswith(prefix) and "/pagefind/" not in p}
+
+    hans, hant = pages("zh-hans/"), pages("zh-hant/")
     assert hans == hant
     assert "initiatives/rural-bus/index.html" in hans
 
@@ -83,11 +85,11 @@ def test_failed_build_leaves_site_untouched(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(BASIC, content)
     out = tmp_path / "site"
-    build_site(Options(content=content, out=out))
+    build_site(Options(content=content, out=out, search=False))
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     (content / "initiatives" / "rural-bus.yaml").write_text("title: 坏\nstatus: doing\n", "utf-8")
     with pytest.raises(ContentError):
-        build_site(Options(content=content, out=out))
+        build_site(Options(content=content, out=out, search=False))
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert before == after
 
@@ -97,13 +99,13 @@ def test_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(BASIC, content)
     out = tmp_path / "site"
-    build_site(Options(content=content, out=out))
+    build_site(Options(content=content, out=out, search=False))
     page = out / "zh-hans" / "initiatives" / "rural-bus" / "index.html"
     other = out / "zh-hans" / "initiatives" / "school-places" / "index.html"
     inode_other = other.stat().st_ino
     source = content / "initiatives" / "rural-bus.yaml"
     source.write_text(source.read_text("utf-8").replace("progress: 40", "progress: 50", 1), "utf-8")
-    result = build_site(Options(content=content, out=out))
+    result = build_site(Options(content=content, out=out, search=False))
     assert "进度 50%" in page.read_text("utf-8")
     assert other.stat().st_ino == inode_other
     assert 0 < result.written < result.unchanged
@@ -117,7 +119,7 @@ def test_refuses_to_replace_a_foreign_folder(tmp_path: Path) -> None:
     precious.mkdir()
     (precious / "notes.txt").write_text("keep me", "utf-8")
     with pytest.raises(UsageError):
-        build_site(Options(content=BASIC, out=precious))
+        build_site(Options(content=BASIC, out=precious, search=False))
     assert (precious / "notes.txt").read_text("utf-8") == "keep me"
 
 
@@ -128,6 +130,16 @@ def test_site_templates_override_builtin(tmp_path: Path) -> None:
     (templates / "updates.html").write_text(
         '{% extends "base.html" %}{% block title %}X{% endblock %}{% block main %}OVERRIDDEN{% endblock %}',
         "utf-8")
-    files = render_files(Options(content=BASIC, templates=templates)).files
+    files = render_files(Options(content=BASIC, templates=templates, search=False)).files
     assert b"OVERRIDDEN" in files["zh-hans/updates/index.html"]
     assert b"OVERRIDDEN" not in files["zh-hans/index.html"]
+
+
+def test_search_index_per_edition(basic_files: dict[str, bytes]) -> None:
+    """Each edition has its own Pagefind index, in its own language, of initiatives and updates only."""
+    for edition in ("zh-hans", "zh-hant"):
+        entry = basic_files[f"{edition}/pagefind/pagefind-entry.json"].decode()
+        assert f'"{edition}"' in entry
+        assert any(p.startswith(f"{edition}/pagefind/fragment/") for p in basic_files)
+    search_page = basic_files["zh-hant/search/index.html"].decode()
+    assert '<html lang="zh-Hant">' in search_page and "&#39;wasm-unsafe-eval&#39;" in search_page

@@ -1,0 +1,105 @@
+"""Convert stage: one edition's view of the content, every text through the converter once.
+
+An `Edition` turns the model's `Text` values, Markdown bodies, interface strings and dates into
+what one edition shows, memoising each, and computes the schedule of every initiative once.
+Renderers and outputs (pages, feeds, open data) all read content through it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from gongshi import markdown, stats
+from gongshi.convert import Converter
+from gongshi.model import Body, Content, Date, Initiative, Lang, Text, Update, edition_dir
+
+STATUS_LABELS = {
+    "planned": "未启动",
+    "in_progress": "推进中",
+    "delayed": "滞后",
+    "completed": "已完成",
+    "cancelled": "已取消",
+}
+STATUS_DEFINITIONS = {
+    "planned": "已列入计划，尚未启动实施。",
+    "in_progress": "已启动，正在按计划推进。",
+    "delayed": "进度落后于计划，须写明原因和补救措施。",
+    "completed": "目标已经实现，并有报道或文件为证。",
+    "cancelled": "经决定不再实施，须写明原因。",
+}
+SCHEDULE_LABELS = {"ahead": "超序时", "on_track": "按序时", "behind": "慢序时", "overdue": "逾期"}
+SCHEDULE_DEFINITIONS = {
+    "ahead": "实际进度超过按时间推算的应完成进度。",
+    "on_track": "实际进度与应完成进度基本一致。",
+    "behind": "实际进度落后于按时间推算的应完成进度。",
+    "overdue": "已过完成期限，但尚未报告完成。",
+}
+
+
+@dataclass
+class Edition:
+    """One edition's view of the content: every text through the converter, once."""
+
+    lang: Lang
+    content: Content
+    converter: Converter
+    as_of: dt.date
+    _bodies: dict[tuple[str, str], str] = field(default_factory=dict)
+    _schedules: dict[str, stats.Schedule] = field(default_factory=dict)
+
+    @property
+    def dir(self) -> str:
+        return edition_dir(self.lang)
+
+    def schedule(self, item: Initiative) -> stats.Schedule:
+        """序时进度 of one initiative at the report date (the same in every edition)."""
+        if item.id not in self._schedules:
+            self._schedules[item.id] = stats.schedule(item, self.as_of, self.content.config.schedule_tolerance)
+        return self._schedules[item.id]
+
+    def absolute(self, path: str) -> str:
+        """`path` (from the site root) as an absolute URL, or "" when no base_url is set."""
+        return self.content.config.base_url + path if self.content.config.base_url else ""
+
+    def t(self, text: Text | str | None) -> str:
+        """A content text as this edition shows it: hand-written, else converted.
+
+        Plain strings are site settings, written in the site's source language.
+        """
+        if text is None:
+            return ""
+        if isinstance(text, str):
+            return self.converter.convert(text, self.content.config.source_lang, self.lang)
+        written = text.written(self.lang)
+        if written is not None:
+            return self.converter.convert(written, self.lang, self.lang)
+        return self.converter.convert(text.original, text.source, self.lang)
+
+    def ui(self, text: str) -> str:
+        """An interface string (written in Simplified) in this edition's script."""
+        return self.converter.convert(text, "zh-Hans", self.lang)
+
+    def simplified(self, text: Text) -> str:
+        written = text.written("zh-Hans")
+        return written if written is not None else self.converter.convert(text.original, text.source, "zh-Hans")
+
+    def body(self, update: Update) -> str:
+        """The update's HTML in this edition, from its hand-written edition when there is one."""
+        key = (update.slug, self.lang)
+        if key not in self._bodies:
+            own = update.written_body(self.lang)
+            source: Body = own or update.body
+            lang = self.lang if own else update.lang
+            parsed = markdown.parse(source.markdown, self.content.config.allow_html)
+            self._bodies[key] = markdown.render(parsed, lambda s: self.converter.convert(s, lang, self.lang))
+        return self._bodies[key]
+
+    def date(self, value: Date | dt.date | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, dt.date):
+            return f"{value.year}年{value.month}月{value.day}日"
+        return f"{value.year}年{value.month}月" + (f"{value.day}日" if value.day else "")
+
+

@@ -1,0 +1,88 @@
+"""Open data per edition: `data/initiatives.json` and `data/initiatives.csv`.
+
+The JSON follows `schema/open-data.schema.json` (every field of every initiative, texts in the
+edition's script, computed schedule included). The CSV has one row per initiative, in UTF-8 with a
+byte-order mark so that Excel opens Chinese correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from gongshi.edition import SCHEDULE_LABELS, STATUS_LABELS, Edition
+from gongshi.model import Date, Initiative, SourceRef
+
+SCHEMA_VERSION = 1
+CSV_COLUMNS = ("id", "title", "status", "status_label", "progress", "expected_progress", "schedule",
+               "schedule_label", "department", "partners", "category", "region", "year", "start", "due",
+               "summary", "url")
+
+
+def _date(value: Date | None) -> str | None:
+    return value.iso if value else None
+
+
+def _source(ed: Edition, source: SourceRef) -> dict[str, Any]:
+    return {"title": ed.t(source.title), "publisher": ed.t(source.publisher) or None,
+            "author": ed.t(source.author) or None, "url": source.url, "date": _date(source.date)}
+
+
+def record(ed: Edition, item: Initiative) -> dict[str, Any]:
+    """One initiative as open data, in the edition's script."""
+    plan = ed.schedule(item)
+    page = f"{ed.dir}/initiatives/{item.id}/index.html"
+    return {
+        "id": item.id,
+        "url": ed.absolute(page) or page,
+        "title": ed.t(item.title),
+        "status": item.status,
+        "status_label": ed.ui(STATUS_LABELS[item.status]),
+        "progress": item.progress,
+        "expected_progress": plan.expected,
+        "schedule": plan.mark or None,
+        "schedule_label": ed.ui(SCHEDULE_LABELS[plan.mark]) if plan.mark else None,
+        "department": ed.t(item.department) or None,
+        "partners": [ed.t(p) for p in item.partners],
+        "category": ed.t(item.category) or None,
+        "region": ed.t(item.region) or None,
+        "year": item.year,
+        "start": _date(item.start),
+        "due": _date(item.due),
+        "summary": ed.t(item.summary) or None,
+        "reason": ed.t(item.reason) or None,
+        "remedy": ed.t(item.remedy) or None,
+        "budget": {"amount": item.budget.amount, "unit": ed.t(item.budget.unit),
+                   "note": ed.t(item.budget.note) or None} if item.budget else None,
+        "targets": [{"name": ed.t(t.name), "target": t.target, "actual": t.actual,
+                     "unit": ed.t(t.unit) or None, "note": ed.t(t.note) or None} for t in item.targets],
+        "milestones": [{"date": m.date.iso, "title": ed.t(m.title), "done": m.done} for m in item.milestones],
+        "log": [{"date": e.date.iso, "status": e.status, "progress": e.progress, "note": ed.t(e.note) or None,
+                 "source": ed.t(e.source) or None} for e in item.log],
+        "sources": [_source(ed, s) for s in item.sources],
+        "updates": [u.slug for u in ed.content.updates if item.id in u.initiatives],
+    }
+
+
+def open_data(ed: Edition) -> dict[str, bytes]:
+    records = [record(ed, item) for item in ed.content.initiatives]
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "edition": ed.lang,
+        "title": ed.t(ed.content.config.title),
+        "publisher": ed.t(ed.content.config.publisher) or None,
+        "as_of": ed.as_of.isoformat(),
+        "initiatives": records,
+    }
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in records:
+        writer.writerow(["、".join(row[c]) if c == "partners" else ("" if row[c] is None else row[c])
+                         for c in CSV_COLUMNS])
+    return {
+        f"{ed.dir}/data/initiatives.json": (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+        f"{ed.dir}/data/initiatives.csv": b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"),
+    }

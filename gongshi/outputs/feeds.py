@@ -1,0 +1,99 @@
+"""Atom feeds: all updates of an edition, and one feed per initiative (its updates and its log).
+
+Entry ids are stable `urn:uuid` values derived from the entry's path, so they do not change when
+the site moves to another address; links are absolute when `base_url` is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+from zoneinfo import ZoneInfo
+
+from gongshi.edition import STATUS_LABELS, Edition
+from gongshi.model import Date, Initiative, Update
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: str  # page the entry links to, from the site root (with a #fragment for log entries)
+    title: str
+    date: Date
+    html: str
+
+
+def _stamp(date: Date, zone: ZoneInfo) -> str:
+    return dt.datetime.combine(date.first(), dt.time(0, 0), zone).isoformat()
+
+
+def _link(ed: Edition, path: str, feed_path: str) -> str:
+    """Absolute with base_url; otherwise relative to the feed, which Atom resolves against it."""
+    if ed.absolute(path):
+        return ed.absolute(path)
+    depth = feed_path.count("/")
+    return "../" * depth + path
+
+
+def atom(ed: Edition, feed_path: str, title: str, page_path: str, entries: Iterable[Entry]) -> bytes:
+    """One Atom document; `feed_path` and `page_path` are paths from the site root."""
+    zone = ZoneInfo(ed.content.config.timezone)
+    items = sorted(entries, key=lambda e: (e.date, e.path), reverse=True)
+    updated = _stamp(items[0].date, zone) if items else _stamp(Date(1970, 1, 1), zone)
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{ed.lang}">',
+        f"  <title>{escape(title)}</title>",
+        f"  <id>urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'gongshi:' + feed_path)}</id>",
+        f"  <updated>{updated}</updated>",
+        f"  <author><name>{escape(ed.t(ed.content.config.publisher or ed.content.config.title))}</name></author>",
+        f"  <link rel=\"alternate\" type=\"text/html\" href={quoteattr(_link(ed, page_path, feed_path))}/>",
+    ]
+    if ed.absolute(feed_path):
+        lines.append(f"  <link rel=\"self\" href={quoteattr(ed.absolute(feed_path))}/>")
+    for entry in items:
+        lines += [
+            "  <entry>",
+            f"    <title>{escape(entry.title)}</title>",
+            f"    <id>urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'gongshi:' + entry.path)}</id>",
+            f"    <updated>{_stamp(entry.date, zone)}</updated>",
+            f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(_link(ed, entry.path, feed_path))}/>",
+            f"    <content type=\"html\">{escape(entry.html)}</content>",
+            "  </entry>",
+        ]
+    lines.append("</feed>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def update_entry(ed: Edition, update: Update) -> Entry:
+    return Entry(f"{ed.dir}/updates/{update.slug}/index.html", ed.t(update.title), update.date, ed.body(update))
+
+
+def initiative_entries(ed: Edition, item: Initiative) -> list[Entry]:
+    """The initiative's updates and its log, newest first."""
+    page = f"{ed.dir}/initiatives/{item.id}/index.html"
+    entries = [update_entry(ed, u) for u in ed.content.updates if item.id in u.initiatives]
+    for index, log in enumerate(item.log):
+        parts = [ed.ui(STATUS_LABELS[log.status])] if log.status else []
+        if log.progress is not None:
+            parts.append(f"{ed.ui('进度')} {log.progress}%")
+        note = escape(ed.t(log.note)) if log.note else ""
+        title = f"{ed.t(item.title)}：{'，'.join(parts) or ed.ui('进展记录')}"
+        entries.append(Entry(f"{page}#log-{index + 1}", title, log.date, f"<p>{note}</p>" if note else ""))
+    return entries
+
+
+def feeds(ed: Edition) -> dict[str, bytes]:
+    """Every feed of one edition."""
+    site_title = ed.t(ed.content.config.title)
+    out = {
+        f"{ed.dir}/feed.xml": atom(ed, f"{ed.dir}/feed.xml", f"{site_title} · {ed.ui('进展动态')}",
+                                   f"{ed.dir}/updates/index.html", (update_entry(ed, u) for u in ed.content.updates)),
+    }
+    for item in ed.content.initiatives:
+        path = f"{ed.dir}/initiatives/{item.id}/feed.xml"
+        out[path] = atom(ed, path, f"{ed.t(item.title)} · {site_title}",
+                         f"{ed.dir}/initiatives/{item.id}/index.html", initiative_entries(ed, item))
+    return out

@@ -1,0 +1,69 @@
+// Search with Pagefind's JavaScript API; the index of this edition sits in ../pagefind/.
+const form = document.querySelector(".search-form");
+const input = form.querySelector("input[name=q]");
+const status = document.querySelector(".search-status");
+const list = document.querySelector(".search-results");
+let pagefind = null;
+
+async function load() {
+  if (!pagefind) {
+    pagefind = await import(new URL("../pagefind/pagefind.js", window.location.href).href);
+    await pagefind.options({ excerptLength: 40 });
+  }
+  return pagefind;
+}
+
+// Pagefind marks matches with <mark>; build the excerpt as text nodes, never as HTML.
+function excerpt(text) {
+  const p = document.createElement("p");
+  text.split(/(<mark>.*?<\/mark>)/).forEach(function (part) {
+    const hit = part.match(/^<mark>(.*)<\/mark>$/);
+    const node = hit ? document.createElement("mark") : document.createTextNode(decode(part));
+    if (hit) { node.textContent = decode(hit[1]); }
+    p.appendChild(node);
+  });
+  return p;
+}
+
+function decode(text) {
+  const area = document.createElement("textarea");
+  area.innerHTML = text;
+  return area.value;
+}
+
+async function run(query) {
+  list.replaceChildren();
+  if (!query.trim()) { status.textContent = ""; return; }
+  let api;
+  try { api = await load(); } catch (e) { status.textContent = status.dataset.unavailable; return; }
+  const found = await api.search(query);
+  const results = await Promise.all(found.results.slice(0, 30).map(function (r) { return r.data(); }));
+  status.textContent = results.length ? status.dataset.count.replace("{n}", String(found.results.length))
+    : status.dataset.none;
+  results.forEach(function (data) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = "../" + data.url.replace(/^\/+/, "");
+    link.textContent = (data.meta && data.meta.title) || data.url;
+    const heading = document.createElement("h2");
+    heading.appendChild(link);
+    item.appendChild(heading);
+    item.appendChild(excerpt(data.excerpt || ""));
+    list.appendChild(item);
+  });
+}
+
+let timer = null;
+input.addEventListener("input", function () {
+  clearTimeout(timer);
+  timer = setTimeout(function () { run(input.value); }, 200);
+});
+form.addEventListener("submit", function (event) {
+  event.preventDefault();
+  const url = new URL(window.location.href);
+  url.searchParams.set("q", input.value);
+  window.history.replaceState(null, "", url);
+  run(input.value);
+});
+const initial = new URL(window.location.href).searchParams.get("q");
+if (initial) { input.value = initial; run(initial); }

@@ -1,0 +1,73 @@
+"""Each page kind of both editions, the root chooser and 404.html, loaded in Chromium from a subfolder."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import EDITION_PAGES, EDITIONS, PAGES, PHONE, format_axe, page_id
+
+pytestmark = pytest.mark.browser
+
+PAGE_IDS = [page_id(p) for p in PAGES]
+EDITION_PAGE_IDS = [page_id(p) for p in EDITION_PAGES]
+
+
+@pytest.mark.parametrize(("kind", "edition"), PAGES, ids=PAGE_IDS)
+def test_page_loads_without_errors(site, page_report, kind, edition) -> None:
+    """The page loads (200) with no console error (CSP violation, missing file) and no uncaught script error."""
+    report = page_report(site.page(kind, edition))
+    assert report.status == 200, f"{report.url} answered {report.status}"
+    problems = [f"console: {e}" for e in report.console_errors] + [f"page error: {e}" for e in report.page_errors]
+    assert not problems, f"{report.url}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize(("kind", "edition"), PAGES, ids=PAGE_IDS)
+def test_page_requests_nothing_from_other_hosts(site, page_report, kind, edition) -> None:
+    """The page makes no request to any host but the one serving the site (no CDN, font, analytics)."""
+    report = page_report(site.page(kind, edition))
+    assert not report.outside_requests, (
+        f"{report.url} requested other hosts (blocked by the test):\n  " + "\n  ".join(report.outside_requests))
+
+
+@pytest.mark.parametrize(("kind", "edition"), PAGES, ids=PAGE_IDS)
+def test_page_has_no_axe_violations(site, axe_violations, kind, edition) -> None:
+    """axe-core finds no WCAG 2.1 A/AA violation on the page, at desktop or phone width."""
+    path = site.page(kind, edition)
+    found = axe_violations(path)
+    assert not any(found.values()), f"axe-core violations on {site.url(path)}:\n{format_axe(found)}"
+
+
+@pytest.mark.parametrize(("kind", "edition"), PAGES, ids=PAGE_IDS)
+def test_page_does_not_scroll_sideways_on_a_phone(site, page_report, kind, edition) -> None:
+    """At 390 px wide the page is no wider than the screen, with its <details> closed or opened."""
+    report = page_report(site.page(kind, edition))
+    width = report.overflow
+    assert width["closed"] <= PHONE["width"] and width["opened"] <= PHONE["width"], (
+        f"{report.url} is {width['closed']} px wide ({width['opened']} px with <details> open) at "
+        f"{PHONE['width']} px; sticking out:\n  " + "\n  ".join(width["sticking"]))
+
+
+@pytest.mark.parametrize(("kind", "edition"), EDITION_PAGES, ids=EDITION_PAGE_IDS)
+def test_edition_page_declares_its_language(site, page_report, kind, edition) -> None:
+    """Each edition's pages say <html lang="zh-Hans"> or "zh-Hant", so fonts and screen readers pick the script."""
+    report = page_report(site.page(kind, edition))
+    assert report.lang == EDITIONS[edition], f"{report.url} has <html lang={report.lang!r}>"
+
+
+def test_every_built_page_is_clean_on_a_phone(site, page_report) -> None:
+    """Every built page, not only one per kind, loads at 390 px without errors, outside requests or overflow."""
+    problems = []
+    paths = site.page_paths()
+    assert len(paths) > 100, f"only {len(paths)} pages were built"
+    for path in paths:
+        report = page_report(path)
+        width = report.overflow
+        found = ([f"HTTP {report.status}"] if report.status != 200 else []) + [
+            f"console: {e}" for e in report.console_errors] + [
+            f"page error: {e}" for e in report.page_errors] + [
+            f"request to another host: {u}" for u in report.outside_requests]
+        if max(width["closed"], width["opened"]) > PHONE["width"]:
+            found.append(f"{max(width['closed'], width['opened'])} px wide at {PHONE['width']} px: "
+                         + "; ".join(width["sticking"]))
+        problems += [f"/{path}: {p}" for p in found]
+    assert not problems, f"{len(problems)} problems:\n  " + "\n  ".join(problems)
