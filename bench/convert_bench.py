@@ -268,17 +268,23 @@ class Result:
         return self.chars / self.median
 
 
-def timed(setup: Callable[[], Any], body: Callable[[Any], object], repeat: int) -> list[float]:
-    """`repeat` wall-clock times of `body(setup())`; setup (e.g. a fresh Converter) is not timed."""
-    times = []
-    for _ in range(repeat):
-        state = setup()
-        gc.collect()
-        start = time.perf_counter()
-        body(state)
-        times.append(time.perf_counter() - start)
-        del state
-    return times
+def time_once(setup: Callable[[], Any], body: Callable[[Any], object]) -> float:
+    """Wall-clock time of `body(setup())`; setup (e.g. a fresh Converter) is not timed."""
+    state = setup()
+    gc.collect()
+    start = time.perf_counter()
+    body(state)
+    return time.perf_counter() - start
+
+
+@dataclass
+class Case:
+    key: str
+    label: str
+    chars: int
+    setup: Callable[[], Any]
+    body: Callable[[Any], object]
+    baseline: str | None = None
 
 
 def _parse_fn() -> Callable[[str], markdown.Parsed]:
@@ -300,12 +306,11 @@ def run(corpus: Corpus, glossary: Sequence[tuple[str, str]], repeat: int, log: C
     md_lines = [line for text in md_paras for line in text.split("\n")]
     parse = _parse_fn()
     glossary = tuple(glossary)
-    results: list[Result] = []
+    cases: list[Case] = []
 
     def add(key: str, label: str, chars: int, setup: Callable[[], Any], body: Callable[[Any], object],
             baseline: str | None = None) -> None:
-        log(f"  {key:<10} {label} …")
-        results.append(Result(key, label, chars, timed(setup, body, repeat), baseline))
+        cases.append(Case(key, label, chars, setup, body, baseline))
 
     def each(fn: Callable[[str], object], texts: list[str]) -> Callable[[Any], None]:
         def body(_: Any) -> None:
@@ -345,6 +350,14 @@ def run(corpus: Corpus, glossary: Sequence[tuple[str, str]], repeat: int, log: C
     add("6b", "gongshi t→s per paragraph, empty glossary", n_hant, fresh,
         gongshi_each(hant, "zh-Hant", "zh-Hans"), baseline="6a")
 
+    # Round-robin: run k of every case, then run k+1 …, so a burst of load from elsewhere on the
+    # machine lands on all cases alike instead of on one, and the ratios stay meaningful.
+    times: dict[str, list[float]] = {c.key: [] for c in cases}
+    for k in range(repeat):
+        log(f"  run {k + 1}/{repeat}: " + " ".join(c.key for c in cases))
+        for c in cases:
+            times[c.key].append(time_once(c.setup, c.body))
+    results = [Result(c.key, c.label, c.chars, times[c.key], c.baseline) for c in cases]
     by_key = {r.key: r for r in results}
     for r in results:
         if r.baseline:

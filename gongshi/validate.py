@@ -43,7 +43,8 @@ def glossary_warnings(content: Content, converter: Converter) -> list[Diagnostic
 
 
 def stale_warnings(content: Content) -> list[Diagnostic]:
-    """Open initiatives with no report for longer than `stale_after_days` before the report date."""
+    """Open initiatives with no report for longer than `stale_after_days` before the report date,
+    and initiatives behind schedule that do not say why."""
     as_of = stats.report_date(content)
     limit = content.config.stale_after_days
     out = []
@@ -57,6 +58,12 @@ def stale_warnings(content: Content) -> list[Diagnostic]:
             out.append(Diagnostic(item.origin.path, 1, 1, f"initiative not updated for over {limit} days ({when})",
                                   "add a 'log:' entry or an update with the current state",
                                   severity=Severity.WARNING))
+        plan = stats.schedule(item, as_of, content.config.schedule_tolerance)
+        if plan.mark == "behind" and item.reason is None:
+            out.append(Diagnostic(item.origin.path, 1, 1,
+                                  f"initiative is behind schedule (progress {item.progress}%, expected "
+                                  f"{plan.expected}%) but gives no reason",
+                                  "add 'reason:' and 'remedy:', or status: delayed", severity=Severity.WARNING))
     return out
 
 

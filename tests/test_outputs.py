@@ -1,0 +1,79 @@
+"""Feeds, sitemap, robots.txt, open data and share cards of the basic fixture."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from conftest import FIXTURES
+
+from gongshi.site import Options, render_files
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def files() -> dict[str, bytes]:
+    return render_files(Options(content=FIXTURES / "basic" / "content", search=False)).files
+
+
+def test_atom_feed_per_edition(files: dict[str, bytes]) -> None:
+    """Each edition has a valid Atom feed of its updates, in its script, with absolute links."""
+    feed = ET.fromstring(files["zh-hant/feed.xml"])
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["清姜商場退休職工領到房產證", "第一條城鄉公交線路開通"]
+    link = entries[1].find(f"{ATOM}link")
+    assert link is not None and link.get("href") == "https://example.org/gongshi/zh-hant/updates/2019-07-bus/index.html"
+    assert feed.findtext(f"{ATOM}updated") == "2021-11-15T00:00:00+08:00"
+    assert all(e.findtext(f"{ATOM}id", "").startswith("urn:uuid:") for e in entries)
+
+
+def test_atom_feed_per_initiative_includes_log(files: dict[str, bytes]) -> None:
+    """An initiative's feed lists its updates and its dated log entries."""
+    feed = ET.fromstring(files["zh-hans/initiatives/rural-bus/feed.xml"])
+    titles = [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")]
+    assert "第一条城乡公交线路开通" in titles
+    assert "开通城乡公交线路：推进中，进度 40%" in titles
+
+
+def test_sitemap_lists_alternates_but_not_review(files: dict[str, bytes]) -> None:
+    """sitemap.xml lists every page in both editions with hreflang alternates and x-default."""
+    sitemap = files["sitemap.xml"].decode()
+    assert "<loc>https://example.org/gongshi/zh-hant/initiatives/rural-bus/index.html</loc>" in sitemap
+    assert 'hreflang="x-default" href="https://example.org/gongshi/"' in sitemap
+    assert "_review" not in sitemap and "pagefind" not in sitemap
+    assert "Sitemap: https://example.org/gongshi/sitemap.xml" in files["robots.txt"].decode()
+
+
+def test_open_data_json_has_every_field(files: dict[str, bytes]) -> None:
+    """initiatives.json carries every field, converted to the edition's script, plus the schedule."""
+    data = json.loads(files["zh-hant/data/initiatives.json"])
+    by_id = {r["id"]: r for r in data["initiatives"]}
+    bus = by_id["rural-bus"]
+    assert bus["title"] == "開通城鄉公交線路"
+    assert bus["targets"] == [{"name": "新開通公交線路", "target": 2, "actual": 1, "unit": "條", "note": None}]
+    assert bus["schedule"] == "overdue" and bus["expected_progress"] == 100
+    assert by_id["school-places"]["remedy"] == "調整施工計劃，先行一步啟用臨時校舍。"
+    assert data["as_of"] == "2021-11-15" and data["edition"] == "zh-Hant"
+
+
+def test_open_data_csv_opens_in_excel(files: dict[str, bytes]) -> None:
+    """initiatives.csv is UTF-8 with a byte-order mark and one row per initiative."""
+    raw = files["zh-hans/data/initiatives.csv"]
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw[3:].decode("utf-8"))))
+    assert len(rows) == 3
+    assert {r["id"]: r["title"] for r in rows}["qingjiang-certificates"] == "清姜商场职工房产证办理"
+
+
+def test_share_card_is_svg_with_title_and_progress(files: dict[str, bytes]) -> None:
+    """Every initiative has an SVG share card with its title, status and progress."""
+    card = files["zh-hant/initiatives/rural-bus/share.svg"].decode()
+    ET.fromstring(card)
+    assert "開通城鄉公交線路" in card and "推進中" in card and "40%" in card
+    page = files["zh-hant/initiatives/rural-bus/index.html"].decode()
+    assert '<meta property="og:image" content="https://example.org/gongshi/zh-hant/initiatives/rural-bus/share.svg">' \
+        in page
