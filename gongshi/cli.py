@@ -16,7 +16,7 @@ from gongshi.errors import ContentError, Diagnostic, UsageError, format_gcc, for
 from gongshi.model import Date
 from gongshi.site import Options, build_site, check_site
 
-COMMANDS = ("build", "check", "serve", "convert", "review")
+COMMANDS = ("build", "check", "serve", "convert", "review", "new", "lint")
 BUG_URL = "https://github.com/gongshi/gongshi/issues"
 
 
@@ -61,6 +61,16 @@ def _parser() -> argparse.ArgumentParser:
     site_options(serve)
     serve.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     serve.add_argument("--port", type=int, default=8000)
+
+    new = sub.add_parser("new", help="create an initiative or update from a commented template")
+    new.add_argument("kind", choices=("initiative", "update"))
+    new.add_argument("name", help="the id (initiative) or slug (update): lowercase letters, digits, hyphens")
+    new.add_argument("--content", type=Path, default=Path("content"))
+
+    lint = sub.add_parser("lint", help="copy lint: Chinese typesetting, mixed scripts, Taiwan vocabulary")
+    lint.add_argument("--content", type=Path, default=Path("content"))
+    lint.add_argument("--strict", action="store_true", help="exit 1 when there is any warning")
+    lint.add_argument("--format", choices=("text", "github", "json"), default="text")
 
     convert = sub.add_parser("convert", help="convert text between Simplified and Traditional")
     convert.add_argument("--to", required=True, choices=("zh-Hant", "zh-Hans"), help="target edition")
@@ -122,6 +132,21 @@ def _run(args: argparse.Namespace) -> int:
         from gongshi.tools import convert_stream
 
         return convert_stream(args.content, args.to, args.file, sys.stdin, sys.stdout)
+    if args.command == "new":
+        import datetime as dt
+
+        from gongshi.tools import new_file
+
+        created = new_file(args.content, args.kind, args.name, dt.date.today().isoformat())
+        print(f"created {created}", file=sys.stderr)
+        return 0
+    if args.command == "lint":
+        from gongshi.tools import lint_content
+
+        found = lint_content(args.content)
+        _print_diagnostics(found, args.format, sys.stderr)
+        print(f"{len(found)} warning(s)", file=sys.stderr)
+        return 1 if found and args.strict else 0
     options = _options(args)
     if args.command == "check":
         _, _, result = check_site(options, editorial=True)

@@ -1,9 +1,12 @@
-"""Lint of files written in Traditional: the errors a bad conversion leaves behind.
+"""Copy lint: what a careful editor would flag in a source file, as warnings with the fix.
 
-The Traditional seed this product was designed against shows them all: Simplified characters left
-in Traditional text (决, 减, 注册), one character written in two variant forms in one file
-(羣衆 beside 群眾), and Taiwan vocabulary forced into mainland text (專案, 資訊, 稽核, 點比特).
-Each is a warning with file, line, column and the suggested form.
+- Files written in Traditional get the errors a bad conversion leaves behind, all shown by the
+  Traditional seed this product was designed against: Simplified characters left in Traditional
+  text (决, 减, 注册), one character in two variant forms in one file (羣衆 beside 群眾), and
+  Taiwan vocabulary forced into mainland text (專案, 資訊, 稽核, 點比特). `check` runs this.
+- Every file gets Chinese typesetting (a space between Chinese and Latin letters or digits,
+  full-width punctuation in Chinese text) from autocorrect, a maintained rule set, and files
+  written in Simplified get Traditional characters reported. `lint` runs these.
 """
 
 from __future__ import annotations
@@ -20,6 +23,13 @@ from gongshi.resources import builtin_path
 from gongshi.source import Source
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_YAML_FLOW = re.compile(r"^\s*(?:-\s+)?[\w-]+:\s*(?:\[.*\]|\{.*\})\s*(?:#.*)?$")
+
+
+def _other_edition_lines(text: str, lang: str) -> set[int]:
+    """Lines holding a hand-written value for the other edition (`zh-Hans: …` in a Traditional file)."""
+    key = "zh-Hans:" if lang == "zh-Hant" else "zh-Hant:"
+    return {number for number, line in enumerate(text.split("\n"), 1) if key in line}
 # Taiwan/Hong Kong words and machine mis-localisations that OpenCC's tw2sp does not undo, with the
 # mainland word (in Traditional script) that the text meant.
 KNOWN_MISLOCALISED = {
@@ -69,7 +79,8 @@ def lint_traditional(source: Source, standard: str = "s2tw") -> list[Diagnostic]
                  f"'{preferred}'")
     for index, word, mainland in _vocabulary(text):
         warn(index, f"'{word}' is Taiwan or Hong Kong usage, not mainland usage", f"write '{mainland}'")
-    return sorted(out, key=lambda d: (d.line, d.col))
+    skip = _other_edition_lines(text, "zh-Hant")
+    return sorted((d for d in out if d.line not in skip), key=lambda d: (d.line, d.col))
 
 
 def _simplified_only(text: str, standard: str) -> Iterator[tuple[int, str, str]]:
@@ -130,3 +141,42 @@ def _vocabulary(text: str) -> Iterator[tuple[int, str, str]]:
         if any(known in text[max(0, i1 - 3) : i2 + 3] for known in KNOWN_MISLOCALISED):
             continue
         yield i1, word, to_trad.convert(localised[j1:j2])
+
+
+def lint_copy(source: Source, lang: str) -> list[Diagnostic]:
+    """Typesetting warnings (autocorrect) and characters of the other script."""
+    import autocorrect_py
+
+    out = []
+    lines = source.text.split("\n")
+    for result in autocorrect_py.lint_for(source.text, source.path).lines:
+        old_lines, new_lines = result.old.split("\n"), result.new.split("\n")
+        for offset, (old, new) in enumerate(zip(old_lines, new_lines, strict=False)):
+            if old == new or _YAML_FLOW.match(lines[result.line + offset - 1]):
+                continue  # in `[a, b]` and `{a: b, c: d}` the comma is YAML syntax, not Chinese punctuation
+            line = result.line + offset
+            col = result.col + next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), 0)
+            out.append(source.diagnostic(line, col, "Chinese typesetting: spacing or punctuation",
+                                         f"write: {new.strip()}", severity=Severity.WARNING))
+    if lang == "zh-Hans":
+        to_hans, valid = engine("tw2s"), _valid_in_simplified()
+        skip = _other_edition_lines(source.text, lang)
+        for number, text in enumerate(lines, 1):
+            if number in skip:
+                continue
+            for match in _HAN.finditer(text):
+                char = match.group()
+                if char not in valid and to_hans.convert(char) != char:
+                    out.append(source.diagnostic(
+                        number, match.start() + 1, f"'{char}' is a Traditional character in a file written in "
+                        "Simplified", f"write '{to_hans.convert(char)}', or mark the file 'lang: zh-Hant'",
+                        severity=Severity.WARNING))
+    return sorted(out, key=lambda d: (d.line, d.col))
+
+
+@cache
+def _valid_in_simplified() -> frozenset[str]:
+    """Traditional-looking characters that Simplified text also uses (乾隆, 於 as a surname)."""
+    from gongshi.review import ambiguity_table
+
+    return frozenset(char for char, forms in ambiguity_table("zh-Hans").items() if char in forms)

@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 from typing import TextIO
 
-from gongshi.content import load_content
+from gongshi.content import load_content, read_source
 from gongshi.convert import Converter
-from gongshi.errors import ContentError, UsageError
-from gongshi.model import Lang
+from gongshi.errors import ContentError, Diagnostic, UsageError
+from gongshi.lint import lint_copy, lint_traditional
+from gongshi.model import ID_RE, Lang
+from gongshi.resources import builtin_path
 from gongshi.review import Finding, load_reviewed, review_content, save_reviewed
 from gongshi.site import Options, check_site
 
@@ -90,3 +92,40 @@ def review_command(options: Options, accept: bool, show_all: bool, stream: TextI
         save_reviewed(options.content, findings, load_reviewed(options.content))
         print(f"confirmed: {options.content / 'review.yaml'} now lists {len(findings)} choice(s)", file=stream)
     return 0
+
+
+def new_file(content_dir: Path, kind: str, name: str, today: str) -> Path:
+    """`gongshi new initiative|update NAME`: a commented template, never over an existing file."""
+    if not ID_RE.match(name):
+        raise UsageError(f"'{name}' cannot be used as a name: use lowercase letters, digits and hyphens")
+    folder, suffix = ("initiatives", ".yaml") if kind == "initiative" else ("updates", ".md")
+    target = content_dir / folder / f"{name}{suffix}"
+    if target.exists():
+        raise UsageError(f"{target} already exists; choose another name or edit that file")
+    others = list((content_dir / folder).glob(f"{name}.*")) if (content_dir / folder).is_dir() else []
+    if others:
+        raise UsageError(f"{others[0]} already uses the name '{name}'")
+    template = builtin_path("data", "new", "initiative.yaml" if kind == "initiative" else "update.md")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite
+        handle.write(template.read_text("utf-8").replace("{date}", today))
+    return target
+
+
+def lint_content(content_dir: Path) -> list[Diagnostic]:
+    """`gongshi lint`: copy warnings for every initiative and update, in its own language."""
+    loaded = load_content(content_dir)
+    if loaded.content is None:
+        raise ContentError(loaded.diagnostics)
+    standard = loaded.content.config.conversion
+    out: list[Diagnostic] = []
+    records: list[tuple[str, Lang]] = [(i.origin.path, i.lang) for i in loaded.content.initiatives]
+    for update in loaded.content.updates:
+        records.append((update.origin.path, update.lang))
+        records += [(body.origin.path, lang) for lang, body in update.written_bodies]
+    for path, lang in records:
+        source = read_source(Path(path), out)
+        if source is not None:
+            out += lint_copy(source, lang)
+            out += lint_traditional(source, standard) if lang == "zh-Hant" else []
+    return out
