@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from gongshi import markdown, stats
 from gongshi.convert import Converter
+from gongshi.history import History
 from gongshi.model import Body, Content, Date, Initiative, Lang, Text, Update, edition_dir
 
 STATUS_LABELS = {
@@ -45,6 +47,7 @@ class Edition:
     content: Content
     converter: Converter
     as_of: dt.date
+    history: History = field(default_factory=lambda: History(False))
     _bodies: dict[tuple[str, str], str] = field(default_factory=dict)
     _schedules: dict[str, stats.Schedule] = field(default_factory=dict)
 
@@ -57,6 +60,20 @@ class Edition:
         if item.id not in self._schedules:
             self._schedules[item.id] = stats.schedule(item, self.as_of, self.content.config.schedule_tolerance)
         return self._schedules[item.id]
+
+    def last_updated(self, item: Initiative) -> dt.date | None:
+        """When an initiative last changed: its record's last commit, or its newest report."""
+        dates = [d for d in (self.history.last_changed(f"initiatives/{Path(item.origin.path).name}"),) if d]
+        reported = stats.last_reported(self.content, item)
+        if reported is not None:
+            dates.append(reported.last())
+        return max(dates) if dates else None
+
+    def stale(self, item: Initiative) -> bool:
+        """Open, and not updated for longer than `stale_after_days` before the report date."""
+        last = self.last_updated(item)
+        return item.status in stats.OPEN_STATUSES and (
+            last is None or (self.as_of - last).days > self.content.config.stale_after_days)
 
     def absolute(self, path: str) -> str:
         """`path` (from the site root) as an absolute URL, or "" when no base_url is set."""

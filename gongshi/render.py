@@ -27,6 +27,7 @@ from gongshi.edition import (
     STATUS_LABELS,
     Edition,
 )
+from gongshi.history import History, Revision
 from gongshi.model import Content, Initiative, Update, edition_dir
 from gongshi.outputs import data, feeds, share, sitemap
 from gongshi.resources import builtin_path
@@ -72,11 +73,12 @@ def static_files(site_templates: Path | None = None) -> dict[str, bytes]:
 
 
 def render_site(content: Content, converter: Converter, env: Environment, as_of: dt.date,
-                static: dict[str, bytes]) -> dict[str, bytes]:
+                static: dict[str, bytes], history: History | None = None) -> dict[str, bytes]:
     """Every output file of the site: both editions with their feeds and data, chooser, 404, assets."""
     out: dict[str, bytes] = dict(static)
     versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
-    editions = [Edition(lang, content, converter, as_of) for lang in content.config.editions]
+    history = history or History(False, "no history was read")
+    editions = [Edition(lang, content, converter, as_of, history) for lang in content.config.editions]
     for edition in editions:
         out.update(_EditionRenderer(edition, env, versions).pages())
         out.update(feeds.feeds(edition))
@@ -110,6 +112,20 @@ def related_initiatives(item: Initiative, items: Sequence[Initiative], limit: in
     return tuple(o for o in ranked if score(o)[0] < 0)[:limit]
 
 
+def line_chart(revisions: Sequence[Revision], width: int = 600, height: int = 160) -> dict[str, Any] | None:
+    """Coordinates of a progress-over-time line (SVG user units), or None with fewer than two points."""
+    points = [(r.date, r.progress) for r in revisions if r.progress is not None]
+    if len(points) < 2:
+        return None
+    first, last = points[0][0], points[-1][0]
+    span = max((last - first).days, 1)
+    left, right, top, bottom = 40, width - 10, 10, height - 30
+    coords = [(round(left + (right - left) * (d - first).days / span, 1),
+               round(bottom - (bottom - top) * p / 100, 1), d, p) for d, p in points]
+    return {"width": width, "height": height, "left": left, "right": right, "top": top, "bottom": bottom,
+            "points": " ".join(f"{x},{y}" for x, y, _, _ in coords), "coords": coords, "first": first, "last": last}
+
+
 class _EditionRenderer:
     def __init__(self, edition: Edition, env: Environment, versions: dict[str, str]) -> None:
         self.ed = edition
@@ -134,6 +150,7 @@ class _EditionRenderer:
             add(path, "list.html", items=tuple(members), heading=heading, label=label, **filters)
 
         add("index.html", "home.html", overview=stats.overview(items, self.as_of), items=items,
+            stale=tuple(i for i in items if ed.stale(i)),
             updates=content.updates[::-1][:8], charts=self.charts(by_field["categories"]), **filters)
         listing("initiatives/index.html", items, ed.ui("全部实事"))
         for index, item in enumerate(items):
@@ -222,6 +239,9 @@ class _EditionRenderer:
             schedule_labels=SCHEDULE_LABELS,
             schedule_definitions=SCHEDULE_DEFINITIONS,
             schedule=ed.schedule,
+            history=ed.history,
+            last_updated=ed.last_updated,
+            line_chart=line_chart,
             group_key=lambda text: stats.group_key(ed.simplified(text)),
             group_fields=GROUP_FIELDS,
             as_of=self.as_of,

@@ -21,6 +21,7 @@ from gongshi import render, stats
 from gongshi.content import load_content
 from gongshi.convert import Converter
 from gongshi.errors import ContentError, Diagnostic, Severity, UsageError
+from gongshi.history import History, read_history
 from gongshi.model import Content, Date
 from gongshi.outputs import search
 from gongshi.review import Finding, load_reviewed, review_content
@@ -37,6 +38,7 @@ class Options:
     strict: bool = False
     review: bool = False  # also build the conversion review page, site/_review/
     search: bool = True  # build the search index (tests that do not look at search turn it off)
+    history: bool = True  # read revision history from git
 
     @property
     def template_dir(self) -> Path:
@@ -122,7 +124,12 @@ def render_files(options: Options) -> Result:
     as_of = stats.report_date(content)
     env = render.make_env(options.template_dir)
     static = render.static_files(options.template_dir)
-    result.files = timer.run("render", lambda: render.render_site(content, converter, env, as_of, static))
+    history = timer.run("history", lambda: read_history(options.content)) if options.history else \
+        History(False, "reading history was turned off")
+    if history.hint:
+        result.warnings.append(Diagnostic(str(options.content), 1, 1, f"revision history unavailable: {history.reason}",
+                                          history.hint, severity=Severity.WARNING))
+    result.files = timer.run("render", lambda: render.render_site(content, converter, env, as_of, static, history))
     binary = search.find_binary() if options.search else None
     if binary is None and options.search:
         result.warnings.append(Diagnostic(
