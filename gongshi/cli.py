@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     build.add_argument("--quiet", action="store_true", help="print problems only, no summary")
     build.add_argument("--no-search", action="store_true", help="skip the search index (faster previews)")
+    build.add_argument("--no-history", action="store_true",
+                       help="do not read revision history from git (pages say it is unavailable)")
     build.add_argument("--review", action="store_true",
                        help="also build the conversion review page site/_review/ (never linked or indexed)")
 
@@ -124,7 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _options(args: argparse.Namespace) -> Options:
     return Options(content=args.content, out=getattr(args, "out", Path("site")), base_url=args.base_url,
                    as_of=args.as_of, templates=args.templates, strict=args.strict,
-                   review=getattr(args, "review", False), search=not getattr(args, "no_search", False))
+                   review=getattr(args, "review", False), search=not getattr(args, "no_search", False),
+                   history=not getattr(args, "no_history", False))
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -250,6 +250,8 @@ def _load_updates(root: Path, source_lang: Lang, diags: list[Diagnostic], result
 
 
 def _front_matter(source: Source, schema: str, diags: list[Diagnostic]) -> tuple[Tree | None, Body]:
+    if schema == "translation" and not source.text.startswith("---"):
+        return None, Body(source.text, 1, Origin(source.path, 1))  # a hand-written body alone is fine
     front, body, body_line, problems = split_front_matter(source)
     diags.extend(problems)
     origin = Origin(source.path, 1)
@@ -282,8 +284,9 @@ def _build_update(slug: str, source: Source, source_lang: Lang, written: list[tu
         extra = (other_tree.value or {}) if other_tree is not None else {}
         if "title" in extra:
             title = Text(title.source, (*title.values, (edition, extra["title"])), title.line)
-        if "summary" in extra and summary is not None:
-            summary = Text(summary.source, (*summary.values, (edition, extra["summary"])), summary.line)
+        if "summary" in extra:
+            summary = Text(summary.source, (*summary.values, (edition, extra["summary"])), summary.line) \
+                if summary is not None else Text(edition, ((edition, extra["summary"]),))
     date = build.date(data["date"], ("date",))
     for index, ident in enumerate(data.get("initiatives", ())):
         if ident not in known:
@@ -428,6 +431,9 @@ class _Build:
         start, due = _quiet_date(data.get("start")), _quiet_date(data.get("due"))
         if start and due and due.last() < start.first():
             self.error(("due",), f"due {due.iso} is before start {start.iso}", "check the year and month of both dates")
+        if status == "cancelled" and not data.get("reason"):
+            self.error(("status",), "a cancelled initiative needs 'reason:'",
+                       "add 'reason:' saying why it will not be done; readers are owed an explanation")
         if status == "delayed":
             for key, what in (("reason", "why it is delayed"), ("remedy", "what is being done")):
                 if not data.get(key):

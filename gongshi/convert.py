@@ -63,6 +63,7 @@ class Rules:
     boundary_surnames: str
     name_boundary: str
     locative_after: str
+    locative_not_before: str
     locative_as_in: str
 
 
@@ -81,6 +82,7 @@ def default_rules() -> Rules:
         boundary_surnames=data["boundary_surnames"],
         name_boundary=data["name_boundary"],
         locative_after=data["locative"]["after"],
+        locative_not_before=data["locative"]["not_before"],
         locative_as_in=data["locative"]["as_in"],
     )
 
@@ -164,7 +166,7 @@ class Converter:
             f"|(?:(?<=[{rules.name_boundary}])|(?<![{han}]))(?P<sb>[{rules.boundary_surnames}]){titles}"
             f"|(?P<role>{_alternation(rules.roles)})(?P<rs>[{rules.role_surnames}])"
             f"(?=[{han}]{{1,2}}(?:[{rules.after_name}]|[^{han}]|$))"
-            f"|(?<=[{rules.locative_after}])(?P<loc>里)"
+            f"|(?<=[{rules.locative_after}])(?P<loc>里)(?![{rules.locative_not_before}])"
         )
         self._to_hans_re = re.compile(f"(?P<glossary>{_alternation(list(self._hans_pairs))})")
         self._memo: dict[tuple[str, str, str], str] = {}

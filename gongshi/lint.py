@@ -121,8 +121,10 @@ def _variants(text: str, standard: str) -> Iterator[tuple[int, str, str, bool]]:
 
 
 def _vocabulary(text: str) -> Iterator[tuple[int, str, str]]:
+    known: list[tuple[int, int]] = []
     for word, mainland in KNOWN_MISLOCALISED.items():
         for match in re.finditer(re.escape(word), text):
+            known.append((match.start(), match.end()))
             yield match.start(), word, mainland
     plain: Any = engine("tw2s")
     localised = engine("tw2sp").convert(text)
@@ -138,8 +140,8 @@ def _vocabulary(text: str) -> Iterator[tuple[int, str, str]]:
         word = text[i1:i2]
         if any(ok in text[max(0, i1 - 2) : i2 + 2] for ok in MAINLAND_OK):
             continue
-        if any(known in text[max(0, i1 - 3) : i2 + 3] for known in KNOWN_MISLOCALISED):
-            continue
+        if any(start < i2 and i1 < end for start, end in known):
+            continue  # already reported as a known mis-localisation
         yield i1, word, to_trad.convert(localised[j1:j2])
 
 
@@ -152,14 +154,15 @@ def lint_copy(source: Source, lang: str) -> list[Diagnostic]:
     for result in autocorrect_py.lint_for(source.text, source.path).lines:
         old_lines, new_lines = result.old.split("\n"), result.new.split("\n")
         for offset, (old, new) in enumerate(zip(old_lines, new_lines, strict=False)):
-            if old == new or _YAML_FLOW.match(lines[result.line + offset - 1]):
+            source_line = lines[result.line + offset - 1]
+            if old == new or _YAML_FLOW.match(source_line) or source_line.lstrip().startswith("#"):
                 continue  # in `[a, b]` and `{a: b, c: d}` the comma is YAML syntax, not Chinese punctuation
             line = result.line + offset
             col = result.col + next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), 0)
             out.append(source.diagnostic(line, col, "Chinese typesetting: spacing or punctuation",
                                          f"write: {new.strip()}", severity=Severity.WARNING))
     if lang == "zh-Hans":
-        to_hans, valid = engine("tw2s"), _valid_in_simplified()
+        to_hans, valid = engine("t2s"), _valid_in_simplified()
         skip = _other_edition_lines(source.text, lang)
         for number, text in enumerate(lines, 1):
             if number in skip:

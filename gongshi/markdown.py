@@ -26,6 +26,8 @@ TextFn = Callable[[str], str]
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _EXTERNAL_RE = re.compile(r"^https?://", re.IGNORECASE)
+# A bare URL inside text, up to a space or Chinese punctuation: never converted between scripts.
+BARE_URL_RE = re.compile(r"https?://[^\s<>()\[\]，。；：！？、“”‘’（）【】《》]+")
 
 
 def is_safe_url(url: str) -> bool:
@@ -111,8 +113,21 @@ def plain_text(parsed: Parsed, text_fn: TextFn) -> str:
     return re.sub(r"\n{2,}", "\n", "".join(words)).strip()
 
 
+def convert_text(text: str, text_fn: TextFn) -> str:
+    """`text_fn` applied to text, but not to the URLs written in it."""
+    out, pos = [], 0
+    for match in BARE_URL_RE.finditer(text):
+        out += [text_fn(text[pos : match.start()]), match.group(0)]
+        pos = match.end()
+    out.append(text_fn(text[pos:]))
+    return "".join(out)
+
+
 def _render_text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
-    return escapeHtml(env["text_fn"](tokens[idx].content))
+    content = tokens[idx].content
+    if idx and tokens[idx - 1].type == "link_open" and tokens[idx - 1].markup == "autolink":
+        return escapeHtml(content)  # <https://…> shows its URL: never converted
+    return escapeHtml(convert_text(content, env["text_fn"]))
 
 
 def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:

@@ -16,7 +16,7 @@ from typing import Literal
 Lang = Literal["zh-Hans", "zh-Hant"]
 LANGS: tuple[Lang, ...] = ("zh-Hans", "zh-Hant")
 STATUSES = ("planned", "in_progress", "delayed", "completed", "cancelled")
-ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_RE = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z")  # \Z: "$" would accept a final newline
 
 
 def edition_dir(lang: Lang) -> str:

@@ -101,7 +101,8 @@ def _finding(text: str, converted: str, pos: int, opos: int, forms: tuple[str, .
     before = _clip(sentence[:mark] + "【" + sentence[mark] + "】" + sentence[mark + 1 :], mark)
     after = _clip(out_sentence[:mark] + "【" + chosen + "】" + out_sentence[mark + 1 :], mark)
     hans, hant = (word, word_out) if target == "zh-Hant" else (word_out, word)
-    return Finding(path, line, target, text[pos], chosen, forms, before, after, f"{hans}: {hant}", key)
+    shown = forms if chosen in forms else (chosen, *forms)  # s2tw's 裡 is a variant of the table's 裏
+    return Finding(path, line, target, text[pos], chosen, shown, before, after, f"{hans}: {hant}", key)
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:

@@ -1,48 +1,98 @@
 """`gongshi serve`: build, serve on 127.0.0.1 with livereload, rebuild on every change.
 
-A failed rebuild keeps the last good site on disk and shows the errors in the browser instead
-of the page, until the next successful build (Zola's habit).
+The preview is a small WSGI application over the output folder, so that a failed rebuild can
+keep the last good site on disk and still show its errors in the browser, on every page, until
+the next good build (Zola's habit). The pages' Content-Security-Policy is widened in the served
+copy only, to let livereload's script and socket through; the files on disk keep the strict one.
 """
 
 from __future__ import annotations
 
 import html
+import mimetypes
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
-from gongshi.errors import ContentError, format_gcc
+from gongshi.errors import ContentError, UsageError, format_gcc
 from gongshi.site import Options, build_site
 
-ERROR_PAGE = "_build-error.html"
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
-def rebuild(options: Options) -> bool:
-    """One rebuild; on content errors, write an error page beside the last good site."""
-    error_page = options.out / ERROR_PAGE
-    try:
-        result = build_site(options)
-    except ContentError as exc:
-        text = "\n\n".join(format_gcc(d) for d in exc.diagnostics)
-        print(text, file=sys.stderr)
-        options.out.mkdir(parents=True, exist_ok=True)
-        error_page.write_text(
-            "<!DOCTYPE html><html lang=\"zh-Hans\"><meta charset=\"utf-8\"><title>构建失败</title>"
-            "<h1>构建失败：请修改以下问题</h1><pre>" + html.escape(text) + "</pre></html>",
-            encoding="utf-8",
-        )
+class Preview:
+    """The state of a preview: the output folder and the errors of the last rebuild, if it failed."""
+
+    def __init__(self, options: Options, liveport: int) -> None:
+        self.options = options
+        self.liveport = liveport
+        self.error: str | None = None
+
+    def rebuild(self) -> bool:
+        """Build once; on failure keep the last good site and remember the errors for the browser."""
+        try:
+            result = build_site(self.options)
+        except ContentError as exc:
+            self.error = "\n\n".join(format_gcc(d) for d in exc.diagnostics)
+        except UsageError as exc:
+            self.error = f"gongshi: error: {exc}"
+        else:
+            self.error = None
+            print(result.summary(), file=sys.stderr)
+            return True
+        print(self.error, file=sys.stderr)
         return False
-    print(result.summary(), file=sys.stderr)
-    return True
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = unquote(environ.get("PATH_INFO", "/"))
+        root = self.options.out.resolve()
+        target = (root / path.lstrip("/")).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(root) or not target.is_file():
+            target, status = root / "404.html", "404 Not Found"
+        else:
+            status = "200 OK"
+        kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if self.error is not None and kind == "text/html":
+            return self._respond(start_response, "500 Internal Server Error", "text/html", self.error_page())
+        if not target.is_file():
+            return self._respond(start_response, status, "text/plain", b"not found")
+        data = target.read_bytes()
+        if kind == "text/html":
+            data = self.widen_csp(data)
+        return self._respond(start_response, status, kind, data)
+
+    def widen_csp(self, page: bytes) -> bytes:
+        live = f"http://127.0.0.1:{self.liveport}"
+        return page.replace(b"script-src &#39;self&#39;", f"script-src &#39;self&#39; {live}".encode()).replace(
+            b"connect-src &#39;self&#39;", f"connect-src &#39;self&#39; ws://127.0.0.1:{self.liveport}".encode())
+
+    def error_page(self) -> bytes:
+        return ("<!DOCTYPE html><html lang=\"zh-Hans\"><head><meta charset=\"utf-8\"><title>构建失败</title></head>"
+                "<body><h1>构建失败：请修改以下问题，保存后页面会自动刷新</h1><pre>" + html.escape(self.error or "")
+                + "</pre><p>上一次成功构建的网站仍保留在输出文件夹中。</p></body></html>").encode("utf-8")
+
+    @staticmethod
+    def _respond(start_response: StartResponse, status: str, kind: str, data: bytes) -> list[bytes]:
+        charset = "; charset=utf-8" if kind.startswith("text/") or kind.endswith(("json", "xml", "javascript")) else ""
+        start_response(status, [("Content-Type", kind + charset), ("Content-Length", str(len(data))),
+                                ("Cache-Control", "no-store")])
+        return [data]
 
 
 def serve(options: Options, port: int) -> int:
     from livereload import Server
 
-    rebuild(options)
-    server = Server()
+    liveport = port + 1
+    preview = Preview(options, liveport)
+    preview.rebuild()
+    server = Server(app=preview)
     for folder in (options.content, options.template_dir):
         if folder.is_dir():
-            server.watch(str(folder / "**" / "*"), lambda: rebuild(options))
+            server.watch(str(Path(folder) / "**" / "*"), preview.rebuild)
     print(f"serving {options.out} at http://127.0.0.1:{port}/ (Ctrl+C to stop)", file=sys.stderr)
-    server.serve(root=str(Path(options.out)), host="127.0.0.1", port=port, open_url_delay=None)
+    server.serve(port=port, liveport=liveport, host="127.0.0.1", open_url_delay=None)
     return 0

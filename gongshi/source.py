@@ -17,10 +17,12 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from gongshi.errors import Diagnostic
+from gongshi.errors import Diagnostic, Severity
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 20_000
+MAX_DEPTH = 50
+MAX_NUMBER = 10**15
 
 Path_ = tuple[str | int, ...]
 
@@ -143,7 +145,18 @@ def parse_yaml(source: Source, text: str | None = None, line_offset: int = 0) ->
     except _Abort as abort:
         return None, [abort.diagnostic]
     tree = Tree(source, value, builder.positions, builder.key_positions, line_offset)
-    return tree, builder.diagnostics
+    return tree, builder.diagnostics + _swallowed_comments(source, text, line_offset)
+
+
+def _swallowed_comments(source: Source, text: str | None, offset: int) -> list[Diagnostic]:
+    """Warn where ' #' silently cut a value short (`title: 改造 3 #楼` shows only 改造 3)."""
+    out = []
+    for number, line in enumerate((source.text if text is None else text).split("\n"), 1 + offset):
+        if match := _SWALLOWED_COMMENT.match(line):
+            out.append(source.diagnostic(
+                number, match.start(3) + 1, "text after ' #' is a comment and will not be shown",
+                "if '#' belongs to the text, put the whole value in quotes", severity=Severity.WARNING))
+    return out
 
 
 class _Abort(Exception):
@@ -183,6 +196,9 @@ class _Builder:
                 node, f"YAML tag '{tag}' is not allowed",
                 "remove the '!' tag; gongshi reads plain text, numbers, lists and mappings",
             )
+        if len(path) > MAX_DEPTH:
+            raise self.fail(node, f"values are nested more than {MAX_DEPTH} levels deep",
+                            "check the indentation and the brackets [ ] { }")
         self.positions[path] = self.pos(node)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
@@ -199,16 +215,20 @@ class _Builder:
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag = node.tag[len(_TAG) :]
-        if tag == "int":
-            return _SCALAR.construct_yaml_int(node)
-        if tag == "float":
-            return _SCALAR.construct_yaml_float(node)
-        if tag == "bool":
-            return _SCALAR.construct_yaml_bool(node)
+        if tag in ("str", "timestamp"):
+            # Timestamps stay text: gongshi parses dates itself, with its own messages.
+            return str(node.value)
         if tag == "null":
             return None
-        # Timestamps stay text: gongshi parses dates itself, with its own messages.
-        return str(node.value)
+        try:
+            value = {"int": _SCALAR.construct_yaml_int, "float": _SCALAR.construct_yaml_float,
+                     "bool": _SCALAR.construct_yaml_bool}[tag](node)
+        except (ValueError, IndexError, KeyError):
+            raise self.fail(node, f"'{str(node.value)[:40]}' is not a valid {tag}",
+                            "write the number in digits, or put text in quotes") from None
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+            raise self.fail(node, "number is too large", f"numbers up to {MAX_NUMBER:,} are accepted")
+        return value
 
     def mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Hashable, Any]:
         result: dict[Hashable, Any] = {}
@@ -236,6 +256,9 @@ _KEY = r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*)"
 _FULLWIDTH_COLON = re.compile(_KEY + "\\s*：")
 _NO_SPACE = re.compile(_KEY + r":(?=[^\s/])")
 _SPECIAL_START = re.compile(_KEY + r":\s+([*@`&!%]+)")
+_TEXT_AFTER_QUOTE = re.compile(_KEY + r":\s+([\"'])[^\"']*\3(?=[^\s#,\]}])")
+# ' #' directly followed by text ("3 #楼") is a number sign cut off as a comment; "x  # note" is a comment.
+_SWALLOWED_COMMENT = re.compile(_KEY + r":[ \t]+(?![\"'|>\[{])[^#\n]*?\S[ \t]+(#[^\s#].*)")
 
 
 def _syntax_error(source: Source, exc: yaml.MarkedYAMLError, offset: int) -> Diagnostic:
@@ -260,6 +283,13 @@ def _syntax_error(source: Source, exc: yaml.MarkedYAMLError, offset: int) -> Dia
             return source.diagnostic(number, match.end(2) + 1,
                                      f"YAML syntax: the colon after '{match.group(2)}' needs a space after it",
                                      f"write '{match.group(2)}: ' with a space after the colon")
+        if match := _TEXT_AFTER_QUOTE.match(text):
+            return source.diagnostic(number, match.start(3) + 1, "YAML syntax: text continues after the closing quote",
+                                     "put the whole value in quotes, or use Chinese quotes “” inside the text")
+        if "-{" in text and ("[" in text or "{" in text.split("-{")[0]):
+            return source.diagnostic(number, text.index("-{") + 1,
+                                     "YAML syntax: an override -{…}- inside a [list] or {mapping} must be quoted",
+                                     "put that value in quotes: \"-{…}-\"")
         if match := _SPECIAL_START.match(text):
             char = match.group(3)
             return source.diagnostic(number, match.start(3) + 1,

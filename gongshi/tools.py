@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import TextIO
 
+from gongshi import markdown
 from gongshi.content import load_content, read_source
 from gongshi.convert import Converter
 from gongshi.errors import ContentError, Diagnostic, UsageError
@@ -38,7 +39,7 @@ _NOT_TEXT = re.compile(
     r"|^\s{0,3}\[[^\]]+\]:\s*\S+"  # reference definition
     r"|<[a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*>"  # autolink
     r"|</?[a-zA-Z][^>]*>"  # HTML tag
-    r"|https?://[^\s<>()\[\]，。；：！？、“”‘’（）【】《》]+"  # bare URL, up to a space or Chinese punctuation
+    r"|" + markdown.BARE_URL_RE.pattern  # bare URL, as the build keeps it
 )
 
 
@@ -86,8 +87,12 @@ def review_command(options: Options, accept: bool, show_all: bool, stream: TextI
               f"  [{len(items)}×]", file=stream)
         for item in items[:3]:
             print(f"  {item.path}:{item.line}: {item.before}\n  {' ' * len(item.path)}  → {item.after}", file=stream)
+    confirmed = len(findings) - len(pending)
     print(f"{len(pending)} choice(s) to review in {len(groups)} group(s)"
-          + ("" if pending or show_all else "; everything was confirmed before"), file=stream)
+          + (f"; {confirmed} confirmed before" if confirmed else ""), file=stream)
+    if pending:
+        print("if a choice is wrong, correct the glossary line and add it to content/glossary.yaml;"
+              " when all are right: review --accept", file=stream)
     if accept:
         save_reviewed(options.content, findings, load_reviewed(options.content))
         print(f"confirmed: {options.content / 'review.yaml'} now lists {len(findings)} choice(s)", file=stream)

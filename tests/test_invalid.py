@@ -199,7 +199,8 @@ def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def basic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The basic fixture built once: the `site/` every case starts from."""
     folder = tmp_path_factory.mktemp("basic")
-    result = _run(folder, "build", "--content", str(BASIC), "--out", str(folder / "site"))
+    result = _run(folder, "build", "--content", str(BASIC), "--out", str(folder / "site"), "--no-search",
+                  "--no-history")
     assert result.returncode == 0, result.stderr
     return folder / "site"
 
@@ -284,7 +285,7 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path, basic_site: Path) -> None:
         if path.is_file():
             path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     shutil.copytree(basic_site, tmp_path / "site")
-    result = _run(tmp_path, "build")
+    result = _run(tmp_path, "build", "--no-search", "--no-history")
     assert result.returncode == 0, result.stderr
     assert "error" not in result.stderr, result.stderr
     built = {rel: data for rel, (data, _mtime) in _snapshot(tmp_path / "site")[1].items()}

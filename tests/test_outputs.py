@@ -17,7 +17,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture(scope="module")
 def files() -> dict[str, bytes]:
-    return render_files(Options(content=FIXTURES / "basic" / "content", search=False)).files
+    return render_files(Options(content=FIXTURES / "basic" / "content", search=False, history=False)).files
 
 
 def test_atom_feed_per_edition(files: dict[str, bytes]) -> None:

@@ -31,7 +31,7 @@ GOLDEN_PAGES = [
 
 @pytest.fixture(scope="module")
 def basic_files() -> dict[str, bytes]:
-    return render_files(Options(content=BASIC)).files  # with the search index: one full render
+    return render_files(Options(content=BASIC, history=False)).files  # with the search index: one full render
 
 
 @pytest.mark.parametrize("page", GOLDEN_PAGES)
@@ -52,8 +52,8 @@ def test_both_editions_have_the_same_paths(basic_files: dict[str, bytes]) -> Non
 
 def test_output_is_deterministic() -> None:
     """Two renders of the same content are byte-identical."""
-    first = render_files(Options(content=BASIC)).files
-    second = render_files(Options(content=BASIC)).files
+    first = render_files(Options(content=BASIC, history=False)).files
+    second = render_files(Options(content=BASIC, history=False)).files
     assert first == second
 
 
@@ -85,11 +85,11 @@ def test_failed_build_leaves_site_untouched(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(BASIC, content)
     out = tmp_path / "site"
-    build_site(Options(content=content, out=out, search=False))
+    build_site(Options(content=content, out=out, search=False, history=False))
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     (content / "initiatives" / "rural-bus.yaml").write_text("title: 坏\nstatus: doing\n", "utf-8")
     with pytest.raises(ContentError):
-        build_site(Options(content=content, out=out, search=False))
+        build_site(Options(content=content, out=out, search=False, history=False))
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert before == after
 
@@ -99,13 +99,13 @@ def test_unchanged_files_are_not_rewritten(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(BASIC, content)
     out = tmp_path / "site"
-    build_site(Options(content=content, out=out, search=False))
+    build_site(Options(content=content, out=out, search=False, history=False))
     page = out / "zh-hans" / "initiatives" / "rural-bus" / "index.html"
     other = out / "zh-hans" / "initiatives" / "school-places" / "index.html"
     inode_other = other.stat().st_ino
     source = content / "initiatives" / "rural-bus.yaml"
     source.write_text(source.read_text("utf-8").replace("progress: 40", "progress: 50", 1), "utf-8")
-    result = build_site(Options(content=content, out=out, search=False))
+    result = build_site(Options(content=content, out=out, search=False, history=False))
     assert "进度 50%" in page.read_text("utf-8")
     assert other.stat().st_ino == inode_other
     assert 0 < result.written < result.unchanged
@@ -119,7 +119,7 @@ def test_refuses_to_replace_a_foreign_folder(tmp_path: Path) -> None:
     precious.mkdir()
     (precious / "notes.txt").write_text("keep me", "utf-8")
     with pytest.raises(UsageError):
-        build_site(Options(content=BASIC, out=precious, search=False))
+        build_site(Options(content=BASIC, out=precious, search=False, history=False))
     assert (precious / "notes.txt").read_text("utf-8") == "keep me"
 
 
@@ -130,7 +130,7 @@ def test_site_templates_override_builtin(tmp_path: Path) -> None:
     (templates / "updates.html").write_text(
         '{% extends "base.html" %}{% block title %}X{% endblock %}{% block main %}OVERRIDDEN{% endblock %}',
         "utf-8")
-    files = render_files(Options(content=BASIC, templates=templates, search=False)).files
+    files = render_files(Options(content=BASIC, templates=templates, search=False, history=False)).files
     assert b"OVERRIDDEN" in files["zh-hans/updates/index.html"]
     assert b"OVERRIDDEN" not in files["zh-hans/index.html"]
 
