@@ -37,8 +37,8 @@ def is_safe_url(url: str) -> bool:
     dropped before the scheme is read. Protocol-relative URLs (`//host`) are refused as well.
     """
     cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f")
-    if not cleaned or cleaned.startswith("//"):
-        return False
+    if not cleaned or cleaned.replace("\\", "/").startswith("//") or cleaned.startswith("/\\"):
+        return False  # //host, \\host and /\host all lead browsers to another host
     match = _SCHEME_RE.match(cleaned)
     return match is None or match.group(1).lower() in SAFE_SCHEMES
 
@@ -95,7 +95,7 @@ def render(parsed: Parsed, text_fn: TextFn) -> str:
     if parsed.allow_html:
         html = nh3.clean(html, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
                          url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer",
-                         strip_comments=True)
+                         strip_comments=True, attribute_filter=_url_filter)
     return html
 
 
@@ -121,6 +121,13 @@ def convert_text(text: str, text_fn: TextFn) -> str:
         pos = match.end()
     out.append(text_fn(text[pos:]))
     return "".join(out)
+
+
+def _url_filter(tag: str, attribute: str, value: str) -> str | None:
+    """nh3 keeps scheme-less URLs such as //host; gongshi's own URL policy decides those too."""
+    if attribute in ("href", "src") and not is_safe_url(value):
+        return None
+    return value
 
 
 def _render_text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:

@@ -66,6 +66,15 @@ def record(ed: Edition, item: Initiative) -> dict[str, Any]:
     }
 
 
+def _cell(value: object) -> object:
+    """A CSV cell that a spreadsheet will not run: text starting with = + - @ gets a leading '."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def open_data(ed: Edition) -> dict[str, bytes]:
     records = [record(ed, item) for item in ed.content.initiatives]
     document = {
@@ -80,8 +89,7 @@ def open_data(ed: Edition) -> dict[str, bytes]:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in records:
-        writer.writerow(["、".join(row[c]) if c == "partners" else ("" if row[c] is None else row[c])
-                         for c in CSV_COLUMNS])
+        writer.writerow([_cell("、".join(row[c]) if c == "partners" else row[c]) for c in CSV_COLUMNS])
     return {
         f"{ed.dir}/data/initiatives.json": (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
         f"{ed.dir}/data/initiatives.csv": b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, quoteattr
 
 from gongshi.edition import STATUS_LABELS, Edition
 from gongshi.model import Initiative
@@ -21,9 +21,9 @@ def share_card(ed: Edition, item: Initiative) -> bytes:
         "PingFang TC, Noto Sans CJK TC, Microsoft JhengHei, sans-serif"
     parts = [
         '<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630" viewBox="0 0 1200 630" '
-        f'role="img" aria-label="{escape(ed.t(item.title))}">',
+        f'role="img" aria-label={quoteattr(ed.t(item.title))}>',
         '<rect width="1200" height="630" fill="#fff"/><rect width="1200" height="16" fill="#a8071a"/>',
-        f'<g font-family="{font}" fill="#1a1a1a">',
+        f'<g font-family={quoteattr(font)} fill="#1a1a1a">',
         f'<text x="80" y="110" font-size="34" fill="#555">{escape(ed.t(ed.content.config.title))}</text>',
     ]
     for index, line in enumerate(title_lines):

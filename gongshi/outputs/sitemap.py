@@ -7,7 +7,7 @@ always written and names the sitemap when there is one. The review page is never
 from __future__ import annotations
 
 from collections.abc import Iterable
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from gongshi.model import SiteConfig, edition_dir
 
@@ -25,7 +25,7 @@ def sitemap(config: SiteConfig, paths: Iterable[str]) -> dict[str, bytes]:
              'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
     for page in pages:
         for lang in config.editions:
-            lines.append(f"  <url><loc>{config.base_url}{edition_dir(lang)}/{page}</loc>")
+            lines.append(f"  <url><loc>{escape(config.base_url + edition_dir(lang) + '/' + page)}</loc>")
             for alt in config.editions:
                 href = quoteattr(f"{config.base_url}{edition_dir(alt)}/{page}")
                 lines.append(f'    <xhtml:link rel="alternate" hreflang="{alt}" href={href}/>')
