@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from gongshi import markdown, stats
@@ -61,10 +62,18 @@ class Edition:
             self._schedules[item.id] = stats.schedule(item, self.as_of, self.content.config.schedule_tolerance)
         return self._schedules[item.id]
 
+    @cached_property
+    def _updates(self) -> dict[str, tuple[Update, ...]]:
+        return stats.updates_by_initiative(self.content)
+
+    def updates_of(self, item: Initiative) -> tuple[Update, ...]:
+        """The updates reporting on `item`, newest first."""
+        return self._updates.get(item.id, ())
+
     def last_updated(self, item: Initiative) -> dt.date | None:
         """When an initiative last changed: its record's last commit, or its newest report."""
         dates = [d for d in (self.history.last_changed(f"initiatives/{Path(item.origin.path).name}"),) if d]
-        reported = stats.last_reported(self.content, item)
+        reported = stats.last_reported(item, self.updates_of(item))
         if reported is not None:
             dates.append(reported.last())
         return max(dates) if dates else None

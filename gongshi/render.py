@@ -28,7 +28,7 @@ from gongshi.edition import (
     Edition,
 )
 from gongshi.history import History, Revision
-from gongshi.model import Content, Initiative, Update, edition_dir
+from gongshi.model import Content, Initiative, edition_dir
 from gongshi.outputs import data, feeds, share, sitemap
 from gongshi.resources import builtin_path
 from gongshi.review import Finding
@@ -101,15 +101,22 @@ def render_review(env: Environment, content: Content, findings: Sequence[Finding
     return html.encode("utf-8")
 
 
-def related_initiatives(item: Initiative, items: Sequence[Initiative], limit: int = 4) -> tuple[Initiative, ...]:
-    """Initiatives sharing the most of department, category and region, then named in the same updates."""
-    def score(other: Initiative) -> tuple[int, str]:
-        shared = sum(getattr(other, f) is not None and getattr(other, f) == getattr(item, f)
-                     for f in ("department", "category", "region"))
-        return (-shared, other.id)
+def related_initiatives(item: Initiative, keys: dict[str, tuple[str, ...]], members: dict[str, list[Initiative]],
+                        limit: int = 4) -> tuple[Initiative, ...]:
+    """Initiatives sharing the most of department, category and region with `item`.
 
-    ranked = sorted((o for o in items if o.id != item.id), key=score)
-    return tuple(o for o in ranked if score(o)[0] < 0)[:limit]
+    `keys[id]` are an initiative's group keys; `members[key]` the initiatives in each group: the
+    work is proportional to the size of the groups, not to the square of the site.
+    """
+    shared: dict[str, int] = {}
+    found: dict[str, Initiative] = {}
+    for key in keys[item.id]:
+        for other in members[key]:
+            if other.id != item.id:
+                shared[other.id] = shared.get(other.id, 0) + 1
+                found[other.id] = other
+    ranked = sorted(shared, key=lambda ident: (-shared[ident], ident))
+    return tuple(found[ident] for ident in ranked[:limit])
 
 
 def line_chart(revisions: Sequence[Revision], width: int = 600, height: int = 160) -> dict[str, Any] | None:
@@ -140,6 +147,13 @@ class _EditionRenderer:
         items = content.initiatives
         by_field = {name: stats.groups(items, attr, ed.simplified) for name, attr, _ in GROUP_FIELDS}
         years = sorted({i.year for i in items if i.year is not None}, reverse=True)
+        keys: dict[str, tuple[str, ...]] = {i.id: () for i in items}
+        members: dict[str, list[Initiative]] = {}
+        for folder, groups in by_field.items():
+            for group in groups:
+                members[f"{folder}/{group.key}"] = list(group.items)
+                for member in group.items:
+                    keys[member.id] += (f"{folder}/{group.key}",)
         filters = {"groups": by_field, "years": years}
 
         def add(path: str, template: str, **context: Any) -> None:
@@ -155,7 +169,7 @@ class _EditionRenderer:
         listing("initiatives/index.html", items, ed.ui("全部实事"))
         for index, item in enumerate(items):
             add(f"initiatives/{item.id}/index.html", "initiative.html", item=item,
-                updates=self.related(item), related=related_initiatives(item, items),
+                updates=ed.updates_of(item), related=related_initiatives(item, keys, members),
                 prev=items[index - 1] if index else None,
                 next=items[index + 1] if index + 1 < len(items) else None)
         for status, label in STATUS_LABELS.items():
@@ -193,10 +207,6 @@ class _EditionRenderer:
             if values:
                 by_category.append((group, round(sum(values) / len(values)), len(group.items)))
         return {"by_category": by_category}
-
-    def related(self, item: Initiative) -> tuple[Update, ...]:
-        return tuple(sorted((u for u in self.content.updates if item.id in u.initiatives),
-                            key=lambda u: (u.date, u.slug), reverse=True))
 
     def page(self, root: str, template: str, path: str, **context: Any) -> bytes:
         """Render one page; `path` is relative to `root`, the edition folder or '' (site root)."""

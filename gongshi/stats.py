@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from gongshi.model import STATUSES, Content, Date, Initiative, Text
+from gongshi.model import STATUSES, Content, Date, Initiative, Text, Update
 
 OPEN_STATUSES = ("planned", "in_progress", "delayed")
 
@@ -31,9 +31,18 @@ def is_overdue(item: Initiative, as_of: dt.date) -> bool:
     return item.status in OPEN_STATUSES and item.due is not None and item.due.last() < as_of
 
 
-def last_reported(content: Content, item: Initiative) -> Date | None:
-    """The newest date anything was reported about an initiative: its log or an update naming it."""
-    dates = [entry.date for entry in item.log] + [u.date for u in content.updates if item.id in u.initiatives]
+def updates_by_initiative(content: Content) -> dict[str, tuple[Update, ...]]:
+    """The updates reporting on each initiative, newest first: one pass over all updates."""
+    found: dict[str, list[Update]] = {}
+    for update in content.updates:
+        for ident in update.initiatives:
+            found.setdefault(ident, []).append(update)
+    return {ident: tuple(sorted(items, key=lambda u: (u.date, u.slug), reverse=True)) for ident, items in found.items()}
+
+
+def last_reported(item: Initiative, updates: Iterable[Update]) -> Date | None:
+    """The newest date anything was reported about an initiative: its log or its updates."""
+    dates = [entry.date for entry in item.log] + [u.date for u in updates]
     return max(dates) if dates else None
 
 

@@ -48,10 +48,11 @@ def stale_warnings(content: Content) -> list[Diagnostic]:
     as_of = stats.report_date(content)
     limit = content.config.stale_after_days
     out = []
+    updates = stats.updates_by_initiative(content)
     for item in content.initiatives:
         if item.status not in stats.OPEN_STATUSES:
             continue
-        last = stats.last_reported(content, item)
+        last = stats.last_reported(item, updates.get(item.id, ()))
         days = (as_of - last.last()).days if last else None
         if days is None or days > limit:
             when = f"last report {last.iso}, {days} days before {as_of.isoformat()}" if last else "never reported"

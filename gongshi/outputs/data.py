@@ -62,7 +62,7 @@ def record(ed: Edition, item: Initiative) -> dict[str, Any]:
         "log": [{"date": e.date.iso, "status": e.status, "progress": e.progress, "note": ed.t(e.note) or None,
                  "source": ed.t(e.source) or None} for e in item.log],
         "sources": [_source(ed, s) for s in item.sources],
-        "updates": [u.slug for u in ed.content.updates if item.id in u.initiatives],
+        "updates": [u.slug for u in ed.updates_of(item)],
     }
 
 

@@ -74,7 +74,7 @@ def update_entry(ed: Edition, update: Update) -> Entry:
 def initiative_entries(ed: Edition, item: Initiative) -> list[Entry]:
     """The initiative's updates and its log, newest first."""
     page = f"{ed.dir}/initiatives/{item.id}/index.html"
-    entries = [update_entry(ed, u) for u in ed.content.updates if item.id in u.initiatives]
+    entries = [update_entry(ed, u) for u in ed.updates_of(item)]
     for index, log in enumerate(item.log):
         parts = [ed.ui(STATUS_LABELS[log.status])] if log.status else []
         if log.progress is not None:
