@@ -142,6 +142,7 @@ class Converter:
         if standard not in STANDARDS:
             raise ValueError(f"unknown conversion standard {standard!r}; use one of {STANDARDS}")
         self.standard = standard
+        self.glossary = tuple(glossary)
         self.rules = rules or default_rules()
         self._to_hant = _Engine(standard)
         self._to_hans = _Engine("tw2s", residual="hk2s")

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
+import os
 import posixpath
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -72,22 +75,49 @@ def static_files(site_templates: Path | None = None) -> dict[str, bytes]:
     return out
 
 
-def render_site(content: Content, converter: Converter, env: Environment, as_of: dt.date,
+PARALLEL_FROM = 400  # records; below this, starting worker processes costs more than it saves
+
+
+def render_site(content: Content, converter: Converter, templates: Path | None, as_of: dt.date,
                 static: dict[str, bytes], history: History | None = None) -> dict[str, bytes]:
-    """Every output file of the site: both editions with their feeds and data, chooser, 404, assets."""
+    """Every output file of the site: both editions with their feeds and data, chooser, 404, assets.
+
+    Large sites render their editions in parallel, one process per edition (forked, so the
+    modules are already loaded); the result is the same map of files in the same order.
+    """
     out: dict[str, bytes] = dict(static)
     versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
     history = history or History(False, "no history was read")
-    editions = [Edition(lang, content, converter, as_of, history) for lang in content.config.editions]
-    for edition in editions:
-        out.update(_EditionRenderer(edition, env, versions).pages())
-        out.update(feeds.feeds(edition))
-        out.update(data.open_data(edition))
-        out.update(share.share_cards(edition))
+    langs = content.config.editions
+    jobs = [(content, converter.glossary, converter.standard, templates, as_of, history, versions, lang)
+            for lang in langs]
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers > 1 and len(content.initiatives) + len(content.updates) >= PARALLEL_FROM:
+        context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            parts = list(pool.map(_render_edition, jobs))
+    else:
+        parts = [_render_edition(job, converter) for job in jobs]
+    for part in parts:
+        out.update(part)
+    env = make_env(templates)
+    editions = [Edition(lang, content, converter, as_of, history) for lang in langs]
     root = _EditionRenderer(editions[0], env, versions)
     out["index.html"] = root.page("", "choose.html", "index.html", editions=editions)
     out["404.html"] = root.page("", "404.html", "404.html", editions=editions)
     out.update(sitemap.sitemap(content.config, list(out)))
+    return out
+
+
+def _render_edition(job: tuple[Any, ...], converter: Converter | None = None) -> dict[str, bytes]:
+    """Pages, feeds, open data and share cards of one edition (runs in a worker for large sites)."""
+    content, glossary, standard, templates, as_of, history, versions, lang = job
+    converter = converter or Converter(glossary, standard)
+    edition = Edition(lang, content, converter, as_of, history)
+    out = _EditionRenderer(edition, make_env(templates), versions).pages()
+    out.update(feeds.feeds(edition))
+    out.update(data.open_data(edition))
+    out.update(share.share_cards(edition))
     return out
 
 
@@ -117,6 +147,19 @@ def related_initiatives(item: Initiative, keys: dict[str, tuple[str, ...]], memb
                 found[other.id] = other
     ranked = sorted(shared, key=lambda ident: (-shared[ident], ident))
     return tuple(found[ident] for ident in ranked[:limit])
+
+
+def relative_url(target: str, start_dir: str) -> str:
+    """`target` relative to the folder `start_dir`, both paths from the site root.
+
+    posixpath.relpath does the same but asks the operating system for the working folder on
+    every call; this runs for every link of every page.
+    """
+    parts, base = target.split("/"), start_dir.split("/") if start_dir else []
+    common = 0
+    while common < min(len(parts) - 1, len(base)) and parts[common] == base[common]:
+        common += 1
+    return "../" * (len(base) - common) + "/".join(parts[common:])
 
 
 def line_chart(revisions: Sequence[Revision], width: int = 600, height: int = 160) -> dict[str, Any] | None:
@@ -211,12 +254,12 @@ class _EditionRenderer:
     def page(self, root: str, template: str, path: str, **context: Any) -> bytes:
         """Render one page; `path` is relative to `root`, the edition folder or '' (site root)."""
         here = posixpath.join(root, path) if root else path
+        here_dir = posixpath.dirname(here)
         ed = self.ed
 
         def url(target: str) -> str:
             """A link from this page to `target`, a path from the site root."""
-            start = posixpath.dirname(here) or "."
-            return posixpath.relpath(target, start)
+            return relative_url(target, here_dir)
 
         def link(target: str) -> str:
             """A link to a page of this edition."""

@@ -122,14 +122,14 @@ def render_files(options: Options) -> Result:
     content, converter, result = check_site(options)
     timer = _Timer(result.timings)
     as_of = stats.report_date(content)
-    env = render.make_env(options.template_dir)
     static = render.static_files(options.template_dir)
     history = timer.run("history", lambda: read_history(options.content)) if options.history else \
         History(False, "reading history was turned off")
     if history.hint:
         result.warnings.append(Diagnostic(str(options.content), 1, 1, f"revision history unavailable: {history.reason}",
                                           history.hint, severity=Severity.WARNING))
-    result.files = timer.run("render", lambda: render.render_site(content, converter, env, as_of, static, history))
+    templates = options.template_dir
+    result.files = timer.run("render", lambda: render.render_site(content, converter, templates, as_of, static, history))
     binary = search.find_binary() if options.search else None
     if binary is None and options.search:
         result.warnings.append(Diagnostic(
@@ -140,7 +140,7 @@ def render_files(options: Options) -> Result:
         result.files.update(timer.run("search", lambda: search.search_index(result.files, editions, binary)))
     if options.review:
         findings = timer.run("review", lambda: pending_findings(options.content, content, converter))
-        result.files[REVIEW_PAGE] = render.render_review(env, content, findings)
+        result.files[REVIEW_PAGE] = render.render_review(render.make_env(options.template_dir), content, findings)
     return result
 
 

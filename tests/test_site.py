@@ -143,3 +143,13 @@ def test_search_index_per_edition(basic_files: dict[str, bytes]) -> None:
         assert any(p.startswith(f"{edition}/pagefind/fragment/") for p in basic_files)
     search_page = basic_files["zh-hant/search/index.html"].decode()
     assert '<html lang="zh-Hant">' in search_page and "&#39;wasm-unsafe-eval&#39;" in search_page
+
+
+def test_parallel_render_matches_sequential(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendering editions in worker processes gives byte-identical output."""
+    from gongshi import render
+
+    sequential = render_files(Options(content=BASIC, search=False, history=False)).files
+    monkeypatch.setattr(render, "PARALLEL_FROM", 0)
+    parallel = render_files(Options(content=BASIC, search=False, history=False)).files
+    assert parallel == sequential
