@@ -256,6 +256,7 @@ class Result:
     label: str
     chars: int
     times: list[float]
+    cpu_times: list[float]
     baseline: str | None = None
     ratio: float | None = None
 
@@ -268,13 +269,18 @@ class Result:
         return self.chars / self.median
 
 
-def time_once(setup: Callable[[], Any], body: Callable[[Any], object]) -> float:
-    """Wall-clock time of `body(setup())`; setup (e.g. a fresh Converter) is not timed."""
+def time_once(setup: Callable[[], Any], body: Callable[[Any], object]) -> tuple[float, float]:
+    """Wall-clock (perf_counter) and CPU (process_time) seconds of `body(setup())`.
+
+    Setup (e.g. a fresh Converter) is not timed. The CPU time is kept as a cross-check: on a
+    machine shared with other work the wall time grows with the load, the CPU time much less.
+    """
     state = setup()
     gc.collect()
+    cpu = time.process_time()
     start = time.perf_counter()
     body(state)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 @dataclass
@@ -352,12 +358,13 @@ def run(corpus: Corpus, glossary: Sequence[tuple[str, str]], repeat: int, log: C
 
     # Round-robin: run k of every case, then run k+1 …, so a burst of load from elsewhere on the
     # machine lands on all cases alike instead of on one, and the ratios stay meaningful.
-    times: dict[str, list[float]] = {c.key: [] for c in cases}
+    times: dict[str, list[tuple[float, float]]] = {c.key: [] for c in cases}
     for k in range(repeat):
         log(f"  run {k + 1}/{repeat}: " + " ".join(c.key for c in cases))
         for c in cases:
             times[c.key].append(time_once(c.setup, c.body))
-    results = [Result(c.key, c.label, c.chars, times[c.key], c.baseline) for c in cases]
+    results = [Result(c.key, c.label, c.chars, [w for w, _ in times[c.key]], [u for _, u in times[c.key]],
+                      c.baseline) for c in cases]
     by_key = {r.key: r for r in results}
     for r in results:
         if r.baseline:
@@ -404,14 +411,22 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+def load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
+
+
 def table(results: list[Result]) -> str:
-    rows = [("case", "what", "chars", "median s", "min s", "chars/s", "ratio", "vs")]
+    rows = [("case", "what", "chars", "median s", "min s", "cpu s", "chars/s", "ratio", "vs")]
     for r in results:
         rows.append((r.key, r.label, f"{r.chars:,}", f"{r.median:.3f}", f"{min(r.times):.3f}",
+                     f"{statistics.median(r.cpu_times):.3f}",
                      f"{r.rate / 1e6:.2f} M", f"{r.ratio:.2f}×" if r.ratio is not None else "—",
                      r.baseline or "—"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    right = {2, 3, 4, 5, 6}
+    right = {2, 3, 4, 5, 6, 7}
     lines = []
     for n, row in enumerate(rows):
         cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
@@ -439,6 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(msg, file=sys.stderr, flush=True)
 
     started = time.perf_counter()
+    load_before = load_average()
     log(f"building corpus: {args.chars:,} characters, seed {args.seed}")
     corpus = build_corpus(args.chars, args.seed)
     s2tw = opencc.OpenCC("s2tw.json")
@@ -467,11 +483,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seed": args.seed,
         "segment_mix_s2t_with_glossary": mix,
         "wall_seconds": round(elapsed, 1),
+        "load_average_before_after": [load_before, load_average()],
     }
     print(f"gongshi conversion throughput — {meta['date']}, Python {meta['python']}, OpenCC {meta['opencc']}, "
-          f"{meta['cpus']} CPU(s) {meta['cpu']}")
+          f"{meta['cpus']} CPU(s) {meta['cpu']}; 1-min load average {load_before} before, "
+          f"{meta['load_average_before_after'][1]} after")
     print(f"corpus: {meta['chars']:,} chars in {meta['paragraphs']:,} paragraphs (Markdown {meta['markdown_chars']:,}, "
-          f"Traditional {meta['hant_chars']:,}); median of {args.repeat}; chars/s in millions\n")
+          f"Traditional {meta['hant_chars']:,}); median of {args.repeat} (cases interleaved); chars/s in millions "
+          "from the median wall time; cpu s = median process CPU time\n")
     print(table(results))
     conv_in_md = next(r for r in results if r.key == "5b").median - next(r for r in results if r.key == "5a").median
     bare = next(r for r in results if r.key == "2")
@@ -487,6 +506,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "meta": meta,
             "results": [
                 {"case": r.key, "label": r.label, "chars": r.chars, "times_s": [round(t, 6) for t in r.times],
+                 "cpu_times_s": [round(t, 6) for t in r.cpu_times],
                  "median_s": round(r.median, 6), "chars_per_s": round(r.rate), "baseline": r.baseline,
                  "ratio": None if r.ratio is None else round(r.ratio, 4)}
                 for r in results

@@ -129,7 +129,8 @@ def render_files(options: Options) -> Result:
         result.warnings.append(Diagnostic(str(options.content), 1, 1, f"revision history unavailable: {history.reason}",
                                           history.hint, severity=Severity.WARNING))
     templates = options.template_dir
-    result.files = timer.run("render", lambda: render.render_site(content, converter, templates, as_of, static, history))
+    result.files = timer.run(
+        "render", lambda: render.render_site(content, converter, templates, as_of, static, history))
     binary = search.find_binary() if options.search else None
     if binary is None and options.search:
         result.warnings.append(Diagnostic(

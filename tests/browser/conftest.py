@@ -5,9 +5,10 @@ README
 Run:   .venv/bin/python -m pytest tests/browser -q      (also part of the plain `pytest` run and of CI)
 
 Needs: Debian's `chromium` at /usr/bin/chromium and `fonts-noto-cjk` (scripts/setup installs both when
-       run as root); node_modules/ from `npm ci` (axe-core, vnu-jar; scripts/setup runs it); Java 11+
-       for vnu.jar. When any of these is missing the tests FAIL with a message saying what to install;
-       they never skip, so CI cannot go green without a browser. `playwright install` is not used.
+       run as root); node_modules/ from `npm ci` (axe-core, vnu-jar; scripts/setup runs it); `java` on
+       PATH for vnu.jar. When any of these is missing the tests fail (an error at setup, or a failure)
+       with a message saying what to install; they never skip, so CI cannot go green without a browser.
+       `playwright install` is not used. For a quick local run without them: pytest -m "not browser".
 
 What:  once per session content/ is built with build.py into <tmp>/www/gongshi/ and <tmp>/www is served
        by a threaded http.server on 127.0.0.1 and a free port, so the site runs from a subfolder
@@ -17,14 +18,19 @@ What:  once per session content/ is built with build.py into <tmp>/www/gongshi/ 
        404.html are checked for: console and page errors, requests to any host but 127.0.0.1 (all are
        recorded, and blocked), axe-core WCAG 2.1 A/AA violations (at 1280 and 390 px), sideways
        scrolling at 390 px, <html lang> and the edition switch. Every built page is also swept at
-       390 px for overflow, errors and outside requests. Without JavaScript the list and its
-       status/department filters must work; with JavaScript the chooser remembers the edition.
-       The Nu HTML Checker (vnu.jar) checks every built HTML file, once.
+       390 px for overflow, errors, outside requests and its edition switch. Without JavaScript the
+       list and its status/department filters must work and nothing marked hidden may show; with
+       JavaScript the chooser remembers the edition.
+       Pages of kinds not listed in EDITION_KINDS (search, about, years, schedule, corrections) get the
+       sweep and vnu only; add a line there to give a kind the per-page checks (axe, switch click).
+       The Nu HTML Checker (vnu.jar) checks every built HTML file, once. A self-check feeds a page with
+       each defect to the detectors, so a broken check cannot pass silently.
 
-Files: test_pages.py (per page kind), test_navigation.py (no-JS filters, chooser, edition switch),
-       test_html.py (vnu), test_screenshots.py. Screenshots of the home, list and an initiative page in
-       both editions at 390x844 and 1280x900 go to tests/artifacts/screenshots/ (git-ignored): look at
-       them after changing templates or CSS.
+Files: test_pages.py (per page kind, and the sweep of every page), test_navigation.py (edition
+       switch, no-JS list and filters, chooser), test_vnu.py (vnu.jar; it starts in the background
+       when the session does), test_screenshots.py. Screenshots of the home, list and an initiative
+       page of both editions at 390x844 and 1280x900 go to tests/artifacts/screenshots/ (git-ignored):
+       look at them after changing templates or CSS.
 
 A failure here is usually the site's fault (templates, CSS, script): fix the site, not the test.
 """
@@ -66,6 +72,8 @@ DESKTOP = {"width": 1280, "height": 900}
 
 EDITIONS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 OTHER = {"zh-hans": "zh-hant", "zh-hant": "zh-hans"}
+# What a reader sees on the link to each edition (the switch on every page, and the chooser's buttons).
+EDITION_NAMES = {"zh-hans": "简体中文", "zh-hant": "繁體中文"}
 
 # Page kinds found in each edition. Where a kind has many pages, the test takes the largest one in the
 # Simplified edition (the most content: tables, long titles, lists) and the same path in both editions.
@@ -112,6 +120,11 @@ class Site:
         prefix = urlsplit(self.base).path
         assert parts.path.startswith(prefix), f"{url} is outside the site at {self.base}"
         return parts.path[len(prefix):]
+
+    def mirror(self, path: str) -> str | None:
+        """The same page in the other edition (None for pages outside the editions)."""
+        edition, _, rest = path.partition("/")
+        return f"{OTHER[edition]}/{rest}" if edition in OTHER else None
 
     def html_files(self) -> list[Path]:
         return sorted(self.root.rglob("*.html"))
@@ -227,9 +240,6 @@ class Recorder:
             where = message.location.get("url", "") if message.location else ""
             self.console_errors.append(f"{message.text}" + (f" (at {where})" if where else ""))
 
-    def outside_requests(self) -> list[str]:
-        return [url for url in self.requests if not is_local(url)]
-
 
 @pytest.fixture(scope="session")
 def new_page(browser: Browser) -> Iterator[Callable[..., tuple[Page, Recorder]]]:
@@ -252,10 +262,14 @@ def new_page(browser: Browser) -> Iterator[Callable[..., tuple[Page, Recorder]]]
         context.close()
 
 
-# Document width at the current viewport, with every <details> closed and then opened, and the deepest
-# elements sticking out past the viewport that no scrolling box of their own contains.
-MEASURE_OVERFLOW = """() => {
+# The page's language, its links to other editions (<a hreflang>: language, resolved href, text), its width
+# at the current viewport with every <details> closed and then opened, and the deepest elements sticking
+# out past the viewport that no scrolling box of their own contains.
+MEASURE_PAGE = """() => {
   const doc = document.documentElement;
+  const lang = doc.getAttribute('lang');
+  const switches = Array.from(document.querySelectorAll('a[hreflang]'),
+    a => [a.getAttribute('hreflang'), a.href, a.textContent.trim()]);
   const closed = doc.scrollWidth;
   document.querySelectorAll('details').forEach(d => { d.open = true; });
   const opened = doc.scrollWidth;
@@ -281,7 +295,7 @@ MEASURE_OVERFLOW = """() => {
       sticking.push(`${describe(el)} (right edge ${Math.round(r.right)}px) "${text}"`);
     }
   }
-  return {closed, opened, viewport: doc.clientWidth, sticking: sticking.slice(0, 10)};
+  return {lang, switches, overflow: {closed, opened, viewport: doc.clientWidth, sticking: sticking.slice(0, 10)}};
 }"""
 
 
@@ -293,6 +307,7 @@ class PageReport:
     final_url: str
     status: int | None
     lang: str | None
+    switches: list[tuple[str, str, str]]  # links to other editions: (hreflang, resolved href, text)
     console_errors: list[str]
     page_errors: list[str]
     outside_requests: list[str]
@@ -303,12 +318,12 @@ def load_and_measure(page: Page, recorder: Recorder, url: str) -> PageReport:
     """Load url in page, wait for it to settle, then measure it (opens every <details>)."""
     start = len(recorder.requests), len(recorder.console_errors), len(recorder.page_errors)
     response = page.goto(url, wait_until="load")
-    lang = page.evaluate("() => document.documentElement.getAttribute('lang')")
-    overflow = page.evaluate(MEASURE_OVERFLOW)
+    measured = page.evaluate(MEASURE_PAGE)
     return PageReport(
-        url=url, final_url=page.url, status=response.status if response else None, lang=lang,
+        url=url, final_url=page.url, status=response.status if response else None, lang=measured["lang"],
+        switches=[tuple(link) for link in measured["switches"]], overflow=measured["overflow"],
         console_errors=recorder.console_errors[start[1]:], page_errors=recorder.page_errors[start[2]:],
-        outside_requests=[u for u in recorder.requests[start[0]:] if not is_local(u)], overflow=overflow)
+        outside_requests=[u for u in recorder.requests[start[0]:] if not is_local(u)])
 
 
 @pytest.fixture(scope="session")
@@ -337,6 +352,17 @@ AXE_RUN = """async () => {
 }"""
 
 
+def switch_problems(site: Site, path: str, report: PageReport) -> list[str]:
+    """What is wrong with a page's edition switch: one link, hreflang and name of the other edition, same page."""
+    mirror = site.mirror(path)
+    if mirror is None:
+        return []
+    other = mirror.partition("/")[0]
+    wanted = (EDITIONS[other], site.url(mirror), EDITION_NAMES[other])
+    found = [link for link in report.switches if link[0] == EDITIONS[other]]
+    return [] if found == [wanted] else [f"the edition switch should be {wanted}, found {found}"]
+
+
 def require_node_module(path: Path) -> None:
     if not path.exists():
         pytest.fail(f"{path.relative_to(ROOT)} is missing: run `npm ci` in {ROOT} (scripts/setup does).",
@@ -354,17 +380,22 @@ def axe_violations(site: Site, new_page: Callable[..., tuple[Page, Recorder]]) -
 
     def violations(path: str) -> dict[str, list[Any]]:
         if path not in cache:
-            page.set_viewport_size(DESKTOP)
-            page.goto(site.url(path), wait_until="load")
-            page.add_script_tag(path=str(AXE_JS))
-            found = {}
-            for viewport in (DESKTOP, PHONE):
-                page.set_viewport_size(viewport)
-                found[f"{viewport['width']}x{viewport['height']}"] = page.evaluate(AXE_RUN)
-            cache[path] = found
+            cache[path] = run_axe(page, site.url(path))
         return cache[path]
 
     return violations
+
+
+def run_axe(page: Page, url: str) -> dict[str, list[Any]]:
+    """Load url, inject axe-core and run it at 1280x900 and at 390x844 (the page needs its CSP bypassed)."""
+    page.set_viewport_size(DESKTOP)
+    page.goto(url, wait_until="load")
+    page.add_script_tag(path=str(AXE_JS))
+    found = {}
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        found[f"{viewport['width']}x{viewport['height']}"] = page.evaluate(AXE_RUN)
+    return found
 
 
 def format_axe(violations: dict[str, list[Any]]) -> str:
@@ -373,7 +404,45 @@ def format_axe(violations: dict[str, list[Any]]) -> str:
         for v in found:
             lines.append(f"[{viewport}] {v['id']} ({v['impact']}): {v['help']}  <{v['helpUrl']}>")
             for node in v["nodes"]:
-                summary = " ".join((node["summary"] or "").split())
+                summary = " | ".join(" ".join(line.split()) for line in (node["summary"] or "").splitlines()
+                                     if line.strip())
                 lines.append(f"    {' '.join(map(json.dumps, node['target']))}  {node['html'][:160]}")
                 lines.append(f"        {summary[:400]}")
     return "\n".join(lines)
+
+
+@dataclass
+class VnuRun:
+    """One run of the Nu HTML Checker on every built HTML file, started early so it overlaps the browser tests."""
+
+    files: list[Path]
+    problem: str | None = None  # why it could not start
+    process: subprocess.Popen[bytes] | None = None
+    out: Path | None = None
+
+    def wait(self) -> tuple[int, str]:
+        """Exit status and vnu's JSON report (it writes the report to stderr)."""
+        assert self.process is not None and self.out is not None
+        returncode = self.process.wait(timeout=300)
+        return returncode, self.out.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def vnu_run(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[VnuRun]:
+    """Start `java -jar vnu.jar --errors-only --format json <all built HTML files>` in the background."""
+    run = VnuRun(files=site.html_files())
+    java = shutil.which("java")
+    if not VNU_JAR.exists():
+        run.problem = f"{VNU_JAR.relative_to(ROOT)} is missing: run `npm ci` in {ROOT} (scripts/setup does)."
+    elif java is None:
+        run.problem = "java is missing: the Nu HTML Checker needs Java 11+ (apt-get install default-jre-headless)."
+    else:
+        run.out = tmp_path_factory.mktemp("vnu") / "report.json"
+        with run.out.open("wb") as report:
+            run.process = subprocess.Popen(
+                [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, run.files)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=report)
+    yield run
+    if run.process is not None and run.process.poll() is None:
+        run.process.kill()
+        run.process.wait(timeout=60)

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import EDITION_PAGES, EDITIONS, PAGES, PHONE, format_axe, page_id
+from .conftest import (
+    AXE_JS,
+    EDITION_PAGES,
+    EDITIONS,
+    PAGES,
+    PHONE,
+    format_axe,
+    load_and_measure,
+    page_id,
+    require_node_module,
+    run_axe,
+    switch_problems,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -54,8 +66,16 @@ def test_edition_page_declares_its_language(site, page_report, kind, edition) ->
     assert report.lang == EDITIONS[edition], f"{report.url} has <html lang={report.lang!r}>"
 
 
+@pytest.mark.parametrize(("kind", "edition"), EDITION_PAGES, ids=EDITION_PAGE_IDS)
+def test_edition_switch_links_the_same_page(site, page_report, kind, edition) -> None:
+    """The 简体中文/繁體中文 switch is one link, with hreflang, to this very page in the other edition."""
+    path = site.page(kind, edition)
+    problems = switch_problems(site, path, page_report(path))
+    assert not problems, f"{site.url(path)}: " + "; ".join(problems)
+
+
 def test_every_built_page_is_clean_on_a_phone(site, page_report) -> None:
-    """Every built page, not only one per kind, loads at 390 px without errors, outside requests or overflow."""
+    """Every built page loads at 390 px without errors, outside requests or overflow, and links its mirror page."""
     problems = []
     paths = site.page_paths()
     assert len(paths) > 100, f"only {len(paths)} pages were built"
@@ -69,5 +89,35 @@ def test_every_built_page_is_clean_on_a_phone(site, page_report) -> None:
         if max(width["closed"], width["opened"]) > PHONE["width"]:
             found.append(f"{max(width['closed'], width['opened'])} px wide at {PHONE['width']} px: "
                          + "; ".join(width["sticking"]))
+        found += switch_problems(site, path, report)
         problems += [f"/{path}: {p}" for p in found]
     assert not problems, f"{len(problems)} problems:\n  " + "\n  ".join(problems)
+
+
+BAD_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>bad</title>
+<script src="https://cdn.example.com/lib.js"></script></head>
+<body><img src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7">
+<div style="width: 900px">too wide</div>
+<script>console.error("boom"); throw new Error("uncaught");</script></body></html>
+"""
+
+
+def test_checks_catch_a_bad_page(site, new_page) -> None:
+    """The checks themselves work: a page with each defect (served beside the site) fails every one of them."""
+    bad = site.root.parent / "selftest" / "bad.html"
+    bad.parent.mkdir(exist_ok=True)
+    bad.write_text(BAD_PAGE, encoding="utf-8")
+    url = site.base.replace(f"/{site.root.name}/", "/selftest/bad.html")
+    page, recorder = new_page(viewport=PHONE)
+    report = load_and_measure(page, recorder, url)
+    assert report.outside_requests == ["https://cdn.example.com/lib.js"]
+    assert any("boom" in e for e in report.console_errors), report.console_errors
+    assert any("uncaught" in e for e in report.page_errors), report.page_errors
+    assert report.overflow["closed"] > PHONE["width"] and report.overflow["sticking"], report.overflow
+    assert report.lang is None
+    require_node_module(AXE_JS)
+    axe_page, _ = new_page(bypass_csp=True)
+    found = run_axe(axe_page, url)
+    assert {"image-alt", "html-has-lang"} <= {v["id"] for v in found["390x844"]}, format_axe(found)
+
