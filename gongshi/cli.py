@@ -6,6 +6,7 @@ Exit status: 0 success, 1 content errors, 2 usage errors, 3 a bug in gongshi.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -123,8 +124,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
 
 
+STAGE_NAMES = {"load": "reading content", "validate": "checking", "history": "reading git history",
+               "render": "rendering pages", "search": "indexing for search", "review": "reviewing conversion",
+               "write": "writing site"}
+
+
+def _progress(stage: str) -> None:
+    """One status line, rewritten in place; only on an interactive terminal, never in CI logs."""
+    sys.stderr.write(f"\r\033[K{STAGE_NAMES.get(stage, stage)}…")
+    sys.stderr.flush()
+
+
+def _interactive() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
 def _options(args: argparse.Namespace) -> Options:
     return Options(content=args.content, out=getattr(args, "out", Path("site")), base_url=args.base_url,
+                   progress=_progress if _interactive() and not getattr(args, "quiet", False) else None,
                    as_of=args.as_of, templates=args.templates, strict=args.strict,
                    review=getattr(args, "review", False), search=not getattr(args, "no_search", False),
                    history=not getattr(args, "no_history", False))
@@ -165,6 +182,8 @@ def _run(args: argparse.Namespace) -> int:
 
         return serve(options, args.port)
     result = build_site(options)
+    if options.progress is not None:
+        sys.stderr.write("\r\033[K")
     _print_diagnostics(result.warnings, args.format, sys.stderr)
     if not args.quiet:
         print(result.summary(), file=sys.stderr)

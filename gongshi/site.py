@@ -39,6 +39,7 @@ class Options:
     review: bool = False  # also build the conversion review page, site/_review/
     search: bool = True  # build the search index (tests that do not look at search turn it off)
     history: bool = True  # read revision history from git
+    progress: Callable[[str], None] | None = field(default=None, compare=False)  # told each stage as it starts
 
     @property
     def template_dir(self) -> Path:
@@ -74,10 +75,13 @@ REVIEW_PAGE = "_review/index.html"
 
 
 class _Timer:
-    def __init__(self, timings: dict[str, float]) -> None:
+    def __init__(self, timings: dict[str, float], progress: Callable[[str], None] | None = None) -> None:
         self.timings = timings
+        self.progress = progress
 
     def run(self, name: str, fn: Callable[[], T]) -> T:
+        if self.progress is not None:
+            self.progress(name)
         start = time.perf_counter()
         try:
             return fn()
@@ -94,7 +98,7 @@ def check_site(options: Options, editorial: bool = False) -> tuple[Content, Conv
     if not options.content.is_dir():
         raise UsageError(f"content folder '{options.content}' does not exist")
     result = Result()
-    timer = _Timer(result.timings)
+    timer = _Timer(result.timings, options.progress)
     loaded = timer.run("load", lambda: load_content(options.content))
     diags = loaded.diagnostics + timer.run("validate", lambda: validate_content(loaded))
     content = loaded.content
@@ -120,7 +124,7 @@ def check_site(options: Options, editorial: bool = False) -> tuple[Content, Conv
 def render_files(options: Options) -> Result:
     """Check, then render every output file in memory (`result.files`); nothing is written."""
     content, converter, result = check_site(options)
-    timer = _Timer(result.timings)
+    timer = _Timer(result.timings, options.progress)
     as_of = stats.report_date(content)
     static = render.static_files(options.template_dir)
     history = timer.run("history", lambda: read_history(options.content)) if options.history else \
@@ -154,7 +158,7 @@ def pending_findings(content_dir: Path, content: Content, converter: Converter) 
 def build_site(options: Options) -> Result:
     """Build the whole site into `options.out`."""
     result = render_files(options)
-    _Timer(result.timings).run("write", lambda: write_site(result.files, options.out, result))
+    _Timer(result.timings, options.progress).run("write", lambda: write_site(result.files, options.out, result))
     return result
 
 

@@ -43,7 +43,8 @@ async function run(query) {
   results.forEach(function (data) {
     const item = document.createElement("li");
     const link = document.createElement("a");
-    link.href = "../" + data.url.replace(/^\/+/, "");
+    // Pagefind gives each page's address from the site root it was loaded from: use it as it is.
+    link.href = data.url;
     link.textContent = (data.meta && data.meta.title) || data.url;
     const heading = document.createElement("h2");
     heading.appendChild(link);

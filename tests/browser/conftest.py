@@ -21,7 +21,7 @@ What:  once per session content/ is built with build.py into <tmp>/www/gongshi/ 
        390 px for overflow, errors, outside requests and its edition switch. Without JavaScript the
        list and its status/department filters must work and nothing marked hidden may show; with
        JavaScript the chooser remembers the edition.
-       Pages of kinds not listed in EDITION_KINDS (search, about, years, schedule, corrections) get the
+       Pages of kinds not listed in EDITION_KINDS get the
        sweep and vnu only; add a line there to give a kind the per-page checks (axe, switch click).
        The Nu HTML Checker (vnu.jar) checks every built HTML file, once. A self-check feeds a page with
        each defect to the detectors, so a broken check cannot pass silently.
@@ -90,6 +90,11 @@ EDITION_KINDS: dict[str, str] = {
     "category": "categories/*/index.html",
     "regions": "regions/index.html",
     "region": "regions/*/index.html",
+    "schedule": "schedule/*/index.html",
+    "year": "years/*/index.html",
+    "search": "search/index.html",
+    "about": "about/index.html",
+    "corrections": "corrections/index.html",
 }
 SITE_KINDS: dict[str, str] = {"chooser": "", "404": "404.html"}  # "" is the subfolder itself: /gongshi/
 
