@@ -77,3 +77,15 @@ def test_share_card_is_svg_with_title_and_progress(files: dict[str, bytes]) -> N
     page = files["zh-hant/initiatives/rural-bus/index.html"].decode()
     assert '<meta property="og:image" content="https://example.org/gongshi/zh-hant/initiatives/rural-bus/share.svg">' \
         in page
+
+
+def test_open_data_follows_its_schema(files: dict[str, bytes]) -> None:
+    """Both editions' initiatives.json validate against schema/open-data.schema.json."""
+    from jsonschema import Draft202012Validator
+
+    from gongshi.resources import builtin_path
+
+    schema = json.loads(builtin_path("schema", "open-data.schema.json").read_text("utf-8"))
+    for edition in ("zh-hans", "zh-hant"):
+        errors = list(Draft202012Validator(schema).iter_errors(json.loads(files[f"{edition}/data/initiatives.json"])))
+        assert errors == [], [e.message for e in errors]
