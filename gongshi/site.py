@@ -142,7 +142,8 @@ def render_files(options: Options) -> Result:
             "run `bash scripts/setup` (installs it with npm), or set PAGEFIND_BINARY_PATH", severity=Severity.WARNING))
     elif binary is not None:
         editions = content.config.editions
-        result.files.update(timer.run("search", lambda: search.search_index(result.files, editions, binary)))
+        result.files.update(timer.run("search", lambda: search.search_index(result.files, editions, binary,
+                                                                           previous=options.out)))
     if options.review:
         findings = timer.run("review", lambda: pending_findings(options.content, content, converter))
         result.files[REVIEW_PAGE] = render.render_review(render.make_env(options.template_dir), content, findings)

@@ -153,3 +153,28 @@ def test_parallel_render_matches_sequential(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(render, "PARALLEL_FROM", 0)
     parallel = render_files(Options(content=BASIC, search=False, history=False)).files
     assert parallel == sequential
+
+
+@pytest.mark.parametrize("edit", ["update-body", "site-title", "none"])
+def test_rebuild_reusing_search_index_equals_clean_build(tmp_path: Path, edit: str) -> None:
+    """A rebuild that reuses the previous search index gives exactly what a clean build gives."""
+    content = tmp_path / "content"
+    shutil.copytree(BASIC, content)
+    build_site(Options(content=content, out=tmp_path / "site", history=False))
+    if edit == "update-body":
+        path = content / "updates" / "2019-07-bus.md"
+        path.write_text(path.read_text("utf-8").replace("出行更方便了", "出行更加方便"), "utf-8")
+    elif edit == "site-title":
+        path = content / "site.yaml"
+        path.write_text(path.read_text("utf-8").replace("民生实事测试站", "民生实事公示测试站"), "utf-8")
+    rebuilt = build_site(Options(content=content, out=tmp_path / "site", history=False))
+    clean = build_site(Options(content=content, out=tmp_path / "clean", history=False))
+    assert rebuilt.files == clean.files
+    from gongshi.outputs.search import previous_index
+
+    reusable = previous_index(clean.files, "zh-hans", tmp_path / "site") is not None
+    assert reusable  # both builds are on disk now: nothing changed between them
+    if edit == "update-body":
+        files = dict(clean.files)
+        files["zh-hans/updates/2019-07-bus/index.html"] += b" "
+        assert previous_index(files, "zh-hans", tmp_path / "site") is None

@@ -44,11 +44,36 @@ def searchable(path: str) -> bool:
     return SEARCHABLE.match(path) is not None
 
 
-def search_index(files: dict[str, bytes], editions: Iterable[Lang], binary: Path) -> dict[str, bytes]:
-    """Index every searchable page of every edition; returns the index files by output path."""
+def previous_index(files: dict[str, bytes], lang: Lang, out: Path) -> dict[str, bytes] | None:
+    """The index of the last build, when no searchable page of this edition has changed since."""
+    prefix = edition_dir(lang) + "/"
+    index = out / prefix / "pagefind"
+    if not (index / "pagefind-entry.json").is_file():
+        return None
+    pages = {p for p in files if p.startswith(prefix) and searchable(p[len(prefix):])}
+    on_disk = {p.relative_to(out).as_posix() for p in (out / prefix).glob("*/*/index.html")}
+    if pages != {p for p in on_disk if searchable(p[len(prefix):])}:
+        return None
+    if any((out / page).read_bytes() != files[page] for page in pages):
+        return None
+    return {f"{prefix}pagefind/{f.relative_to(index).as_posix()}": f.read_bytes()
+            for f in sorted(index.rglob("*")) if f.is_file()}
+
+
+def search_index(files: dict[str, bytes], editions: Iterable[Lang], binary: Path,
+                 previous: Path | None = None) -> dict[str, bytes]:
+    """Index every searchable page of every edition; returns the index files by output path.
+
+    An edition none of whose searchable pages changed since the build in `previous` keeps that
+    build's index: indexing is the largest single cost of a build.
+    """
     out: dict[str, bytes] = {}
     with tempfile.TemporaryDirectory(prefix="gongshi-pagefind-") as tmp:
         for lang in editions:
+            reused = previous_index(files, lang, previous) if previous is not None else None
+            if reused is not None:
+                out.update(reused)
+                continue
             prefix = edition_dir(lang) + "/"
             pages, index = Path(tmp, "pages", prefix), Path(tmp, "index", prefix)
             for path in sorted(p for p in files if p.startswith(prefix) and searchable(p[len(prefix):])):
