@@ -1,0 +1,171 @@
+"""Building the content model from one schema-valid YAML tree, with the checks of one record.
+
+`RecordBuilder` turns plain values into the frozen dataclasses of `model`, remembering the line of
+every text (for the review report), and adds to the diagnostics what the schema cannot say:
+impossible dates, status against progress, `due` before `start`, a delayed or cancelled record
+without its reason.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from gongshi.errors import Diagnostic
+from gongshi.model import (
+    LANGS,
+    Budget,
+    Correction,
+    Date,
+    Initiative,
+    Lang,
+    LogEntry,
+    Milestone,
+    Origin,
+    SourceRef,
+    Target,
+    Text,
+)
+from gongshi.schema import DATE_HINT
+from gongshi.source import Path_, Tree
+
+T = TypeVar("T")
+
+
+def _impossible_date_hint(value: str) -> str:
+    parts = [int(p) for p in value.split("-")]
+    if not 1 <= parts[1] <= 12:
+        return "the month is written 01 to 12"
+    if len(parts) == 3:
+        days = calendar.monthrange(parts[0], parts[1])[1]
+        return f"{parts[0]:04d}-{parts[1]:02d} has only {days} days"
+    return DATE_HINT
+
+
+class RecordBuilder:
+    """Builds dataclasses from one schema-valid tree, adding per-file checks to `diags`."""
+
+    def __init__(self, tree: Tree, default_lang: Lang, diags: list[Diagnostic]) -> None:
+        self.tree = tree
+        self.diags = diags
+        value = tree.value if isinstance(tree.value, dict) else {}
+        self.lang: Lang = value.get("lang", default_lang)
+        self.ok = True
+
+    def error(self, path: Path_, message: str, hint: str = "") -> None:
+        self.diags.append(self.tree.at(path, message, hint))
+        self.ok = False
+
+    def text(self, value: str | dict[str, str], path: Path_) -> Text:
+        line = self.tree.where(path)[0]
+        if isinstance(value, str):
+            return Text.plain(value, self.lang, line)
+        values = tuple((lang, value[lang]) for lang in LANGS if lang in value)
+        source = self.lang if self.lang in value else values[0][0]
+        return Text(source, values, line)
+
+    def opt_text(self, data: dict[str, Any], key: str, path: Path_ = ()) -> Text | None:
+        return self.text(data[key], (*path, key)) if key in data else None
+
+    def date(self, value: str | None, path: Path_) -> Date | None:
+        if value is None:
+            return None
+        try:
+            return Date.parse(value)
+        except ValueError:
+            self.error(path, f"{path[-1]} '{value}' is not a real date", _impossible_date_hint(value))
+            return None
+
+    def items(self, data: dict[str, Any], key: str, make: Callable[[dict[str, Any], Path_], T]) -> tuple[T, ...]:
+        return tuple(make(item, (key, i)) for i, item in enumerate(data.get(key, ())))
+
+    def source_ref(self, data: dict[str, Any], path: Path_) -> SourceRef:
+        return SourceRef(
+            title=self.text(data["title"], (*path, "title")),
+            publisher=self.opt_text(data, "publisher", path),
+            author=self.opt_text(data, "author", path),
+            url=data.get("url"),
+            date=self.date(data.get("date"), (*path, "date")),
+        )
+
+    def target(self, data: dict[str, Any], path: Path_) -> Target:
+        return Target(self.text(data["name"], (*path, "name")), data.get("target"), data.get("actual"),
+                      self.opt_text(data, "unit", path), self.opt_text(data, "note", path))
+
+    def milestone(self, data: dict[str, Any], path: Path_) -> Milestone:
+        date = self.date(data["date"], (*path, "date"))
+        return Milestone(date or Date(1, 1), self.text(data["title"], (*path, "title")),
+                         bool(data.get("done", False)))
+
+    def log_entry(self, data: dict[str, Any], path: Path_) -> LogEntry:
+        date = self.date(data["date"], (*path, "date"))
+        return LogEntry(date or Date(1, 1), data.get("status"), data.get("progress"),
+                        self.opt_text(data, "note", path), self.opt_text(data, "source", path))
+
+    def correction(self, data: dict[str, Any], path: Path_) -> Correction:
+        date = self.date(data["date"], (*path, "date"))
+        return Correction(date or Date(1, 1), self.text(data["note"], (*path, "note")))
+
+    def initiative(self, ident: str) -> Initiative | None:
+        data: dict[str, Any] = self.tree.value
+        budget = data.get("budget")
+        item = Initiative(
+            id=ident,
+            origin=Origin(self.tree.source.path, 1),
+            lang=self.lang,
+            title=self.text(data["title"], ("title",)),
+            status=data["status"],
+            progress=data.get("progress"),
+            department=self.opt_text(data, "department"),
+            partners=tuple(self.text(p, ("partners", i)) for i, p in enumerate(data.get("partners", ()))),
+            category=self.opt_text(data, "category"),
+            region=self.opt_text(data, "region"),
+            year=data.get("year"),
+            start=self.date(data.get("start"), ("start",)),
+            due=self.date(data.get("due"), ("due",)),
+            summary=self.opt_text(data, "summary"),
+            reason=self.opt_text(data, "reason"),
+            remedy=self.opt_text(data, "remedy"),
+            budget=Budget(budget["amount"], self.text(budget["unit"], ("budget", "unit")),
+                          self.opt_text(budget, "note", ("budget",))) if budget else None,
+            targets=self.items(data, "targets", self.target),
+            milestones=tuple(sorted(self.items(data, "milestones", self.milestone), key=lambda m: m.date)),
+            log=tuple(sorted(self.items(data, "log", self.log_entry), key=lambda e: e.date)),
+            sources=self.items(data, "sources", self.source_ref),
+            corrections=tuple(sorted(self.items(data, "corrections", self.correction), key=lambda c: c.date)),
+        )
+        self.check_record(data)
+        return item if self.ok else None
+
+    def check_record(self, data: dict[str, Any]) -> None:
+        """Checks that need several fields of one record; they read the raw values, so they also
+        run (and report) when another key of the same file breaks the schema."""
+        status, progress = data.get("status"), data.get("progress")
+        if not isinstance(progress, int) or isinstance(progress, bool):
+            progress = None
+        if status == "completed" and progress is not None and progress < 100:
+            self.error(("progress",), f"status is completed but progress is {progress}",
+                       "set progress: 100, or choose status in_progress")
+        if status == "planned" and progress:
+            self.error(("progress",), f"status is planned but progress is {progress}",
+                       "work has started: choose status in_progress, or set progress: 0")
+        start, due = _quiet_date(data.get("start")), _quiet_date(data.get("due"))
+        if start and due and due.last() < start.first():
+            self.error(("due",), f"due {due.iso} is before start {start.iso}", "check the year and month of both dates")
+        if status == "cancelled" and not data.get("reason"):
+            self.error(("status",), "a cancelled initiative needs 'reason:'",
+                       "add 'reason:' saying why it will not be done; readers are owed an explanation")
+        if status == "delayed":
+            for key, what in (("reason", "why it is delayed"), ("remedy", "what is being done")):
+                if not data.get(key):
+                    self.error(("status",), f"a delayed initiative needs '{key}:'",
+                               f"add '{key}:' saying {what}; readers are owed an explanation")
+
+
+def _quiet_date(value: object) -> Date | None:
+    """A date for cross-field checks; malformed ones are reported by the schema or the builder."""
+    try:
+        return Date.parse(value) if isinstance(value, str) else None
+    except (ValueError, IndexError):
+        return None
