@@ -180,15 +180,7 @@ def _load_config(root: Path, diags: list[Diagnostic]) -> SiteConfig | None:
     as_of = RecordBuilder(tree, "zh-Hans", diags).date(data.pop("as_of", None), ("as_of",))
     editions = tuple(data.pop("editions", LANGS))
     config = SiteConfig(contact=contact, as_of=as_of, editions=editions, **data)
-    if config.base_url and not config.base_url.endswith("/"):
-        config = _replace_base(config, config.base_url + "/")
     return config
-
-
-def _replace_base(config: SiteConfig, base_url: str) -> SiteConfig:
-    from dataclasses import replace
-
-    return replace(config, base_url=base_url)
 
 
 def _load_glossary(root: Path, diags: list[Diagnostic]) -> tuple[GlossaryEntry, ...]:

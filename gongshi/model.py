@@ -235,6 +235,11 @@ class SiteConfig:
     allow_html: bool = False
     contact: Contact = field(default_factory=Contact)
 
+    def __post_init__(self) -> None:
+        # Pages append paths to base_url: it always ends with "/" (or is empty).
+        if self.base_url and not self.base_url.endswith("/"):
+            object.__setattr__(self, "base_url", self.base_url + "/")
+
 
 @dataclass(frozen=True, slots=True)
 class Content:

@@ -106,15 +106,14 @@ def check_site(options: Options, editorial: bool = False) -> tuple[Content, Conv
     if content is not None:
         config = content.config
         if options.base_url is not None:
-            base = options.base_url
-            config = replace(config, base_url=base if not base or base.endswith("/") else base + "/")
+            config = replace(config, base_url=options.base_url)
         if options.as_of is not None:
             config = replace(config, as_of=options.as_of)
         content = replace(content, config=config)
         converter = Converter(tuple((e.hans, e.hant) for e in content.glossary), config.conversion)
         if editorial:
             diags += editorial_warnings(loaded, content, converter)
-    errors = [d for d in diags if d.is_error or (options.strict and not d.is_error)]
+    errors = [d for d in diags if d.is_error or options.strict]
     if errors or content is None or converter is None:
         raise ContentError(diags)
     result.warnings = diags
