@@ -1,4 +1,5 @@
-// Search with Pagefind's JavaScript API; the index of this edition sits in ../pagefind/.
+// Search with Pagefind's JavaScript API. One bundle at the site root serves both editions; Pagefind
+// picks this edition's index by the page's <html lang>.
 const form = document.querySelector(".search-form");
 const input = form.querySelector("input[name=q]");
 const status = document.querySelector(".search-status");
@@ -7,7 +8,7 @@ let pagefind = null;
 
 async function load() {
   if (!pagefind) {
-    pagefind = await import(new URL("../pagefind/pagefind.js", window.location.href).href);
+    pagefind = await import(new URL("../../pagefind/pagefind.js", window.location.href).href);
     await pagefind.options({ excerptLength: 40 });
   }
   return pagefind;
