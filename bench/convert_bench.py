@@ -44,11 +44,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import opencc  # noqa: E402
+import opencc
 
-from gongshi import markdown  # noqa: E402
-from gongshi.convert import Converter  # noqa: E402
-from gongshi.tools import convert_markdown_line  # noqa: E402
+from gongshi import markdown
+from gongshi.convert import Converter
+from gongshi.tools import convert_markdown_line
 
 SEED = 20240612
 
@@ -59,35 +59,35 @@ SEED = 20240612
 # ---------------------------------------------------------------------------------------------
 
 TIMES = [
-    "今年以来", "2024年", "截至6月底", "上半年", "近年来", "下一步", "第三季度", "去年底", "目前",
-    "今后三年", "一季度", "截至目前", "“十四五”以来", "年内", "春节前后", "汛期前", "9月1日起", "国庆前后",
+    "今年以来", "2024年", "截至6月底", "上半年", "近年来", "下一步", "第三季度", "去年底", "目前", "今后三年",
+    "一季度", "截至目前", "“十四五”以来", "年内", "春节前后", "汛期前", "9月1日起", "国庆前后",
 ]
 DISTRICTS = [
-    "渭滨区", "金台区", "陈仓区", "凤翔区", "高新区", "经二路街道", "马营镇", "八鱼镇", "石鼓镇",
-    "神农镇", "桥南街道", "姜谭路街道", "蟠龙新区", "千阳县", "麟游县", "太白县", "眉县", "扶风县",
-    "岐山县", "陇县", "凤县", "宝鸡市", "东风路街道", "十里铺街道", "虢镇街道", "钓渭镇",
+    "渭滨区", "金台区", "陈仓区", "凤翔区", "高新区", "经二路街道", "马营镇", "八鱼镇", "石鼓镇", "神农镇",
+    "桥南街道", "姜谭路街道", "蟠龙新区", "千阳县", "麟游县", "太白县", "眉县", "扶风县", "岐山县", "陇县", "凤县",
+    "宝鸡市", "东风路街道", "十里铺街道", "虢镇街道", "钓渭镇",
 ]
 OVERRIDE_PLACES = ["-{清姜}-街道", "-{动力谷}-园区", "-{清姜}-河沿线", "-{清姜}-路"]
 DEPTS = [
-    "教育局", "交通运输局", "住房和城乡建设局", "民政局", "卫生健康局", "人力资源和社会保障局",
-    "市场监督管理局", "生态环境分局", "城市管理执法局", "文化和旅游局", "发展和改革委员会", "财政局",
-    "农业农村局", "水利局", "自然资源局", "退役军人事务局", "医疗保障局", "应急管理局", "数据局",
-    "残疾人联合会", "妇女联合会", "总工会", "团委", "供电公司", "燃气公司", "公交集团", "水务集团",
+    "教育局", "交通运输局", "住房和城乡建设局", "民政局", "卫生健康局", "人力资源和社会保障局", "市场监督管理局",
+    "生态环境分局", "城市管理执法局", "文化和旅游局", "发展和改革委员会", "财政局", "农业农村局", "水利局",
+    "自然资源局", "退役军人事务局", "医疗保障局", "应急管理局", "数据局", "残疾人联合会", "妇女联合会", "总工会",
+    "团委", "供电公司", "燃气公司", "公交集团", "水务集团",
 ]
 VERBS = [
-    "持续推进", "全面完成", "加快实施", "统筹做好", "扎实开展", "着力推动", "稳步推进", "启动实施",
-    "深入开展", "组织实施", "牵头落实", "协调推进", "提前完成", "高标准推进", "常态化开展", "全力推进",
-    "优化提升", "建立健全", "逐步扩大", "集中整治", "系统谋划", "精准发放", "规范发布", "综合干预",
+    "持续推进", "全面完成", "加快实施", "统筹做好", "扎实开展", "着力推动", "稳步推进", "启动实施", "深入开展",
+    "组织实施", "牵头落实", "协调推进", "提前完成", "高标准推进", "常态化开展", "全力推进", "优化提升", "建立健全",
+    "逐步扩大", "集中整治", "系统谋划", "精准发放", "规范发布", "综合干预",
 ]
 OBJECTS = [
-    "民生实事", "课后服务", "城乡公交一体化", "老旧小区改造", "适老化改造", "学前教育普惠扩容",
-    "家庭医生签约服务", "背街小巷提升", "公共厕所改造", "农村饮水安全巩固提升", "社区养老服务站建设",
-    "普惠托育服务", "就业技能培训", "口袋公园建设", "雨污分流改造", "新能源汽车充电桩布设",
-    "既有住宅加装电梯", "义务教育学校食堂改造", "夜间照明工程", "农贸市场标准化改造", "便民服务中心建设",
-    "困难群众救助", "残疾儿童康复救助", "农村公路养护", "燃气管道老化更新", "城市内涝治理",
-    "中小学校舍维修", "社区食堂建设", "高龄津贴发放", "公共法律服务", "全民健身设施补短板",
-    "农村人居环境整治", "背街小巷路面修复", "智慧停车泊位建设", "校园周边交通秩序整治", "婴幼儿照护服务",
-    "城市书房建设", "二次供水设施改造", "供热管网改造", "健康体检", "餐饮油烟治理", "饮用水源地保护",
+    "民生实事", "课后服务", "城乡公交一体化", "老旧小区改造", "适老化改造", "学前教育普惠扩容", "家庭医生签约服务",
+    "背街小巷提升", "公共厕所改造", "农村饮水安全巩固提升", "社区养老服务站建设", "普惠托育服务", "就业技能培训",
+    "口袋公园建设", "雨污分流改造", "新能源汽车充电桩布设", "既有住宅加装电梯", "义务教育学校食堂改造",
+    "夜间照明工程", "农贸市场标准化改造", "便民服务中心建设", "困难群众救助", "残疾儿童康复救助", "农村公路养护",
+    "燃气管道老化更新", "城市内涝治理", "中小学校舍维修", "社区食堂建设", "高龄津贴发放", "公共法律服务",
+    "全民健身设施补短板", "农村人居环境整治", "背街小巷路面修复", "智慧停车泊位建设", "校园周边交通秩序整治",
+    "婴幼儿照护服务", "城市书房建设", "二次供水设施改造", "供热管网改造", "健康体检", "餐饮油烟治理",
+    "饮用水源地保护",
 ]
 RESULTS = [
     "群众满意度明显提升", "惠及居民{n}户", "累计完成投资{x}亿元", "完成年度目标的{p}%", "新增学位{n}个",
@@ -96,24 +96,45 @@ RESULTS = [
     "提前{k}个月完成任务", "较去年同期增长{p}%", "办结率达到{p}%", "新增就业岗位{n}个", "建成站点{k}个",
 ]
 PROGRESS = [
-    "已全部完工", "进入收尾阶段", "正在加紧施工", "已完成招标", "完成主体工程", "已投入使用",
-    "按计划推进", "进度滞后", "已通过验收", "正在办理前期手续", "已开工建设", "完成进度的一半以上",
+    "已全部完工", "进入收尾阶段", "正在加紧施工", "已完成招标", "完成主体工程", "已投入使用", "按计划推进",
+    "进度滞后", "已通过验收", "正在办理前期手续", "已开工建设", "完成进度的一半以上",
 ]
 # Words whose Simplified character has several Traditional forms.
-FA = ["发展", "发布", "发放", "开发", "头发", "理发", "发扬", "出发", "发现", "发挥", "发票", "突发", "印发", "下发", "发热门诊", "发酵"]
-HOU = ["之后", "课后", "后续", "后勤", "前后", "落后", "后期", "随后", "此后", "最后", "后台", "售后", "后备", "饭后", "会后"]
-GAN = ["干部", "干净", "骨干", "干预", "干事创业", "主干道", "干线", "树干", "干旱", "干燥", "能干", "实干", "若干", "干支流", "晒干"]
-LI = ["公里", "里程碑", "邻里", "社区里", "小区里", "村里", "家里", "心里", "学校里", "这里", "那里", "里面", "里程", "乡里", "故里", "校园里", "院子里", "店里", "车里"]
+FA = [
+    "发展", "发布", "发放", "开发", "头发", "理发", "发扬", "出发", "发现", "发挥", "发票", "突发", "印发", "下发",
+    "发热门诊", "发酵",
+]
+HOU = [
+    "之后", "课后", "后续", "后勤", "前后", "落后", "后期", "随后", "此后", "最后", "后台", "售后", "后备", "饭后",
+    "会后",
+]
+GAN = [
+    "干部", "干净", "骨干", "干预", "干事创业", "主干道", "干线", "树干", "干旱", "干燥", "能干", "实干", "若干",
+    "干支流", "晒干",
+]
+LI = [
+    "公里", "里程碑", "邻里", "社区里", "小区里", "村里", "家里", "心里", "学校里", "这里", "那里", "里面", "里程",
+    "乡里", "故里", "校园里", "院子里", "店里", "车里",
+]
 OTHER = [
-    "范围", "示范", "规范", "防范", "其余", "剩余", "业余", "分钟", "周末", "每周", "周边", "谷物",
-    "复制", "研制", "制度", "制为", "方面", "面条", "台风", "平台", "只有", "一只", "关系", "系统",
-    "征程", "新征程", "冲刺", "冲洗", "松树", "松弛", "体制", "管制", "蒙受", "涂料", "游客", "胡同",
-    "里程碑式", "表面", "钟表", "姜汤", "郁闷", "于是", "对于", "由于", "高于", "多余", "余额",
+    "范围", "示范", "规范", "防范", "其余", "剩余", "业余", "分钟", "周末", "每周", "周边", "谷物", "复制", "研制",
+    "制度", "制为", "方面", "面条", "台风", "平台", "只有", "一只", "关系", "系统", "征程", "新征程", "冲刺",
+    "冲洗", "松树", "松弛", "体制", "管制", "蒙受", "涂料", "游客", "胡同", "里程碑式", "表面", "钟表", "姜汤",
+    "郁闷", "于是", "对于", "由于", "高于", "多余", "余额",
 ]
 SURNAMES = ["余", "范", "钟", "于", "姜", "谷", "周", "胡", "郁", "王", "李", "张", "刘", "陈", "杨", "赵"]
-GIVEN = ["华", "晓明", "建国", "丽", "敏", "晓燕", "志强", "秀英", "海峰", "文", "涛", "桂兰", "红", "立新", "雪", "凯", "婷", "国庆"]
-TITLES = ["主任", "书记", "局长", "科长", "处长", "区长", "镇长", "村长", "校长", "院长", "所长", "站长", "队长", "老师", "医生", "经理", "同志", "师傅", "阿姨", "大爷"]
-ROLES = ["居民", "村民", "市民", "志愿者", "网格员", "业主", "教师", "记者", "作家", "党员", "负责人", "专家", "代表", "职工", "校长", "医生"]
+GIVEN = [
+    "华", "晓明", "建国", "丽", "敏", "晓燕", "志强", "秀英", "海峰", "文", "涛", "桂兰", "红", "立新", "雪", "凯",
+    "婷", "国庆",
+]
+TITLES = [
+    "主任", "书记", "局长", "科长", "处长", "区长", "镇长", "村长", "校长", "院长", "所长", "站长", "队长", "老师",
+    "医生", "经理", "同志", "师傅", "阿姨", "大爷",
+]
+ROLES = [
+    "居民", "村民", "市民", "志愿者", "网格员", "业主", "教师", "记者", "作家", "党员", "负责人", "专家", "代表",
+    "职工", "校长", "医生",
+]
 SPEECH = ["说", "介绍", "表示", "告诉记者", "指出", "认为", "坦言"]
 QUOTES = [
     "这件事办到了大家心坎上", "以前孩子放学没人接，现在有了课后服务，我们心里踏实多了",
@@ -123,8 +144,8 @@ QUOTES = [
     "头发白了的老人也学会了用App预约", "食堂干净卫生，饭菜价格实惠",
 ]
 LATIN = [
-    "12345热线", "5G基站", "App", "PM2.5", "WiFi", "AED设备", "GDP", "CT室", "LED路灯", "ETC",
-    "QR码", "AI助手", "VR体验馆", "PPP项目", "EPC总承包", "BIM技术", "B超", "3D打印", "USB充电口",
+    "12345热线", "5G基站", "App", "PM2.5", "WiFi", "AED设备", "GDP", "CT室", "LED路灯", "ETC", "QR码", "AI助手",
+    "VR体验馆", "PPP项目", "EPC总承包", "BIM技术", "B超", "3D打印", "USB充电口",
 ]
 OVERRIDES = [
     "-{zh-hans:里;zh-hant:裏}-", "-{范}-", "-{余}-", "-{zh-hans:干;zh-hant:幹}-", "-{GB/T 50180}-",
@@ -156,30 +177,35 @@ def _name(rng: random.Random) -> str:
 
 
 def _sentence(rng: random.Random) -> str:
+    c = rng.choice
+
+    def result() -> str:
+        return _fill(rng, c(RESULTS))
+
     kind = rng.randrange(10)
     if kind == 0:
-        s = f"{rng.choice(TIMES)}，{_place(rng)}{rng.choice(DEPTS)}{rng.choice(VERBS)}{rng.choice(OBJECTS)}，{_fill(rng, rng.choice(RESULTS))}"
+        s = f"{c(TIMES)}，{_place(rng)}{c(DEPTS)}{c(VERBS)}{c(OBJECTS)}，{result()}"
     elif kind == 1:
-        s = f"据{rng.choice(SURNAMES)}{rng.choice(TITLES)}介绍，{rng.choice(OBJECTS)}{rng.choice(PROGRESS)}，{_fill(rng, rng.choice(RESULTS))}"
+        s = f"据{c(SURNAMES)}{c(TITLES)}介绍，{c(OBJECTS)}{c(PROGRESS)}，{result()}"
     elif kind == 2:
-        s = f"{rng.choice(ROLES)}{_name(rng)}{rng.choice(SPEECH)}：“{rng.choice(QUOTES)}。”"
-        return s
+        return f"{c(ROLES)}{_name(rng)}{c(SPEECH)}：“{c(QUOTES)}。”"
     elif kind == 3:
-        s = f"{_place(rng)}在{_word(rng)}{_word(rng)}方面{rng.choice(VERBS)}{rng.choice(OBJECTS)}，{rng.choice(PROGRESS)}"
+        s = f"{_place(rng)}在{_word(rng)}{_word(rng)}方面{c(VERBS)}{c(OBJECTS)}，{c(PROGRESS)}"
     elif kind == 4:
-        s = (f"{rng.choice(TIMES)}，{rng.choice(DEPTS)}会同{rng.choice(DEPTS)}"
-             f"{rng.choice(VERBS)}{rng.choice(LATIN)}{rng.choice(OBJECTS)}，{_fill(rng, rng.choice(RESULTS))}、{_fill(rng, rng.choice(RESULTS))}")
+        s = f"{c(TIMES)}，{c(DEPTS)}会同{c(DEPTS)}{c(VERBS)}{c(LATIN)}{c(OBJECTS)}，{result()}、{result()}"
     elif kind == 5:
-        s = f"{rng.choice(SURNAMES)}{rng.choice(TITLES)}带领{_word(rng)}{_word(rng)}检查组深入{_place(rng)}，{rng.choice(VERBS)}{_word(rng)}工作"
+        s = f"{c(SURNAMES)}{c(TITLES)}带领{_word(rng)}{_word(rng)}检查组深入{_place(rng)}，{c(VERBS)}{_word(rng)}工作"
     elif kind == 6:
-        s = f"{rng.choice(OBJECTS)}{rng.choice(PROGRESS)}，{_word(rng)}{_word(rng)}{_word(rng)}，{_fill(rng, rng.choice(RESULTS))}"
+        s = f"{c(OBJECTS)}{c(PROGRESS)}，{_word(rng)}{_word(rng)}{_word(rng)}，{result()}"
     elif kind == 7:
-        s = f"{rng.choice(LI)}的{rng.choice(OBJECTS)}{rng.choice(OVERRIDES)}{rng.choice(PROGRESS)}，{rng.choice(GAN)}{rng.choice(FA)}{rng.choice(HOU)}"
+        s = f"{c(LI)}的{c(OBJECTS)}{c(OVERRIDES)}{c(PROGRESS)}，{c(GAN)}{c(FA)}{c(HOU)}"
     elif kind == 8:
-        s = (f"{rng.randint(2019, 2025)}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日，{rng.choice(DEPTS)}"
-             f"{rng.choice(FA)}《关于{rng.choice(VERBS)}{rng.choice(OBJECTS)}的通知》（{rng.choice(DISTRICTS)[:2]}发〔{rng.randint(2019, 2025)}〕{rng.randint(1, 99)}号）")
+        date = f"{rng.randint(2019, 2025)}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日，{c(DEPTS)}"
+        title = f"{c(FA)}《关于{c(VERBS)}{c(OBJECTS)}的通知》"
+        number = f"（{c(DISTRICTS)[:2]}发〔{rng.randint(2019, 2025)}〕{rng.randint(1, 99)}号）"
+        s = date + title + number
     else:
-        s = f"{rng.choice(VERBS)}{rng.choice(OBJECTS)}，{rng.choice(VERBS)}{rng.choice(OBJECTS)}，{rng.choice(VERBS)}{rng.choice(OBJECTS)}"
+        s = f"{c(VERBS)}{c(OBJECTS)}，{c(VERBS)}{c(OBJECTS)}，{c(VERBS)}{c(OBJECTS)}"
     return s + rng.choice("。。。。；")
 
 
@@ -295,10 +321,11 @@ class Case:
 
 def _parse_fn() -> Callable[[str], markdown.Parsed]:
     """markdown.parse, whichever signature it has (an allow_html flag may be added)."""
-    params = inspect.signature(markdown.parse).parameters
-    if len(params) >= 2 and list(params.values())[1].default is inspect.Parameter.empty:
-        return lambda text: markdown.parse(text, False)  # type: ignore[call-arg]
-    return markdown.parse
+    parse: Any = markdown.parse
+    params = list(inspect.signature(parse).parameters.values())
+    if len(params) >= 2 and params[1].default is inspect.Parameter.empty:
+        return lambda text: parse(text, False)
+    return parse  # type: ignore[no-any-return]
 
 
 def run(corpus: Corpus, glossary: Sequence[tuple[str, str]], repeat: int, log: Callable[[str], None]) -> list[Result]:
@@ -429,7 +456,7 @@ def table(results: list[Result]) -> str:
     right = {2, 3, 4, 5, 6, 7}
     lines = []
     for n, row in enumerate(rows):
-        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
         lines.append("| " + " | ".join(cells) + " |")
         if n == 0:
             lines.append("| " + " | ".join(("-" * (w - 1) + ":") if i in right else "-" * w
