@@ -104,21 +104,23 @@ class _Engine:
 
     def __init__(self, config: str, residual: str | None = None) -> None:
         self._engine = engine(config)
-        self._residual = engine(residual) if residual else None
-        self._chars: dict[str, str] = {}
+        self._table = _residual_table(config, residual) if residual else {}
 
     def convert(self, text: str) -> str:
         out: str = self._engine.convert(text)
-        if self._residual is None:
-            return out
-        return "".join(self._chars.get(c) or self._residual_char(c) for c in out)
+        return out.translate(self._table) if self._table else out
 
-    def _residual_char(self, char: str) -> str:
-        assert self._residual is not None
-        own = self._engine.convert(char)
-        other = self._residual.convert(char)
-        self._chars[char] = other if own == char and other != char else char
-        return self._chars[char]
+
+@cache
+def _residual_table(config: str, residual: str) -> dict[int, str]:
+    """Characters `config` leaves alone and `residual` converts (衞 → 卫), as a str.translate table.
+
+    Found once by converting every CJK character one at a time with both configurations.
+    """
+    blocks = [range(0x3400, 0x4DC0), range(0x4E00, 0xA000), range(0xF900, 0xFB00), range(0x20000, 0x2A6E0)]
+    chars = "\n".join(chr(c) for block in blocks for c in block)
+    own, other = engine(config).convert(chars).split("\n"), engine(residual).convert(chars).split("\n")
+    return {ord(c): b for c, a, b in zip(chars.split("\n"), own, other, strict=True) if a == c and b != c}
 
 
 def has_han(text: str) -> bool:
@@ -160,14 +162,18 @@ class Converter:
         free = "".join(s for s in self._surnames if s not in rules.boundary_surnames)
         titles = f"(?=(?:{_alternation(rules.titles)}))"
         han = "\u4e00-\u9fff"
+        # Every alternative starts with one of these characters: a look-ahead on them lets the regex
+        # skip most positions at once (3-4x faster on long text, same matches).
+        starts = {w[0] for w in (*pairs, *rules.units, *rules.roles)} | set(self._surnames) | {"里"}
         self._to_hant_re = re.compile(
-            f"(?P<glossary>{_alternation(list(pairs))})"
+            f"(?=[{''.join(sorted(re.escape(c) for c in starts))}])"
+            f"(?:(?P<glossary>{_alternation(list(pairs))})"
             f"|(?P<unit>{_alternation(rules.units)})"
             f"|(?<![0-9十百千万亿两几多])(?P<st>[{free}]){titles}"
             f"|(?:(?<=[{rules.name_boundary}])|(?<![{han}]))(?P<sb>[{rules.boundary_surnames}]){titles}"
             f"|(?P<role>{_alternation(rules.roles)})(?P<rs>[{rules.role_surnames}])"
             f"(?=[{han}]{{1,2}}(?:[{rules.after_name}]|[^{han}]|$))"
-            f"|(?<=[{rules.locative_after}])(?P<loc>里)(?![{rules.locative_not_before}])"
+            f"|(?<=[{rules.locative_after}])(?P<loc>里)(?![{rules.locative_not_before}]))"
         )
         self._to_hans_re = re.compile(f"(?P<glossary>{_alternation(list(self._hans_pairs))})")
         self._memo: dict[tuple[str, str, str], str] = {}
