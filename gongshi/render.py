@@ -34,7 +34,7 @@ from gongshi.history import History, Revision
 from gongshi.model import Content, Initiative, edition_dir
 from gongshi.outputs import data, feeds, share, sitemap
 from gongshi.resources import builtin_path
-from gongshi.review import Finding
+from gongshi.review import Finding, group_findings
 
 GROUP_FIELDS = (("departments", "department", "责任单位"), ("categories", "category", "类别"),
                 ("regions", "region", "地区"))
@@ -123,10 +123,7 @@ def _render_edition(job: tuple[Any, ...], converter: Converter | None = None) ->
 
 def render_review(env: Environment, content: Content, findings: Sequence[Finding]) -> bytes:
     """The editors' review page: findings grouped by the glossary line that would pin them."""
-    grouped: dict[tuple[str, str], list[Finding]] = {}
-    for finding in findings:
-        grouped.setdefault((finding.edition, finding.pin), []).append(finding)
-    html = env.get_template("review.html").render(site=content.config, groups=sorted(grouped.items()),
+    html = env.get_template("review.html").render(site=content.config, groups=group_findings(list(findings)),
                                                   count=len(findings), csp=CSP)
     return html.encode("utf-8")
 

@@ -154,6 +154,14 @@ def review_content(content: Content, converter: Converter) -> list[Finding]:
     return sorted(unique.values(), key=lambda f: (f.edition, f.path, f.line, f.key))
 
 
+def group_findings(findings: list[Finding]) -> list[tuple[tuple[str, str], list[Finding]]]:
+    """Findings grouped by edition and glossary line: one decision for the editor per group."""
+    grouped: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault((finding.edition, finding.pin), []).append(finding)
+    return sorted(grouped.items())
+
+
 def load_reviewed(content_dir: Path) -> set[str]:
     """Fingerprints confirmed earlier (`content/review.yaml`)."""
     path = content_dir / REVIEW_FILE

@@ -1,4 +1,4 @@
-"""Editor tools built on the build's own stages: `convert` (and later `review`, `lint`)."""
+"""Editor tools built on the build's own stages: `convert`, `review`, `new` and `lint`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from gongshi.errors import ContentError, Diagnostic, UsageError
 from gongshi.lint import lint_copy, lint_traditional
 from gongshi.model import ID_RE, Lang
 from gongshi.resources import builtin_path
-from gongshi.review import Finding, load_reviewed, review_content, save_reviewed
+from gongshi.review import group_findings, load_reviewed, review_content, save_reviewed
 from gongshi.site import Options, check_site
 
 
@@ -78,10 +78,8 @@ def review_command(options: Options, accept: bool, show_all: bool, stream: TextI
     findings = review_content(content, converter)
     reviewed = set() if show_all else load_reviewed(options.content)
     pending = [f for f in findings if f.key not in reviewed]
-    groups: dict[tuple[str, str], list[Finding]] = {}
-    for finding in pending:
-        groups.setdefault((finding.edition, finding.pin), []).append(finding)
-    for (edition, pin), items in sorted(groups.items()):
+    groups = group_findings(pending)
+    for (edition, pin), items in groups:
         first = items[0]
         print(f"{edition} {first.char}→{first.chosen} ({'/'.join(first.forms)})  glossary: {pin}"
               f"  [{len(items)}×]", file=stream)
