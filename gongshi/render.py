@@ -1,7 +1,7 @@
 """Render stage: the content of one edition into pages, as a map of output path to bytes.
 
-Nothing here touches the disk except the template loader: `render_site` returns
-`{path: bytes}` and `site.write_site` writes it, so tests can look at pages without a folder and
+Nothing here touches the disk except the template loader: `render_site` returns the files as
+`{path: bytes}` and `site.write_site` writes them, so tests can look at pages without a folder and
 a failed build writes nothing. Links between pages are relative (`../../updates/x/index.html`),
 so the site works from any subfolder and straight from disk.
 """
@@ -13,7 +13,7 @@ import hashlib
 import multiprocessing
 import os
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from gongshi.edition import (
 from gongshi.history import History, Revision
 from gongshi.model import Content, Initiative, edition_dir
 from gongshi.outputs import data, feeds, share, sitemap
+from gongshi.plan import Plan, Rendered, digest
 from gongshi.resources import builtin_path
 from gongshi.review import Finding, group_findings
 
@@ -79,18 +80,23 @@ PARALLEL_FROM = 400  # records; below this, starting worker processes costs more
 
 
 def render_site(content: Content, converter: Converter, templates: Path | None, as_of: dt.date,
-                static: dict[str, bytes], history: History | None = None) -> dict[str, bytes]:
+                static: dict[str, bytes], history: History | None = None, base: str = "",
+                previous: Mapping[str, str] | None = None) -> Rendered:
     """Every output file of the site: both editions with their feeds and data, chooser, 404, assets.
 
-    Large sites render their editions in parallel, one process per edition (forked, so the
-    modules are already loaded); the result is the same map of files in the same order.
+    `base` digests what every file depends on beyond the content (gongshi's code, the templates);
+    files whose key is in `previous` are not made again. Large sites render their editions in
+    parallel, one process per edition (forked, so the modules are already loaded); the result is
+    the same in the same order.
     """
-    out: dict[str, bytes] = dict(static)
     versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
     history = history or History(False, "no history was read")
+    previous = previous or {}
     langs = content.config.editions
-    jobs = [(content, converter.glossary, converter.standard, templates, as_of, history, versions, lang)
-            for lang in langs]
+    base = digest(base, repr(content.config), repr(content.glossary), as_of.isoformat(), repr(sorted(versions.items())),
+                   repr(history.available), history.reason)
+    jobs = [(content, converter.glossary, converter.standard, templates, as_of, history, versions, lang, base,
+             {p: k for p, k in previous.items() if p.startswith(edition_dir(lang) + "/")}) for lang in langs]
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers > 1 and len(content.initiatives) + len(content.updates) >= PARALLEL_FROM:
         context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
@@ -98,27 +104,37 @@ def render_site(content: Content, converter: Converter, templates: Path | None, 
             parts = list(pool.map(_render_edition, jobs))
     else:
         parts = [_render_edition(job, converter) for job in jobs]
+    done = Rendered(dict(static), {path: digest(path, sha) for path, sha in versions.items()}, set())
     for part in parts:
-        out.update(part)
+        done.files.update(part.files)
+        done.keys.update(part.keys)
+        done.reused |= part.reused
     env = make_env(templates)
     editions = [Edition(lang, content, converter, as_of, history) for lang in langs]
     root = _EditionRenderer(editions[0], env, versions)
-    out["index.html"] = root.page("", "choose.html", "index.html", editions=editions)
-    out["404.html"] = root.page("", "404.html", "404.html", editions=editions)
-    out.update(sitemap.sitemap(content.config, list(out)))
-    return out
+    plan = Plan(base, previous, content, history)
+    plan.add("index.html", langs, lambda: root.page("", "choose.html", "index.html", editions=editions))
+    plan.add("404.html", langs, lambda: root.page("", "404.html", "404.html", editions=editions))
+    done.files.update(plan.files)
+    done.keys.update(plan.keys)
+    done.reused |= plan.reused
+    for path, made in sitemap.sitemap(content.config, sorted(done.keys)).items():
+        done.files[path] = made
+        done.keys[path] = digest(path, hashlib.sha256(made).hexdigest())
+    return done
 
 
-def _render_edition(job: tuple[Any, ...], converter: Converter | None = None) -> dict[str, bytes]:
+def _render_edition(job: tuple[Any, ...], converter: Converter | None = None) -> Rendered:
     """Pages, feeds, open data and share cards of one edition (runs in a worker for large sites)."""
-    content, glossary, standard, templates, as_of, history, versions, lang = job
+    content, glossary, standard, templates, as_of, history, versions, lang, base, previous = job
     converter = converter or Converter(glossary, standard)
     edition = Edition(lang, content, converter, as_of, history)
-    out = _EditionRenderer(edition, make_env(templates), versions).pages()
-    out.update(feeds.feeds(edition))
-    out.update(data.open_data(edition))
-    out.update(share.share_cards(edition))
-    return out
+    plan = Plan(digest(base, lang), previous, content, history)
+    _EditionRenderer(edition, make_env(templates), versions).pages(plan)
+    feeds.feeds(edition, plan)
+    data.open_data(edition, plan)
+    share.share_cards(edition, plan)
+    return Rendered(plan.files, plan.keys, plan.reused)
 
 
 def render_review(env: Environment, content: Content, findings: Sequence[Finding]) -> bytes:
@@ -181,9 +197,9 @@ class _EditionRenderer:
         self.content = edition.content
         self.config = edition.content.config
 
-    def pages(self) -> dict[str, bytes]:
+    def pages(self, plan: Plan) -> None:
+        """Every page of the edition, into `plan`: each with the context it is rendered from."""
         content, ed = self.content, self.ed
-        out: dict[str, bytes] = {}
         items = content.initiatives
         by_field = {name: stats.groups(items, attr, ed.simplified) for name, attr, _ in GROUP_FIELDS}
         years = sorted({i.year for i in items if i.year is not None}, reverse=True)
@@ -194,10 +210,11 @@ class _EditionRenderer:
                 members[f"{folder}/{group.key}"] = list(group.items)
                 for member in group.items:
                     keys[member.id] += (f"{folder}/{group.key}",)
-        filters = {"groups": by_field, "years": years}
+        filters = {"groups": {name: tuple(g.facet for g in groups) for name, groups in by_field.items()},
+                   "years": years}
 
         def add(path: str, template: str, **context: Any) -> None:
-            out[f"{ed.dir}/{path}"] = self.page(ed.dir, template, path, **context)
+            plan.add(f"{ed.dir}/{path}", (template, context), lambda: self.page(ed.dir, template, path, **context))
 
         def listing(path: str, members: Iterable[Initiative], heading: str, label: str = "") -> None:
             """A list page; `heading` and `label` are already in the edition's script."""
@@ -233,7 +250,6 @@ class _EditionRenderer:
                                reverse=True))
         add("about/index.html", "about.html")
         add("search/index.html", "search.html", csp=SEARCH_CSP)
-        return out
 
     @property
     def as_of(self) -> dt.date:

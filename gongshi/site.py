@@ -10,19 +10,20 @@ are hard-linked from the previous build), so rsync and CDN caches only see real 
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from gongshi import render, stats
+from gongshi import cache, render, stats
 from gongshi.content import load_content
 from gongshi.convert import Converter
 from gongshi.errors import ContentError, Diagnostic, Severity, UsageError
 from gongshi.history import History, read_history
-from gongshi.model import Content, Date
+from gongshi.model import Content, Date, Lang
 from gongshi.outputs import search
 from gongshi.review import Finding, load_reviewed, review_content
 from gongshi.validate import editorial_warnings, validate_content
@@ -39,6 +40,7 @@ class Options:
     review: bool = False  # also build the conversion review page, site/_review/
     search: bool = True  # build the search index (tests that do not look at search turn it off)
     history: bool = True  # read revision history from git
+    cache: bool = True  # remember what was built in .cache/ beside the content, and redo only what changed
     progress: Callable[[str], None] | None = field(default=None, compare=False)  # told each stage as it starts
 
     @property
@@ -50,7 +52,10 @@ class Options:
 class Result:
     """What a build did, for the summary line and for tests."""
 
-    files: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # made by this build
+    reused: set[str] = field(default_factory=set)  # unchanged since the last build: kept, not made again
+    keys: dict[str, str] = field(default_factory=dict)  # the input key of every output file
+    search: dict[str, str] = field(default_factory=dict)  # edition → digest of the pages its index holds
     written: int = 0
     unchanged: int = 0
     removed: int = 0
@@ -62,11 +67,15 @@ class Result:
         return sum(self.timings.values())
 
     @property
+    def paths(self) -> set[str]:
+        return set(self.files) | self.reused
+
+    @property
     def pages(self) -> int:
-        return sum(1 for path in self.files if path.endswith(".html"))
+        return sum(1 for path in self.paths if path.endswith(".html"))
 
     def summary(self) -> str:
-        return (f"built {self.pages} pages, {len(self.files)} files: {self.written} written, "
+        return (f"built {self.pages} pages, {len(self.paths)} files: {self.written} written, "
                 f"{self.unchanged} unchanged, {self.removed} removed in {self.seconds:.2f} s")
 
 
@@ -120,33 +129,64 @@ def check_site(options: Options, editorial: bool = False) -> tuple[Content, Conv
     return content, converter, result
 
 
-def render_files(options: Options) -> Result:
-    """Check, then render every output file in memory (`result.files`); nothing is written."""
+def render_files(options: Options, previous: cache.Manifest | None = None, history: History | None = None) -> Result:
+    """Check, then render every output file in memory (`result.files`); nothing is written.
+
+    With `previous`, the manifest of the last build into `options.out` (files still intact there),
+    files whose inputs did not change are not made again but listed in `result.reused`.
+    """
     content, converter, result = check_site(options)
     timer = _Timer(result.timings, options.progress)
     as_of = stats.report_date(content)
     static = render.static_files(options.template_dir)
-    history = timer.run("history", lambda: read_history(options.content)) if options.history else \
-        History(False, "reading history was turned off")
+    if history is None:
+        history = timer.run("history", lambda: _history(options))
     if history.hint:
         result.warnings.append(Diagnostic(str(options.content), 1, 1, f"revision history unavailable: {history.reason}",
                                           history.hint, severity=Severity.WARNING))
     templates = options.template_dir
-    result.files = timer.run(
-        "render", lambda: render.render_site(content, converter, templates, as_of, static, history))
+    keys = {path: entry.key for path, entry in previous.files.items()} if previous else {}
+    base = cache.code_digest() + cache.digest_folders([templates])
+    rendered = timer.run("render", lambda: render.render_site(content, converter, templates, as_of, static, history,
+                                                              base, keys))
+    result.files, result.keys, result.reused = rendered.files, rendered.keys, rendered.reused
     binary = search.find_binary() if options.search else None
     if binary is None and options.search:
         result.warnings.append(Diagnostic(
             str(options.content), 1, 1, "search index not built: the Pagefind binary was not found",
             "run `bash scripts/setup` (installs it with npm), or set PAGEFIND_BINARY_PATH", severity=Severity.WARNING))
     elif binary is not None:
-        editions = content.config.editions
-        result.files.update(timer.run("search", lambda: search.search_index(result.files, editions, binary,
-                                                                           previous=options.out)))
+        timer.run("search", lambda: _search(options, result, content.config.editions, binary, previous))
     if options.review:
         findings = timer.run("review", lambda: pending_findings(options.content, content, converter))
         result.files[REVIEW_PAGE] = render.render_review(render.make_env(options.template_dir), content, findings)
+        result.keys[REVIEW_PAGE] = cache.sha(result.files[REVIEW_PAGE])
     return result
+
+
+def _history(options: Options) -> History:
+    return read_history(options.content) if options.history else History(False, "reading history was turned off")
+
+
+def _search(options: Options, result: Result, editions: tuple[Lang, ...], binary: Path,
+            previous: cache.Manifest | None) -> None:
+    """Index each edition whose searchable pages changed; keep the last build's index of the others."""
+    result.search = {lang: search.digest(result.keys, lang) for lang in editions}
+    keep = {}
+    for lang in editions:
+        bundle = [p for p in (previous.files if previous else {}) if p.startswith(search.bundle_path(lang))]
+        keep[lang] = bool(bundle) and previous is not None and previous.search.get(lang) == result.search[lang]
+        if keep[lang]:
+            result.reused.update(bundle)
+            result.keys.update({p: result.search[lang] for p in bundle})
+
+    def read(path: str) -> bytes:
+        return result.files[path] if path in result.files else (options.out / path).read_bytes()
+
+    made = search.search_index(result.keys, read, editions, binary, keep)
+    result.files.update(made)
+    result.keys.update({p: result.search[lang] for lang in editions for p in made
+                        if p.startswith(search.bundle_path(lang))})
 
 
 def pending_findings(content_dir: Path, content: Content, converter: Converter) -> list[Finding]:
@@ -156,16 +196,100 @@ def pending_findings(content_dir: Path, content: Content, converter: Converter) 
 
 
 def build_site(options: Options) -> Result:
-    """Build the whole site into `options.out`."""
-    result = render_files(options)
-    _Timer(result.timings, options.progress).run("write", lambda: write_site(result.files, options.out, result))
+    """Build the whole site into `options.out`, redoing only what changed since the last build.
+
+    The build cache (`cache`) remembers what the last build into the same folder was made from.
+    Nothing changed at all: nothing is done. Otherwise only the files whose inputs changed are
+    made again, and only files whose bytes changed are written.
+    """
+    _check_out(options.out)
+    timings: dict[str, float] = {}
+    timer = _Timer(timings, options.progress)
+    manifest_file = cache.manifest_path(options.content, options.out) if options.cache else None
+    previous = cache.load(manifest_file, options.out) if manifest_file else None
+    history = timer.run("history", lambda: _history(options))
+    inputs = ""
+    intact: dict[str, cache.Entry] = {}
+    if manifest_file is not None:
+        inputs = timer.run("cache", lambda: _inputs(options, history))
+        if previous is not None:
+            intact = cache.intact(previous, options.out)
+            if previous.inputs == inputs and len(intact) == len(previous.files):
+                return Result(reused=set(intact), keys={p: e.key for p, e in intact.items()}, search=previous.search,
+                              unchanged=len(intact), warnings=previous.warnings, timings=timings)
+    broken = set(previous.files) - set(intact) if previous else set()
+    usable = previous and replace(previous, files=intact, search={
+        lang: digest for lang, digest in previous.search.items()
+        if not any(p.startswith(f"{lang.lower()}/{search.BUNDLE}/") for p in broken)})
+    result = render_files(options, usable or None, history)
+    result.timings = {**timings, **result.timings}
+    entries = _Timer(result.timings, options.progress).run(
+        "write", lambda: write_site(result, options.out, previous, intact))
+    if manifest_file is not None:
+        cache.save(manifest_file, cache.Manifest(str(options.out.resolve()), inputs, entries, result.search,
+                                                 result.warnings))
     return result
 
 
-def write_site(files: dict[str, bytes], out: Path, result: Result) -> None:
-    """Write `files` as the new content of `out`, replacing it in one rename at the end."""
+def _inputs(options: Options, history: History) -> str:
+    """The digest of everything this build reads (`cache.inputs_digest`)."""
+    settings = {"base_url": options.base_url, "as_of": repr(options.as_of), "strict": options.strict,
+                "review": options.review, "search": options.search and str(search.find_binary()),
+                "history": repr(history)}
+    return cache.inputs_digest(options.content, options.template_dir, settings)
+
+
+def write_site(result: Result, out: Path, previous: cache.Manifest | None = None,
+               intact: Mapping[str, cache.Entry] | None = None) -> dict[str, cache.Entry]:
+    """Write the build into `out`; returns the build cache's entries for the files now there.
+
+    With the last build's manifest (`previous`, and `intact`, its files still as written) only
+    files whose bytes changed are written, each to a temporary name renamed over the old file,
+    and files no longer built are removed: the work follows the size of the change, and nothing
+    old is read. Otherwise (first build, or cache deleted) the site is written into a new folder
+    that replaces the old one in one rename. Either way everything was rendered before the
+    first byte is written, so a build that fails on content leaves `out` untouched.
+    """
     _check_out(out)
-    out = out.absolute()
+    for rel in result.paths:
+        _check_path(rel)
+    if previous is None or not out.is_dir():
+        return _replace_folder(result, out.absolute())
+    return _update_in_place(result, out, previous, intact or {})
+
+
+def _update_in_place(result: Result, out: Path, previous: cache.Manifest,
+                     intact: Mapping[str, cache.Entry]) -> dict[str, cache.Entry]:
+    entries: dict[str, cache.Entry] = {}
+    for rel in sorted(result.paths):
+        key = result.keys.get(rel, "")
+        data = None if rel in result.reused else result.files[rel]
+        digest = None if data is None else cache.sha(data)
+        if rel in intact and (data is None or intact[rel].sha == digest):
+            entries[rel] = replace(intact[rel], key=key)
+            result.unchanged += 1
+            continue
+        assert data is not None and digest is not None, f"{rel} was reused but is not intact"
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.gongshi-new")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+        entries[rel] = _entry(target, key, digest)
+        result.written += 1
+    gone = sorted(set(previous.files) - result.paths)
+    for rel in gone:
+        (out / rel).unlink(missing_ok=True)
+    for folder in sorted({(out / rel).parent for rel in gone}, key=lambda p: -len(p.parts)):
+        while folder != out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    result.removed = len(gone)
+    return entries
+
+
+def _replace_folder(result: Result, out: Path) -> dict[str, cache.Entry]:
+    """Write everything into a new folder, then swap it in; unchanged files are hard-linked from the old one."""
     staging = out.with_name(f".{out.name}.new")
     backup = out.with_name(f".{out.name}.old")
     for leftover in (staging, backup):
@@ -173,29 +297,40 @@ def write_site(files: dict[str, bytes], out: Path, result: Result) -> None:
             shutil.rmtree(leftover)
     staging.mkdir(parents=True)
     old = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} if out.exists() else set()
-    for rel, data in sorted(files.items()):
+    entries: dict[str, cache.Entry] = {}
+    for rel in sorted(result.paths):
         target = staging / rel
-        _inside(staging, target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        previous = out / rel
-        if rel in old and previous.stat().st_size == len(data) and previous.read_bytes() == data:
-            os.link(previous, target)
+        data = result.files[rel] if rel in result.files else (out / rel).read_bytes()
+        if rel in old and _same(out / rel, data):
+            os.link(out / rel, target)
             result.unchanged += 1
         else:
             target.write_bytes(data)
             result.written += 1
-    result.removed = len(old - set(files))
+        entries[rel] = _entry(target, result.keys.get(rel, ""), cache.sha(data))
+    result.removed = len(old - result.paths)
     if out.exists():
         out.rename(backup)
     staging.rename(out)
     if backup.exists():
         shutil.rmtree(backup)
+    return entries
 
 
-def _inside(root: Path, target: Path) -> None:
-    """Refuse an output path that would leave the output folder (defence in depth)."""
-    if not target.resolve().is_relative_to(root.resolve()):
-        raise RuntimeError(f"output path {target} leaves {root}")
+def _entry(path: Path, key: str, digest: str) -> cache.Entry:
+    stat = path.stat()
+    return cache.Entry(key, digest, stat.st_size, stat.st_mtime_ns)
+
+
+def _same(path: Path, data: bytes) -> bool:
+    return path.stat().st_size == len(data) and path.read_bytes() == data
+
+
+def _check_path(rel: str) -> None:
+    """Refuse an output path that would leave the output folder (defence in depth: paths come from ids)."""
+    if rel != posixpath.normpath(rel) or rel.startswith(("/", "../")) or rel in ("", ".", "..") or "\\" in rel:
+        raise RuntimeError(f"output path {rel!r} leaves the output folder")
 
 
 def _check_out(out: Path) -> None:

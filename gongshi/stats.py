@@ -139,6 +139,20 @@ class Group:
     name: Text
     items: tuple[Initiative, ...]
 
+    @property
+    def facet(self) -> Facet:
+        return Facet(self.key, self.name, len(self.items))
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A group as the filters on list pages show it: without its members, so that a list page
+    depends on the names of the groups, not on every initiative in them."""
+
+    key: str
+    name: Text
+    count: int
+
 
 def group_key(simplified_name: str) -> str:
     """A stable ASCII folder for a Chinese name, the same in both editions."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from gongshi.edition import SCHEDULE_LABELS, STATUS_LABELS, Edition
 from gongshi.model import Date, Initiative, SourceRef
+from gongshi.plan import Plan
 
 SCHEMA_VERSION = 1
 CSV_COLUMNS = ("id", "title", "status", "status_label", "progress", "expected_progress", "schedule",
@@ -75,7 +76,13 @@ def _cell(value: object) -> object:
     return value
 
 
-def open_data(ed: Edition) -> dict[str, bytes]:
+def open_data(ed: Edition, plan: Plan) -> None:
+    """The edition's initiatives as JSON and as CSV."""
+    paths = (f"{ed.dir}/data/initiatives.json", f"{ed.dir}/data/initiatives.csv")
+    plan.add_many(paths, ("data", ed.content.initiatives), lambda: _open_data(ed))
+
+
+def _open_data(ed: Edition) -> dict[str, bytes]:
     records = [record(ed, item) for item in ed.content.initiatives]
     document = {
         "schema_version": SCHEMA_VERSION,

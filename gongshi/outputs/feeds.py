@@ -1,4 +1,7 @@
-"""Atom feeds: all updates of an edition, and one feed per initiative (its updates and its log).
+"""Atom feeds: the newest updates of an edition, and one feed per initiative (its updates and its log).
+
+The site's feed holds the newest `FEED_ENTRIES` updates with their full text: enough for any
+reader that polls it, and it stays small on a site with thousands of updates.
 
 Entry ids are stable `urn:uuid` values derived from the entry's path, so they do not change when
 the site moves to another address; links are absolute when `base_url` is set.
@@ -15,6 +18,9 @@ from zoneinfo import ZoneInfo
 
 from gongshi.edition import STATUS_LABELS, Edition
 from gongshi.model import Date, Initiative, Update
+from gongshi.plan import Plan
+
+FEED_ENTRIES = 50
 
 
 @dataclass(frozen=True)
@@ -85,15 +91,15 @@ def initiative_entries(ed: Edition, item: Initiative) -> list[Entry]:
     return entries
 
 
-def feeds(ed: Edition) -> dict[str, bytes]:
-    """Every feed of one edition."""
+def feeds(ed: Edition, plan: Plan) -> None:
+    """Every feed of one edition: the newest updates of the site, and one feed per initiative."""
     site_title = ed.t(ed.content.config.title)
-    out = {
-        f"{ed.dir}/feed.xml": atom(ed, f"{ed.dir}/feed.xml", f"{site_title} · {ed.ui('进展动态')}",
-                                   f"{ed.dir}/updates/index.html", (update_entry(ed, u) for u in ed.content.updates)),
-    }
+    latest = ed.content.updates[-FEED_ENTRIES:]
+    plan.add(f"{ed.dir}/feed.xml", ("feed", latest),
+             lambda: atom(ed, f"{ed.dir}/feed.xml", f"{site_title} · {ed.ui('进展动态')}",
+                          f"{ed.dir}/updates/index.html", (update_entry(ed, u) for u in latest)))
     for item in ed.content.initiatives:
         path = f"{ed.dir}/initiatives/{item.id}/feed.xml"
-        out[path] = atom(ed, path, f"{ed.t(item.title)} · {site_title}",
-                         f"{ed.dir}/initiatives/{item.id}/index.html", initiative_entries(ed, item))
-    return out
+        plan.add(path, ("feed", item), lambda item=item, path=path: atom(  # type: ignore[misc]
+            ed, path, f"{ed.t(item.title)} · {site_title}", f"{ed.dir}/initiatives/{item.id}/index.html",
+            initiative_entries(ed, item)))

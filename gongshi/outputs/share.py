@@ -7,6 +7,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from gongshi.edition import STATUS_LABELS, Edition
 from gongshi.model import Initiative
+from gongshi.plan import Plan
 
 STATUS_COLOURS = {"planned": "#5a5a5a", "in_progress": "#0b57a4", "delayed": "#a35200",
                   "completed": "#1d6b33", "cancelled": "#6b6b6b"}
@@ -40,5 +41,7 @@ def share_card(ed: Edition, item: Initiative) -> bytes:
     return ("\n".join(parts) + "\n").encode("utf-8")
 
 
-def share_cards(ed: Edition) -> dict[str, bytes]:
-    return {f"{ed.dir}/initiatives/{item.id}/share.svg": share_card(ed, item) for item in ed.content.initiatives}
+def share_cards(ed: Edition, plan: Plan) -> None:
+    for item in ed.content.initiatives:
+        plan.add(f"{ed.dir}/initiatives/{item.id}/share.svg", ("share", item),
+                 lambda item=item: share_card(ed, item))  # type: ignore[misc]

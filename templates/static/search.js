@@ -1,5 +1,5 @@
-// Search with Pagefind's JavaScript API. One bundle at the site root serves both editions; Pagefind
-// picks this edition's index by the page's <html lang>.
+// Search with Pagefind's JavaScript API. Each edition has its own bundle, <edition>/pagefind/, beside
+// this page's folder (<edition>/search/).
 const form = document.querySelector(".search-form");
 const input = form.querySelector("input[name=q]");
 const status = document.querySelector(".search-status");
@@ -8,7 +8,7 @@ let pagefind = null;
 
 async function load() {
   if (!pagefind) {
-    pagefind = await import(new URL("../../pagefind/pagefind.js", window.location.href).href);
+    pagefind = await import(new URL("../pagefind/pagefind.js", window.location.href).href);
     await pagefind.options({ excerptLength: 40 });
   }
   return pagefind;

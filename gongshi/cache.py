@@ -1,0 +1,139 @@
+"""Build cache: what the last build of an output folder was made from, so the next one redoes only what changed.
+
+One JSON file per output folder in `.cache/` beside the content folder. Deleting it is always safe:
+the next build is then a clean one. It records
+
+- `inputs`, a digest of everything a build reads: gongshi's own code, data and built-in templates,
+  the site's templates, every file of the content folder, the build options and the revision
+  history. When it has not changed and the output folder is as gongshi left it, there is nothing
+  to do.
+- for every output file, the key of its inputs (`render.Plan`) and the sha256, size and
+  modification time of the file as written: an unchanged file is recognised without reading it,
+  and a file changed behind gongshi's back (its size or time differ) is written again.
+- per edition, the digest of the pages its search index was built from.
+- the warnings of that build, repeated when nothing changed.
+
+JSON, not pickle: `.cache/` sits in a content repository, and reading it must never run anything
+someone committed there. Anything unexpected in the file makes it count as absent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gongshi import __version__
+from gongshi.errors import Diagnostic, Severity
+from gongshi.resources import builtin_path
+
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One output file as the last build left it."""
+
+    key: str  # digest of the inputs it was made from
+    sha: str  # sha256 of its bytes
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class Manifest:
+    out: str
+    inputs: str = ""
+    files: dict[str, Entry] = field(default_factory=dict)
+    search: dict[str, str] = field(default_factory=dict)  # edition → digest of its searchable pages
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def manifest_path(content: Path, out: Path) -> Path:
+    """`.cache/build-<hash of the output folder>.json` beside the content folder."""
+    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    return content.resolve().parent / ".cache" / f"build-{name}.json"
+
+
+def load(path: Path, out: Path) -> Manifest | None:
+    """The manifest of the last build into `out`, or None (absent, unreadable, other version)."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        if data["version"] != [CACHE_VERSION, __version__] or data["out"] != str(out.resolve()):
+            return None
+        return Manifest(
+            out=data["out"],
+            inputs=str(data["inputs"]),
+            files={str(p): Entry(str(k), str(s), int(n), int(t)) for p, (k, s, n, t) in data["files"].items()},
+            search={str(k): str(v) for k, v in data["search"].items()},
+            warnings=[Diagnostic(**{**w, "severity": Severity(w["severity"])}) for w in data["warnings"]],
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def save(path: Path, manifest: Manifest) -> None:
+    """Write the manifest (to a temporary name, then renamed); a read-only checkout goes without."""
+    data = {
+        "version": [CACHE_VERSION, __version__],
+        "out": manifest.out,
+        "inputs": manifest.inputs,
+        "search": manifest.search,
+        "warnings": [asdict(w) for w in manifest.warnings],
+        "files": {p: [e.key, e.sha, e.size, e.mtime_ns] for p, e in sorted(manifest.files.items())},
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass
+
+
+def intact(manifest: Manifest, out: Path) -> dict[str, Entry]:
+    """The manifest's files still in `out` exactly as written (same size and modification time)."""
+    found = {}
+    for path, entry in manifest.files.items():
+        try:
+            stat = os.stat(out / path)
+        except OSError:
+            continue
+        if stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns:
+            found[path] = entry
+    return found
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def digest_folders(folders: Iterable[Path], h: Any = None) -> str:
+    """sha256 over every file (relative path and bytes) under `folders`, in a fixed order."""
+    h = h or hashlib.sha256()
+    for folder in folders:
+        h.update(f"\0folder\0{folder.name}\0".encode())
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            data = path.read_bytes()
+            h.update(f"{path.relative_to(folder).as_posix()}\0{len(data)}\0".encode())
+            h.update(data)
+    return str(h.hexdigest())
+
+
+def code_digest() -> str:
+    """gongshi's code and data, built-in templates and schemas: a new version invalidates everything."""
+    package = Path(__file__).resolve().parent
+    return digest_folders([package, builtin_path("templates"), builtin_path("schema")])
+
+
+def inputs_digest(content: Path, templates: Path, settings: Mapping[str, Any]) -> str:
+    """Everything a build reads, as one digest: `settings` are the options and the revision history."""
+    h = hashlib.sha256()
+    h.update(json.dumps({"code": code_digest(), "settings": settings}, sort_keys=True, default=str).encode())
+    return digest_folders([content, templates], h)

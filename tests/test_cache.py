@@ -1,0 +1,147 @@
+"""The build cache: after any kind of edit, a cached rebuild gives exactly the files of a clean build.
+
+Each case builds the fixture site once (filling the cache), makes one edit, rebuilds with the
+cache into the same folder and without it into another, and compares the two folders byte for
+byte: pages, feeds, data, share cards and the search index. It also checks that the cached
+rebuild did redo less than everything where the edit touches little (otherwise the cache would
+be correct only by doing nothing).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from gongshi import cache
+from gongshi.outputs import search
+from gongshi.resources import builtin_path
+from gongshi.site import Options, Result, build_site
+
+BASIC = FIXTURES / "basic" / "content"
+pytestmark = pytest.mark.skipif(search.find_binary() is None, reason="needs Pagefind (bash scripts/setup)")
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def site_templates(root: Path) -> Path:
+    """A copy of the built-in templates as the site's own, to edit."""
+    templates = root / "templates"
+    if not templates.exists():
+        shutil.copytree(builtin_path("templates"), templates)
+    return templates
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "initiative progress": lambda root: replace_in(root / "content/initiatives/rural-bus.yaml",
+                                                   "progress: 40", "progress: 45"),
+    "initiative title": lambda root: replace_in(root / "content/initiatives/rural-bus.yaml",
+                                                "title: ", "title: 新"),
+    "update body": lambda root: replace_in(root / "content/updates/2019-07-bus.md", "出行更方便了", "出行更便捷了"),
+    "update added": lambda root: (root / "content/updates/2019-08-bus.md").write_text(
+        "---\ntitle: 第二条线路开通\ndate: 2019-08-01\ninitiatives: [rural-bus]\n---\n又一条线路开通了。\n", "utf-8"),
+    "update removed": lambda root: (root / "content/updates/2019-07-bus.md").unlink(),
+    "hand-written edition added": lambda root: (root / "content/updates/2019-07-bus.zh-hant.md").write_text(
+        "測試區第一條城鄉公交線路開通了。\n", "utf-8"),
+    "glossary entry": lambda root: (root / "content/glossary.yaml").write_text(
+        (root / "content/glossary.yaml").read_text("utf-8") + "公交: 公車\n", "utf-8"),
+    "site.yaml": lambda root: replace_in(root / "content/site.yaml", "title: 民生实事测试站", "title: 民生实事公示站"),
+    "template": lambda root: replace_in(site_templates(root) / "_macros.html", "{{ _(\"按状态\") }}",
+                                        "{{ _(\"按进展状态\") }}"),
+    "static asset": lambda root: (site_templates(root) / "static" / "style.css").write_text(
+        (builtin_path("templates", "static", "style.css")).read_text("utf-8") + "\nmain { color: #111; }\n", "utf-8"),
+    "output edited by hand": lambda root: (root / "site/zh-hans/about/index.html").write_text("hand-edited", "utf-8"),
+    "output deleted by hand": lambda root: shutil.rmtree(root / "site/zh-hant/initiatives"),
+    "search index deleted by hand": lambda root: shutil.rmtree(root / "site/zh-hans/pagefind"),
+    "cache file corrupted": lambda root: next((root / ".cache").glob("build-*.json")).write_text("{", "utf-8"),
+}
+# Edits that touch few pages: the cached rebuild must make fewer than half of them (the fixture has
+# three initiatives, neighbours of each other, so an edit reaches many of its pages).
+SMALL = {"initiative progress", "update body", "hand-written edition added", "output edited by hand"}
+
+
+def build(root: Path, out: str = "site", cached: bool = True) -> Result:
+    return build_site(Options(content=root / "content", out=root / out, history=False, cache=cached))
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    shutil.copytree(BASIC, tmp_path / "content")
+    build(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_cached_rebuild_equals_clean_build(root: Path, edit: str) -> None:
+    pages = sum(path.endswith(".html") for path in tree(root / "site"))
+    EDITS[edit](root)
+    cached = build(root)
+    build(root, "clean", cached=False)
+    assert tree(root / "site") == tree(root / "clean")
+    if edit in SMALL:
+        made = sum(path.endswith(".html") for path in cached.files)
+        assert 0 < made < pages / 2, f"{edit}: made {made} of {pages} pages"
+
+
+def test_two_edits_in_a_row(root: Path) -> None:
+    for edit in ("update body", "initiative progress", "glossary entry"):
+        EDITS[edit](root)
+        build(root)
+    build(root, "clean", cached=False)
+    assert tree(root / "site") == tree(root / "clean")
+
+
+def test_nothing_changed_does_nothing(root: Path) -> None:
+    before = {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*") if p.is_file()}
+    again = build(root)
+    assert again.files == {} and again.written == 0 and again.unchanged == len(before)
+    assert "render" not in again.timings and "load" not in again.timings
+    assert {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*") if p.is_file()} == before
+
+
+def test_warnings_are_repeated_when_nothing_changed(root: Path) -> None:
+    (root / "content/updates/notes.txt").write_text("x", "utf-8")  # ignored file: a warning
+    first = build(root)
+    again = build(root)
+    assert again.files == {} and [str(w) for w in again.warnings] == [str(w) for w in first.warnings]
+    assert any("notes.txt" in w.path for w in again.warnings)
+
+
+def test_unchanged_pages_are_not_rendered_again(root: Path) -> None:
+    EDITS["update body"](root)
+    again = build(root)
+    made = {p for p in again.files if p.endswith(".html")}
+    # the update's page in both editions and the pages showing its initiative, not the other update or
+    # the pages that do not show any record
+    assert "zh-hans/updates/2019-07-bus/index.html" in made and "zh-hant/updates/2019-07-bus/index.html" in made
+    assert "zh-hans/initiatives/rural-bus/index.html" in made and "zh-hans/initiatives/index.html" in made
+    assert "zh-hans/updates/2021-11-qingjiang/index.html" not in made
+    assert "zh-hans/about/index.html" not in made and "zh-hant/search/index.html" not in made
+
+
+def test_cache_is_json_and_can_be_deleted(root: Path) -> None:
+    manifest = next((root / ".cache").glob("build-*.json"))
+    loaded = cache.load(manifest, root / "site")
+    assert loaded is not None and loaded.files
+    manifest.unlink()
+    EDITS["initiative progress"](root)
+    build(root)
+    build(root, "clean", cached=False)
+    assert tree(root / "site") == tree(root / "clean")
+
+
+def test_another_output_folder_has_its_own_manifest(root: Path) -> None:
+    build(root, "other")
+    assert len(list((root / ".cache").glob("build-*.json"))) == 2
+    assert tree(root / "other") == tree(root / "site")
