@@ -10,7 +10,8 @@ the next build is then a clean one. It records
 - for every output file, the key of its inputs (`render.Plan`) and the sha256, size and
   modification time of the file as written: an unchanged file is recognised without reading it,
   and a file changed behind gongshi's back (its size or time differ) is written again.
-- per edition, the digest of the pages its search index was built from.
+- per edition, the pages its main search bundle holds (`outputs.search`), with their input keys
+  and Pagefind's ids for them.
 - the warnings of that build, repeated when nothing changed.
 
 JSON, not pickle: `.cache/` sits in a content repository, and reading it must never run anything
@@ -49,7 +50,8 @@ class Manifest:
     out: str
     inputs: str = ""
     files: dict[str, Entry] = field(default_factory=dict)
-    search: dict[str, str] = field(default_factory=dict)  # edition → digest of its searchable pages
+    # edition → what its main search bundle holds: page path → (input key, Pagefind's id of the page)
+    search: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
@@ -69,7 +71,8 @@ def load(path: Path, out: Path) -> Manifest | None:
             out=data["out"],
             inputs=str(data["inputs"]),
             files={str(p): Entry(str(k), str(s), int(n), int(t)) for p, (k, s, n, t) in data["files"].items()},
-            search={str(k): str(v) for k, v in data["search"].items()},
+            search={str(lang): {str(p): (str(k), str(i)) for p, (k, i) in pages.items()}
+                    for lang, pages in data["search"].items()},
             warnings=[Diagnostic(**{**w, "severity": Severity(w["severity"])}) for w in data["warnings"]],
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):

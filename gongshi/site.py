@@ -14,6 +14,7 @@ import posixpath
 import shutil
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
@@ -55,7 +56,7 @@ class Result:
     files: dict[str, bytes] = field(default_factory=dict)  # made by this build
     reused: set[str] = field(default_factory=set)  # unchanged since the last build: kept, not made again
     keys: dict[str, str] = field(default_factory=dict)  # the input key of every output file
-    search: dict[str, str] = field(default_factory=dict)  # edition → digest of the pages its index holds
+    search: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # edition → its main index's pages
     written: int = 0
     unchanged: int = 0
     removed: int = 0
@@ -170,23 +171,26 @@ def _history(options: Options) -> History:
 
 def _search(options: Options, result: Result, editions: tuple[Lang, ...], binary: Path,
             previous: cache.Manifest | None) -> None:
-    """Index each edition whose searchable pages changed; keep the last build's index of the others."""
-    result.search = {lang: search.digest(result.keys, lang) for lang in editions}
-    keep = {}
-    for lang in editions:
-        bundle = [p for p in (previous.files if previous else {}) if p.startswith(search.bundle_path(lang))]
-        keep[lang] = bool(bundle) and previous is not None and previous.search.get(lang) == result.search[lang]
-        if keep[lang]:
-            result.reused.update(bundle)
-            result.keys.update({p: result.search[lang] for p in bundle})
+    """Each edition's search files: a delta of the changed pages, or a new main bundle (`search.index_edition`)."""
 
     def read(path: str) -> bytes:
         return result.files[path] if path in result.files else (options.out / path).read_bytes()
 
-    made = search.search_index(result.keys, read, editions, binary, keep)
-    result.files.update(made)
-    result.keys.update({p: result.search[lang] for lang in editions for p in made
-                        if p.startswith(search.bundle_path(lang))})
+    def index(lang: Lang) -> search.Indexed:
+        base = previous.search.get(lang) if previous else None
+        return search.index_edition(lang, {p: result.keys[p] for p in search.pages(result.keys, lang)}, read, binary,
+                                    base)
+
+    with ThreadPoolExecutor(len(editions)) as pool:
+        done = dict(zip(editions, pool.map(index, editions), strict=True))
+    for lang, indexed in done.items():
+        result.search[lang] = indexed.base
+        if indexed.keep_base and previous is not None:
+            bundle = [p for p in previous.files if p.startswith(search.bundle_path(lang))]
+            result.reused.update(bundle)
+            result.keys.update({p: previous.files[p].key for p in bundle})
+        result.files.update(indexed.files)
+        result.keys.update({p: cache.sha(data) for p, data in indexed.files.items()})
 
 
 def pending_findings(content_dir: Path, content: Content, converter: Converter) -> list[Finding]:

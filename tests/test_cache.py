@@ -9,6 +9,8 @@ be correct only by doing nothing).
 
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +28,32 @@ pytestmark = pytest.mark.skipif(search.find_binary() is None, reason="needs Page
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file but the search bundles, which `found` compares."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.relative_to(folder).parts[1:2] in (("pagefind",), ("pagefind-delta",))}
+
+
+def fragments(bundle: Path) -> dict[str, dict[str, object]]:
+    """Pagefind id → the page as indexed (url, text, title), from a bundle's fragment files."""
+    found: dict[str, dict[str, object]] = {}
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        document = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found.update({path.stem: document} if "url" in document else document)
+    return found
+
+
+def found(folder: Path) -> dict[str, dict[str, dict[str, object]]]:
+    """Per edition, url → page as search finds it: the main bundle without its superseded pages, plus the delta."""
+    out = {}
+    for edition in ("zh-hans", "zh-hant"):
+        delta = json.loads((folder / edition / "pagefind-delta" / "delta.json").read_text("utf-8"))
+        pages = {i: page for i, page in fragments(folder / edition / "pagefind").items()
+                 if i not in delta["superseded"]}
+        if delta["merge"]:
+            pages.update(fragments(folder / edition / "pagefind-delta"))
+        out[edition] = {str(page["url"]): {k: page[k] for k in ("content", "meta", "word_count")}
+                        for page in pages.values()}
+    return out
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -89,6 +116,7 @@ def test_cached_rebuild_equals_clean_build(root: Path, edit: str) -> None:
     cached = build(root)
     build(root, "clean", cached=False)
     assert tree(root / "site") == tree(root / "clean")
+    assert found(root / "site") == found(root / "clean")
     if edit in SMALL:
         made = sum(path.endswith(".html") for path in cached.files)
         assert 0 < made < pages / 2, f"{edit}: made {made} of {pages} pages"
@@ -100,6 +128,7 @@ def test_two_edits_in_a_row(root: Path) -> None:
         build(root)
     build(root, "clean", cached=False)
     assert tree(root / "site") == tree(root / "clean")
+    assert found(root / "site") == found(root / "clean")
 
 
 def test_nothing_changed_does_nothing(root: Path) -> None:
@@ -145,3 +174,23 @@ def test_another_output_folder_has_its_own_manifest(root: Path) -> None:
     build(root, "other")
     assert len(list((root / ".cache").glob("build-*.json"))) == 2
     assert tree(root / "other") == tree(root / "site")
+
+
+def test_small_edit_goes_into_the_delta_and_keeps_the_main_index(root: Path) -> None:
+    main = {p: p.stat().st_mtime_ns for p in (root / "site/zh-hans/pagefind").rglob("*") if p.is_file()}
+    EDITS["update body"](root)
+    build(root)
+    delta = json.loads((root / "site/zh-hans/pagefind-delta/delta.json").read_text("utf-8"))
+    assert delta["merge"] and len(delta["superseded"]) >= 1
+    assert {p: p.stat().st_mtime_ns for p in (root / "site/zh-hans/pagefind").rglob("*") if p.is_file()} == main
+    in_delta = {str(page["url"]) for page in fragments(root / "site/zh-hans/pagefind-delta").values()}
+    assert "/updates/2019-07-bus/" in in_delta and "/updates/2021-11-qingjiang/" not in in_delta
+
+
+def test_large_edit_makes_a_new_main_index(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "DELTA_MIN", 0)  # the fixture is small: 10 % of its pages is less than one
+    EDITS["glossary entry"](root)  # every page may change: everything is indexed again
+    build(root)
+    delta = json.loads((root / "site/zh-hans/pagefind-delta/delta.json").read_text("utf-8"))
+    assert delta == {"merge": False, "superseded": []}
+    assert not (root / "site/zh-hans/pagefind-delta/pagefind.js").exists()

@@ -1,15 +1,26 @@
 // Search with Pagefind's JavaScript API. Each edition has its own bundle, <edition>/pagefind/, beside
-// this page's folder (<edition>/search/).
+// this page's folder (<edition>/search/). Pages changed since that bundle was made are in a second
+// bundle, <edition>/pagefind-delta/, merged into the first; delta.json there lists the ids of the
+// pages' old versions in the main bundle, hidden from the results.
 const form = document.querySelector(".search-form");
 const input = form.querySelector("input[name=q]");
 const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
 let pagefind = null;
+let superseded = new Set();
 
 async function load() {
   if (!pagefind) {
-    pagefind = await import(new URL("../pagefind/pagefind.js", window.location.href).href);
-    await pagefind.options({ excerptLength: 40 });
+    const api = await import(new URL("../pagefind/pagefind.js", window.location.href).href);
+    await api.options({ excerptLength: 40 });
+    const delta = new URL("../pagefind-delta/", window.location.href);
+    const response = await fetch(new URL("delta.json", delta));
+    if (response.ok) {
+      const info = await response.json();
+      superseded = new Set(info.superseded);
+      if (info.merge) { await api.mergeIndex(delta.href); }
+    }
+    pagefind = api;
   }
   return pagefind;
 }
@@ -38,8 +49,9 @@ async function run(query) {
   let api;
   try { api = await load(); } catch (e) { status.textContent = status.dataset.unavailable; return; }
   const found = await api.search(query);
-  const results = await Promise.all(found.results.slice(0, 30).map(function (r) { return r.data(); }));
-  status.textContent = results.length ? status.dataset.count.replace("{n}", String(found.results.length))
+  const current = found.results.filter(function (r) { return !superseded.has(r.id); });
+  const results = await Promise.all(current.slice(0, 30).map(function (r) { return r.data(); }));
+  status.textContent = results.length ? status.dataset.count.replace("{n}", String(current.length))
     : status.dataset.none;
   results.forEach(function (data) {
     const item = document.createElement("li");
