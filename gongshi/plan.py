@@ -20,6 +20,26 @@ from gongshi.history import History
 from gongshi.model import Content, Date, Initiative, Update
 
 
+@dataclass(frozen=True)
+class Records:
+    """The digest of every record as pages show it, computed once per build."""
+
+    initiatives: dict[str, str]
+    updates: dict[str, str]
+
+    @classmethod
+    def of(cls, content: Content, history: History) -> Records:
+        """An initiative's digest covers the updates reporting on it and its revision history."""
+        updates = {u.slug: digest(repr(u)) for u in content.updates}
+        reports = stats.updates_by_initiative(content)
+        initiatives = {
+            i.id: digest(repr(i), repr(history.revisions.get(i.id)),
+                         repr(history.last_changed(f"initiatives/{Path(i.origin.path).name}")),
+                         *(updates[u.slug] for u in reports.get(i.id, ())))
+            for i in content.initiatives}
+        return cls(initiatives, updates)
+
+
 class Plan:
     """The output files of one edition (or of the site root), each made only when its inputs changed.
 
@@ -32,19 +52,13 @@ class Plan:
     status, progress and last change shown on any page come from them.
     """
 
-    def __init__(self, base: str, previous: Mapping[str, str], content: Content, history: History) -> None:
+    def __init__(self, base: str, previous: Mapping[str, str], records: Records) -> None:
         self.base = base
         self.previous = previous
         self.files: dict[str, bytes] = {}
         self.keys: dict[str, str] = {}
         self.reused: set[str] = set()
-        self.updates = {u.slug: digest(repr(u)) for u in content.updates}
-        reports = stats.updates_by_initiative(content)
-        self.initiatives = {
-            i.id: digest(repr(i), repr(history.revisions.get(i.id)),
-                          repr(history.last_changed(f"initiatives/{Path(i.origin.path).name}")),
-                          *(self.updates[u.slug] for u in reports.get(i.id, ())))
-            for i in content.initiatives}
+        self.records = records
 
     def add(self, path: str, inputs: Any, make: Callable[[], bytes]) -> None:
         self.add_many((path,), inputs, lambda: {path: make()})
@@ -62,9 +76,9 @@ class Plan:
 
     def _feed(self, h: Any, value: Any) -> None:
         if isinstance(value, Initiative):
-            h.update(b"I" + self.initiatives[value.id].encode())
+            h.update(b"I" + self.records.initiatives[value.id].encode())
         elif isinstance(value, Update):
-            h.update(b"U" + self.updates[value.slug].encode())
+            h.update(b"U" + self.records.updates[value.slug].encode())
         elif isinstance(value, str | int | float | bool | dt.date | Date) or value is None:
             h.update(f"{type(value).__name__}:{value!r}\0".encode())
         elif isinstance(value, tuple | list):

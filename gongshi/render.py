@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 import multiprocessing
 import os
 import posixpath
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -33,7 +35,7 @@ from gongshi.edition import (
 from gongshi.history import History, Revision
 from gongshi.model import Content, Initiative, edition_dir
 from gongshi.outputs import data, feeds, share, sitemap
-from gongshi.plan import Plan, Rendered, digest
+from gongshi.plan import Plan, Records, Rendered, digest
 from gongshi.resources import builtin_path
 from gongshi.review import Finding, group_findings
 
@@ -95,7 +97,8 @@ def render_site(content: Content, converter: Converter, templates: Path | None, 
     langs = content.config.editions
     base = digest(base, repr(content.config), repr(content.glossary), as_of.isoformat(), repr(sorted(versions.items())),
                    repr(history.available), history.reason)
-    jobs = [(content, converter.glossary, converter.standard, templates, as_of, history, versions, lang, base,
+    records = Records.of(content, history)
+    jobs = [(content, converter.glossary, converter.standard, templates, as_of, history, versions, lang, base, records,
              {p: k for p, k in previous.items() if p.startswith(edition_dir(lang) + "/")}) for lang in langs]
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers > 1 and len(content.initiatives) + len(content.updates) >= PARALLEL_FROM:
@@ -112,7 +115,7 @@ def render_site(content: Content, converter: Converter, templates: Path | None, 
     env = make_env(templates)
     editions = [Edition(lang, content, converter, as_of, history) for lang in langs]
     root = _EditionRenderer(editions[0], env, versions)
-    plan = Plan(base, previous, content, history)
+    plan = Plan(base, previous, records)
     plan.add("index.html", langs, lambda: root.page("", "choose.html", "index.html", editions=editions))
     plan.add("404.html", langs, lambda: root.page("", "404.html", "404.html", editions=editions))
     done.files.update(plan.files)
@@ -126,10 +129,10 @@ def render_site(content: Content, converter: Converter, templates: Path | None, 
 
 def _render_edition(job: tuple[Any, ...], converter: Converter | None = None) -> Rendered:
     """Pages, feeds, open data and share cards of one edition (runs in a worker for large sites)."""
-    content, glossary, standard, templates, as_of, history, versions, lang, base, previous = job
+    content, glossary, standard, templates, as_of, history, versions, lang, base, records, previous = job
     converter = converter or Converter(glossary, standard)
     edition = Edition(lang, content, converter, as_of, history)
-    plan = Plan(digest(base, lang), previous, content, history)
+    plan = Plan(digest(base, lang), previous, records)
     _EditionRenderer(edition, make_env(templates), versions).pages(plan)
     feeds.feeds(edition, plan)
     data.open_data(edition, plan)
@@ -144,22 +147,19 @@ def render_review(env: Environment, content: Content, findings: Sequence[Finding
     return html.encode("utf-8")
 
 
-def related_initiatives(item: Initiative, keys: dict[str, tuple[str, ...]], members: dict[str, list[Initiative]],
-                        limit: int = 4) -> tuple[Initiative, ...]:
+def related_initiatives(item: Initiative, keys: dict[str, tuple[str, ...]], members: dict[str, list[str]],
+                        by_id: Mapping[str, Initiative], limit: int = 4) -> tuple[Initiative, ...]:
     """Initiatives sharing the most of department, category and region with `item`.
 
-    `keys[id]` are an initiative's group keys; `members[key]` the initiatives in each group: the
-    work is proportional to the size of the groups, not to the square of the site.
+    `keys[id]` are an initiative's group keys; `members[key]` the ids in each group: the work is
+    proportional to the size of the groups, not to the square of the site.
     """
-    shared: dict[str, int] = {}
-    found: dict[str, Initiative] = {}
+    shared: Counter[str] = Counter()
     for key in keys[item.id]:
-        for other in members[key]:
-            if other.id != item.id:
-                shared[other.id] = shared.get(other.id, 0) + 1
-                found[other.id] = other
-    ranked = sorted(shared, key=lambda ident: (-shared[ident], ident))
-    return tuple(found[ident] for ident in ranked[:limit])
+        shared.update(members[key])
+    del shared[item.id]
+    ranked = heapq.nsmallest(limit, shared.items(), key=lambda pair: (-pair[1], pair[0]))
+    return tuple(by_id[ident] for ident, _count in ranked)
 
 
 def relative_url(target: str, start_dir: str) -> str:
@@ -204,10 +204,11 @@ class _EditionRenderer:
         by_field = {name: stats.groups(items, attr, ed.simplified) for name, attr, _ in GROUP_FIELDS}
         years = sorted({i.year for i in items if i.year is not None}, reverse=True)
         keys: dict[str, tuple[str, ...]] = {i.id: () for i in items}
-        members: dict[str, list[Initiative]] = {}
+        members: dict[str, list[str]] = {}
+        by_id = {i.id: i for i in items}
         for folder, groups in by_field.items():
             for group in groups:
-                members[f"{folder}/{group.key}"] = list(group.items)
+                members[f"{folder}/{group.key}"] = [i.id for i in group.items]
                 for member in group.items:
                     keys[member.id] += (f"{folder}/{group.key}",)
         filters = {"groups": {name: tuple(g.facet for g in groups) for name, groups in by_field.items()},
@@ -226,7 +227,7 @@ class _EditionRenderer:
         listing("initiatives/index.html", items, ed.ui("全部实事"))
         for index, item in enumerate(items):
             add(f"initiatives/{item.id}/index.html", "initiative.html", item=item,
-                updates=ed.updates_of(item), related=related_initiatives(item, keys, members),
+                updates=ed.updates_of(item), related=related_initiatives(item, keys, members, by_id),
                 prev=items[index - 1] if index else None,
                 next=items[index + 1] if index + 1 < len(items) else None)
         for status, label in STATUS_LABELS.items():
@@ -244,7 +245,7 @@ class _EditionRenderer:
         add("updates/index.html", "updates.html", updates=content.updates[::-1])
         for update in content.updates:
             add(f"updates/{update.slug}/index.html", "update.html", update=update,
-                initiatives=tuple(i for i in (content.initiative(x) for x in update.initiatives) if i))
+                initiatives=tuple(by_id[x] for x in update.initiatives if x in by_id))
         add("corrections/index.html", "corrections.html",
             corrections=sorted(((c, i) for i in items for c in i.corrections), key=lambda p: (p[0].date, p[1].id),
                                reverse=True))

@@ -76,6 +76,13 @@ def _cell(value: object) -> object:
     return value
 
 
+def _json(document: dict[str, Any]) -> str:
+    """The document with one initiative per line: compact to write (the C encoder), readable in a diff."""
+    head = json.dumps({k: v for k, v in document.items() if k != "initiatives"}, ensure_ascii=False)
+    rows = ",\n".join(json.dumps(row, ensure_ascii=False) for row in document["initiatives"])
+    return f'{head[:-1]}, "initiatives": [\n{rows}\n]}}\n' if rows else f'{head[:-1]}, "initiatives": []}}\n'
+
+
 def open_data(ed: Edition, plan: Plan) -> None:
     """The edition's initiatives as JSON and as CSV."""
     paths = (f"{ed.dir}/data/initiatives.json", f"{ed.dir}/data/initiatives.csv")
@@ -98,6 +105,6 @@ def _open_data(ed: Edition) -> dict[str, bytes]:
     for row in records:
         writer.writerow([_cell("、".join(row[c]) if c == "partners" else row[c]) for c in CSV_COLUMNS])
     return {
-        f"{ed.dir}/data/initiatives.json": (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+        f"{ed.dir}/data/initiatives.json": _json(document).encode("utf-8"),
         f"{ed.dir}/data/initiatives.csv": b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"),
     }
