@@ -42,3 +42,44 @@ def test_instant_filter_narrows_the_list(site, new_page) -> None:
     shown = page.locator(".cards .card:visible").count()
     assert 0 < shown < total
     assert str(shown) in page.inner_text(".filter-count")
+
+
+def test_search_after_an_edit_uses_the_delta(tmp_path, new_page) -> None:
+    """After one update is edited, a rebuild indexes only it (the delta bundle): search finds its new
+    text, and lists the update once, not also its old version from the main bundle."""
+    import functools
+    import shutil
+    import subprocess
+    import sys
+    import threading
+
+    from .conftest import CONTENT, ROOT, _QuietHandler, _Server
+
+    content, out = tmp_path / "content", tmp_path / "www" / "site"
+    shutil.copytree(CONTENT, content)
+    slug = "2019-11-tianyuan-after-school-care"
+
+    def build() -> None:
+        done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+
+    build()
+    update = content / "updates" / f"{slug}.md"
+    update.write_text(update.read_text("utf-8").replace("凿石小学", "凿石小学萤火虫科学社"), "utf-8")
+    build()
+    assert (out / "zh-hans/pagefind-delta/pagefind.js").is_file()
+    server = _Server(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(tmp_path / "www")))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page, recorder = new_page()
+        base = f"http://127.0.0.1:{server.server_address[1]}/site/"
+        for query in ("萤火虫", "凿石小学"):
+            page.goto(base + "zh-hans/search/index.html?q=" + query)
+            page.wait_for_selector(".search-results li a", timeout=15000)
+            links = [a.evaluate("a => a.href") for a in page.query_selector_all(".search-results li a")]
+            assert [link for link in links if link.endswith(f"/updates/{slug}/")] == [base + f"zh-hans/updates/{slug}/"]
+        assert recorder.console_errors == [] and recorder.page_errors == []
+    finally:
+        server.shutdown()
+        server.server_close()
