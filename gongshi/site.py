@@ -13,7 +13,7 @@ import os
 import posixpath
 import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,11 +61,12 @@ class Result:
     unchanged: int = 0
     removed: int = 0
     warnings: list[Diagnostic] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # per stage; writing overlaps indexing for search
+    elapsed: float | None = None  # the whole build, when it was timed as a whole
 
     @property
     def seconds(self) -> float:
-        return sum(self.timings.values())
+        return self.elapsed if self.elapsed is not None else sum(self.timings.values())
 
     @property
     def paths(self) -> set[str]:
@@ -130,11 +131,14 @@ def check_site(options: Options, editorial: bool = False) -> tuple[Content, Conv
     return content, converter, result
 
 
-def render_files(options: Options, previous: cache.Manifest | None = None, history: History | None = None) -> Result:
+def render_files(options: Options, previous: cache.Manifest | None = None, history: History | None = None,
+                 meanwhile: Callable[[Result], None] | None = None) -> Result:
     """Check, then render every output file in memory (`result.files`); nothing is written.
 
     With `previous`, the manifest of the last build into `options.out` (files still intact there),
     files whose inputs did not change are not made again but listed in `result.reused`.
+    `meanwhile(result)` is called with the rendered pages while Pagefind indexes them (the build
+    writes them then), or after rendering when there is no search index to make.
     """
     content, converter, result = check_site(options)
     timer = _Timer(result.timings, options.progress)
@@ -156,8 +160,10 @@ def render_files(options: Options, previous: cache.Manifest | None = None, histo
         result.warnings.append(Diagnostic(
             str(options.content), 1, 1, "search index not built: the Pagefind binary was not found",
             "run `bash scripts/setup` (installs it with npm), or set PAGEFIND_BINARY_PATH", severity=Severity.WARNING))
-    elif binary is not None:
-        timer.run("search", lambda: _search(options, result, content.config.editions, binary, previous))
+    if binary is not None:
+        timer.run("search", lambda: _search(options, result, content.config.editions, binary, previous, meanwhile))
+    elif meanwhile is not None:
+        meanwhile(result)
     if options.review:
         findings = timer.run("review", lambda: pending_findings(options.content, content, converter))
         result.files[REVIEW_PAGE] = render.render_review(render.make_env(options.template_dir), content, findings)
@@ -170,8 +176,11 @@ def _history(options: Options) -> History:
 
 
 def _search(options: Options, result: Result, editions: tuple[Lang, ...], binary: Path,
-            previous: cache.Manifest | None) -> None:
-    """Each edition's search files: a delta of the changed pages, or a new main bundle (`search.index_edition`)."""
+            previous: cache.Manifest | None, meanwhile: Callable[[Result], None] | None = None) -> None:
+    """Each edition's search files: a delta of the changed pages, or a new main bundle (`search.index_edition`).
+
+    The editions are indexed in threads (each runs a Pagefind process); `meanwhile` runs in this one.
+    """
 
     def read(path: str) -> bytes:
         return result.files[path] if path in result.files else (options.out / path).read_bytes()
@@ -182,7 +191,10 @@ def _search(options: Options, result: Result, editions: tuple[Lang, ...], binary
                                     base)
 
     with ThreadPoolExecutor(len(editions)) as pool:
-        done = dict(zip(editions, pool.map(index, editions), strict=True))
+        futures = [pool.submit(index, lang) for lang in editions]
+        if meanwhile is not None:
+            meanwhile(result)
+        done = {lang: future.result() for lang, future in zip(editions, futures, strict=True)}
     for lang, indexed in done.items():
         result.search[lang] = indexed.base
         if indexed.keep_base and previous is not None:
@@ -207,6 +219,7 @@ def build_site(options: Options) -> Result:
     made again, and only files whose bytes changed are written.
     """
     _check_out(options.out)
+    start = time.perf_counter()
     timings: dict[str, float] = {}
     timer = _Timer(timings, options.progress)
     manifest_file = cache.manifest_path(options.content, options.out) if options.cache else None
@@ -220,15 +233,24 @@ def build_site(options: Options) -> Result:
             intact = cache.intact(previous, options.out)
             if previous.inputs == inputs and len(intact) == len(previous.files):
                 return Result(reused=set(intact), keys={p: e.key for p, e in intact.items()}, search=previous.search,
-                              unchanged=len(intact), warnings=previous.warnings, timings=timings)
+                              unchanged=len(intact), warnings=previous.warnings, timings=timings,
+                              elapsed=time.perf_counter() - start)
     broken = set(previous.files) - set(intact) if previous else set()
     usable = previous and replace(previous, files=intact, search={
         lang: digest for lang, digest in previous.search.items()
         if not any(p.startswith(f"{lang.lower()}/{search.BUNDLE}/") for p in broken)})
-    result = render_files(options, usable or None, history)
+    writers: list[Writer] = []  # made once everything rendered: a build failing on content touches nothing
+
+    def write(result: Result) -> None:
+        writers.append(Writer(options.out, previous, intact))
+        _Timer(result.timings, options.progress).run("write", lambda: writers[0].write(result, result.paths))
+
+    result = render_files(options, usable or None, history, meanwhile=write)
     result.timings = {**timings, **result.timings}
-    entries = _Timer(result.timings, options.progress).run(
-        "write", lambda: write_site(result, options.out, previous, intact))
+    writer = writers[0] if writers else Writer(options.out, previous, intact)
+    _Timer(result.timings).run("write", lambda: writer.write(result, result.paths - set(writer.entries)))
+    entries = writer.finish(result)
+    result.elapsed = time.perf_counter() - start
     if manifest_file is not None:
         cache.save(manifest_file, cache.Manifest(str(options.out.resolve()), inputs, entries, result.search,
                                                  result.warnings))
@@ -245,81 +267,92 @@ def _inputs(options: Options, history: History) -> str:
 
 def write_site(result: Result, out: Path, previous: cache.Manifest | None = None,
                intact: Mapping[str, cache.Entry] | None = None) -> dict[str, cache.Entry]:
-    """Write the build into `out`; returns the build cache's entries for the files now there.
+    """Write the build into `out`; returns the build cache's entries for the files now there (`Writer`)."""
+    writer = Writer(out, previous, intact or {})
+    writer.write(result, result.paths)
+    return writer.finish(result)
+
+
+class Writer:
+    """Writes a build into `out`, in parts (pages while the search index is made, then the index).
 
     With the last build's manifest (`previous`, and `intact`, its files still as written) only
     files whose bytes changed are written, each to a temporary name renamed over the old file,
-    and files no longer built are removed: the work follows the size of the change, and nothing
-    old is read. Otherwise (first build, or cache deleted) the site is written into a new folder
-    that replaces the old one in one rename. Either way everything was rendered before the
-    first byte is written, so a build that fails on content leaves `out` untouched.
+    and `finish` removes the files no longer built: the work follows the size of the change, and
+    nothing old is read. Otherwise (first build, or cache deleted) the site is written into a new
+    folder that `finish` swaps in with one rename; unchanged files are hard-linked from the old
+    one. Either way everything was rendered before the first byte is written, so a build that
+    fails on content leaves `out` untouched.
     """
-    _check_out(out)
-    for rel in result.paths:
-        _check_path(rel)
-    if previous is None or not out.is_dir():
-        return _replace_folder(result, out.absolute())
-    return _update_in_place(result, out, previous, intact or {})
 
+    def __init__(self, out: Path, previous: cache.Manifest | None, intact: Mapping[str, cache.Entry]) -> None:
+        _check_out(out)
+        self.out = out.absolute()
+        self.previous = previous
+        self.intact = intact
+        self.in_place = previous is not None and out.is_dir()
+        self.entries: dict[str, cache.Entry] = {}
+        self.root = self.out
+        self.old: set[str] = set()
+        if not self.in_place:
+            self.root = self.out.with_name(f".{self.out.name}.new")
+            for leftover in (self.root, self.out.with_name(f".{self.out.name}.old")):
+                if leftover.exists():
+                    shutil.rmtree(leftover)
+            self.root.mkdir(parents=True)
+            if self.out.exists():
+                self.old = {p.relative_to(self.out).as_posix() for p in self.out.rglob("*") if p.is_file()}
 
-def _update_in_place(result: Result, out: Path, previous: cache.Manifest,
-                     intact: Mapping[str, cache.Entry]) -> dict[str, cache.Entry]:
-    entries: dict[str, cache.Entry] = {}
-    for rel in sorted(result.paths):
-        key = result.keys.get(rel, "")
-        data = None if rel in result.reused else result.files[rel]
-        digest = None if data is None else cache.sha(data)
-        if rel in intact and (data is None or intact[rel].sha == digest):
-            entries[rel] = replace(intact[rel], key=key)
-            result.unchanged += 1
-            continue
-        assert data is not None and digest is not None, f"{rel} was reused but is not intact"
-        target = out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.gongshi-new")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-        entries[rel] = _entry(target, key, digest)
-        result.written += 1
-    gone = sorted(set(previous.files) - result.paths)
-    for rel in gone:
-        (out / rel).unlink(missing_ok=True)
-    for folder in sorted({(out / rel).parent for rel in gone}, key=lambda p: -len(p.parts)):
-        while folder != out and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
-    result.removed = len(gone)
-    return entries
+    def write(self, result: Result, paths: Iterable[str]) -> None:
+        for rel in sorted(paths):
+            _check_path(rel)
+            key = result.keys.get(rel, "")
+            data = None if rel in result.reused else result.files[rel]
+            digest = None if data is None else cache.sha(data)
+            if self.in_place and rel in self.intact and (data is None or self.intact[rel].sha == digest):
+                self.entries[rel] = replace(self.intact[rel], key=key)
+                result.unchanged += 1
+                continue
+            if data is None:
+                data = (self.out / rel).read_bytes()  # reused, to be linked into the new folder
+                digest = cache.sha(data)
+            assert digest is not None
+            target = self.root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not self.in_place and rel in self.old and _same(self.out / rel, data):
+                os.link(self.out / rel, target)
+                result.unchanged += 1
+            elif self.in_place:
+                temporary = target.with_name(f".{target.name}.gongshi-new")
+                temporary.write_bytes(data)
+                os.replace(temporary, target)
+                result.written += 1
+            else:
+                target.write_bytes(data)
+                result.written += 1
+            self.entries[rel] = _entry(target, key, digest)
 
-
-def _replace_folder(result: Result, out: Path) -> dict[str, cache.Entry]:
-    """Write everything into a new folder, then swap it in; unchanged files are hard-linked from the old one."""
-    staging = out.with_name(f".{out.name}.new")
-    backup = out.with_name(f".{out.name}.old")
-    for leftover in (staging, backup):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    staging.mkdir(parents=True)
-    old = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} if out.exists() else set()
-    entries: dict[str, cache.Entry] = {}
-    for rel in sorted(result.paths):
-        target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = result.files[rel] if rel in result.files else (out / rel).read_bytes()
-        if rel in old and _same(out / rel, data):
-            os.link(out / rel, target)
-            result.unchanged += 1
-        else:
-            target.write_bytes(data)
-            result.written += 1
-        entries[rel] = _entry(target, result.keys.get(rel, ""), cache.sha(data))
-    result.removed = len(old - result.paths)
-    if out.exists():
-        out.rename(backup)
-    staging.rename(out)
-    if backup.exists():
-        shutil.rmtree(backup)
-    return entries
+    def finish(self, result: Result) -> dict[str, cache.Entry]:
+        """Remove what is no longer built (in place), or swap the new folder in."""
+        if self.in_place:
+            assert self.previous is not None
+            gone = sorted(set(self.previous.files) - result.paths)
+            for rel in gone:
+                (self.out / rel).unlink(missing_ok=True)
+            for folder in sorted({(self.out / rel).parent for rel in gone}, key=lambda p: -len(p.parts)):
+                while folder != self.out and folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
+                    folder = folder.parent
+            result.removed = len(gone)
+            return self.entries
+        result.removed = len(self.old - result.paths)
+        backup = self.out.with_name(f".{self.out.name}.old")
+        if self.out.exists():
+            self.out.rename(backup)
+        self.root.rename(self.out)
+        if backup.exists():
+            shutil.rmtree(backup)
+        return self.entries
 
 
 def _entry(path: Path, key: str, digest: str) -> cache.Entry:
