@@ -1,0 +1,74 @@
+"""`gongshi serve` in a real browser: saving a file reloads the open page with the change."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.browser
+FIXTURE = ROOT / "tests" / "fixtures" / "basic" / "content"
+
+
+def _free_pair() -> int:
+    """A port P with P + 1 free too (livereload's socket)."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        with socket.socket() as second:
+            try:
+                second.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no two free ports in a row")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    shutil.copytree(FIXTURE, tmp_path / "content")
+    port = _free_pair()
+    process = subprocess.Popen([sys.executable, "-m", "gongshi", "serve", "--port", str(port)],
+                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "zh-hans/index.html", timeout=5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        yield base, tmp_path / "content"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_saving_a_record_reloads_the_page(served: tuple[str, Path], new_page) -> None:
+    """livereload's script runs under the page's Content-Security-Policy, and two saves in a row both show."""
+    base, content = served
+    page, recorder = new_page()
+    page.goto(base + "zh-hans/initiatives/rural-bus/index.html")
+    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector"
+                           " && window.LiveReload.connector._connectionDesired", timeout=15000)
+    record = content / "initiatives" / "rural-bus.yaml"
+    for title in ("城乡公交一号线", "城乡公交二号线"):  # the second save comes soon after the first reload
+        text = record.read_text("utf-8")
+        record.write_text("title: " + title + "\n" + text.split("\n", 1)[1], "utf-8")
+        page.wait_for_function(f"() => document.querySelector('h1').textContent.includes('{title}')",
+                               timeout=30000)
+    assert [e for e in recorder.console_errors if "Content Security Policy" in e] == []
+    assert recorder.page_errors == []
