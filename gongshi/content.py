@@ -7,6 +7,7 @@ before `start`). Checks across files live in `validate`. Nothing here stops at t
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,11 +68,12 @@ def load_content(root: Path) -> Loaded:
         result.initiative_files.setdefault(ident, []).append(display_path(path))
         if not _check_name(path, diags):
             continue
-        tree = _read_yaml(path, diags, "an initiative record holds short facts; move long text into an update")
+        tree, valid = _read_yaml(path, "initiative", diags,
+                                 "an initiative record holds short facts; move long text into an update")
         if tree is None:
             continue
         build = RecordBuilder(tree, source_lang, diags)
-        if _check_tree(tree, "initiative", diags):
+        if valid:
             built = build.initiative(ident)
             if built is not None:
                 initiatives.append(built)
@@ -100,13 +102,30 @@ def read_source(path: Path, diags: list[Diagnostic], too_large_hint: str = "") -
     return source
 
 
-def _read_yaml(path: Path, diags: list[Diagnostic], too_large_hint: str = "") -> Tree | None:
+def _read_yaml(path: Path, schema: str, diags: list[Diagnostic], too_large_hint: str = "",
+               empty_ok: bool = False) -> tuple[Tree | None, bool]:
+    """One YAML file parsed and checked against `schema`: the tree, and whether it can be built."""
     source = read_source(path, diags, too_large_hint)
     if source is None:
-        return None
-    tree, problems = parse_yaml(source)
+        return None, False
+    tree, problems, valid = checked(source, schema, empty_ok=empty_ok)
     diags.extend(problems)
-    return tree
+    return tree, valid
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def checked(source: Source, schema: str, text: str | None = None, line_offset: int = 0,
+            empty_ok: bool = False) -> tuple[Tree | None, tuple[Diagnostic, ...], bool]:
+    """Parse a document (all of `source`, or its front matter `text`) and check it against `schema`.
+
+    A pure function of the text, memoised: `serve` rebuilds after every save, and parsing and
+    schema-checking the files that did not change is most of the load stage. Callers must not
+    change the tree they get.
+    """
+    tree, problems = parse_yaml(source, text, line_offset)
+    diags = list(problems)
+    valid = tree is not None and _check_tree(tree, schema, diags, empty_ok)
+    return tree, tuple(diags), valid
 
 
 def _check_tree(tree: Tree, schema: str, diags: list[Diagnostic], empty_ok: bool = False) -> bool:
@@ -172,8 +191,8 @@ def _load_config(root: Path, diags: list[Diagnostic]) -> SiteConfig | None:
         diags.append(Diagnostic(display_path(path), 1, 1, "site.yaml is missing",
                                 "create content/site.yaml with at least 'title:'"))
         return None
-    tree = _read_yaml(path, diags)
-    if tree is None or not _check_tree(tree, "site", diags):
+    tree, valid = _read_yaml(path, "site", diags)
+    if tree is None or not valid:
         return None
     data: dict[str, Any] = dict(tree.value)
     contact = Contact(**data.pop("contact", {}) or {})
@@ -187,8 +206,8 @@ def _load_glossary(root: Path, diags: list[Diagnostic]) -> tuple[GlossaryEntry, 
     path = root / "glossary.yaml"
     if not path.is_file():
         return ()
-    tree = _read_yaml(path, diags)
-    if tree is None or not _check_tree(tree, "glossary", diags, empty_ok=True) or not tree.value:
+    tree, valid = _read_yaml(path, "glossary", diags, empty_ok=True)
+    if tree is None or not valid or not tree.value:
         return ()
     return tuple(
         GlossaryEntry(str(k), str(v), Origin(tree.source.path, tree.where((k,), key=True)[0]))
@@ -241,9 +260,9 @@ def _front_matter(source: Source, schema: str, diags: list[Diagnostic]) -> tuple
     origin = Origin(source.path, 1)
     if problems:
         return None, Body(body, body_line, origin)
-    tree, problems = parse_yaml(source, front, line_offset=1)
-    diags.extend(problems)
-    if tree is not None and not _check_tree(tree, schema, diags, empty_ok=schema == "translation"):
+    tree, found, valid = checked(source, schema, front, 1, schema == "translation")
+    diags.extend(found)
+    if not valid:
         tree = None
     return tree, Body(body, body_line, origin)
 
