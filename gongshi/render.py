@@ -9,6 +9,7 @@ so the site works from any subfolder and straight from disk.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import heapq
 import multiprocessing
@@ -47,8 +48,13 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 SEARCH_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'") + "; worker-src 'self'"
 
 
+@functools.lru_cache(maxsize=8)
 def make_env(site_templates: Path | None = None) -> Environment:
-    """The Jinja environment: a site's own templates first, then gongshi's built-in ones."""
+    """The Jinja environment: a site's own templates first, then gongshi's built-in ones.
+
+    One per template folder and process: compiling the templates costs more than rendering the
+    pages of a small rebuild, and Jinja recompiles a template whose file changed (`auto_reload`).
+    """
     builtin = builtin_path("templates")
     loaders = []
     if site_templates is not None and site_templates.is_dir() and site_templates.resolve() != builtin.resolve():
