@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     build.add_argument("--quiet", action="store_true", help="print problems only, no summary")
     build.add_argument("--no-search", action="store_true", help="skip the search index (faster previews)")
+    build.add_argument("--no-cache", action="store_true",
+                       help="build everything afresh, without reading or writing the build cache in .cache/")
     build.add_argument("--no-history", action="store_true",
                        help="do not read revision history from git (pages say it is unavailable)")
     build.add_argument("--review", action="store_true",
@@ -124,14 +126,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
 
 
-STAGE_NAMES = {"load": "reading content", "validate": "checking", "history": "reading git history",
-               "render": "rendering pages", "search": "indexing for search", "review": "reviewing conversion",
-               "write": "writing site"}
+STAGE_NAMES = {"history": "reading git history", "cache": "comparing with the last build", "load": "reading content",
+               "validate": "checking", "render": "rendering pages", "search": "indexing for search",
+               "write": "writing site", "review": "reviewing conversion"}  # in the order a build runs them
 
 
 def _progress(stage: str) -> None:
-    """One status line, rewritten in place; only on an interactive terminal, never in CI logs."""
-    sys.stderr.write(f"\r\033[K{STAGE_NAMES.get(stage, stage)}…")
+    """A bar of the build's stages, rewritten in place; only on an interactive terminal, never in CI logs."""
+    stages = list(STAGE_NAMES)
+    done = stages.index(stage) if stage in stages else 0
+    bar = "█" * done + "░" * (len(stages) - done)
+    sys.stderr.write(f"\r\033[K[{bar}] {STAGE_NAMES.get(stage, stage)}…")
     sys.stderr.flush()
 
 
@@ -144,6 +149,7 @@ def _options(args: argparse.Namespace) -> Options:
                    progress=_progress if _interactive() and not getattr(args, "quiet", False) else None,
                    as_of=args.as_of, templates=args.templates, strict=args.strict,
                    review=getattr(args, "review", False), search=not getattr(args, "no_search", False),
+                   cache=not getattr(args, "no_cache", False),
                    history=not getattr(args, "no_history", False))
 
 

@@ -1,10 +1,12 @@
 """The pipeline: load → validate → convert → render → write, each stage timed.
 
 `check_site` runs the first stages and writes nothing; `build_site` runs them all. The output is
-rendered completely in memory before anything is written, then written into a fresh folder that
-replaces the old one in a final rename, so a failed or interrupted build leaves the previous
-`site/` exactly as it was. Files whose bytes did not change keep their inode and timestamp (they
-are hard-linked from the previous build), so rsync and CDN caches only see real changes.
+rendered completely in memory before anything is written, so a build that fails on content
+leaves the previous `site/` exactly as it was. The build cache (`cache`, `plan`) lets a rebuild
+render only the files whose inputs changed and write only the files whose bytes changed, each
+replaced through a temporary name; without it (first build) the site is written into a fresh
+folder swapped in with one rename. Either way unchanged files keep their inode and timestamp, so
+rsync and CDN caches only see real changes. Writing overlaps the search indexing.
 """
 
 from __future__ import annotations
@@ -236,8 +238,8 @@ def build_site(options: Options) -> Result:
                               unchanged=len(intact), warnings=previous.warnings, timings=timings,
                               elapsed=time.perf_counter() - start)
     broken = set(previous.files) - set(intact) if previous else set()
-    usable = previous and replace(previous, files=intact, search={
-        lang: digest for lang, digest in previous.search.items()
+    usable = previous and replace(previous, files=intact, search={  # an index with a file gone is rebuilt
+        lang: pages for lang, pages in previous.search.items()
         if not any(p.startswith(f"{lang.lower()}/{search.BUNDLE}/") for p in broken)})
     writers: list[Writer] = []  # made once everything rendered: a build failing on content touches nothing
 

@@ -28,6 +28,32 @@ def test_build_writes_both_editions_and_summary(run_cli, tmp_path: Path) -> None
     assert last.startswith("built ") and "written" in last and "unchanged" in last and last.endswith(" s")
 
 
+def test_rebuild_uses_the_cache_unless_told_not_to(run_cli, tmp_path: Path) -> None:
+    """A second build with nothing changed writes nothing; --no-cache neither reads nor writes .cache/."""
+    _copy_basic(tmp_path)
+    first = run_cli("build", "--no-cache")
+    assert first.returncode == 0, first.stderr
+    assert not (tmp_path / ".cache").exists()
+    assert run_cli("build").returncode == 0
+    assert list((tmp_path / ".cache").glob("build-*.json"))
+    again = run_cli("build").stderr.strip().splitlines()[-1]
+    assert " 0 written" in again and " 0 removed" in again, again
+
+
+def test_progress_bar_counts_stages(monkeypatch) -> None:
+    """On a terminal, each stage redraws one line: a bar of the stages done and the stage's name."""
+    import io
+    import sys
+
+    from gongshi import cli
+
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    cli._progress("render")
+    line = stream.getvalue()
+    assert line.startswith("\r\033[K[████░░░░] ") and line.endswith("rendering pages…")
+
+
 def test_build_py_entry_point(run_cli, tmp_path: Path) -> None:
     """`python build.py --content X --out Y` works from any folder."""
     import subprocess
