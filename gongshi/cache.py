@@ -13,6 +13,9 @@ the next build is then a clean one. It records
 - per edition, the pages its main search bundle holds (`outputs.search`), with their input keys
   and Pagefind's ids for them.
 - the warnings of that build, repeated when nothing changed.
+- the content documents that passed their schema check (by a digest of the schemas and the
+  text): the next build does not check them again. At worst, a forged entry lets a document
+  skip its schema check and fail later, with an internal error, in the build that reads it.
 
 JSON, not pickle: `.cache/` sits in a content repository, and reading it must never run anything
 someone committed there. Anything unexpected in the file makes it count as absent.
@@ -53,6 +56,7 @@ class Manifest:
     # edition → what its main search bundle holds: page path → (input key, Pagefind's id of the page)
     search: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
+    valid: list[str] = field(default_factory=list)  # content documents that passed their schema check
 
 
 def manifest_path(content: Path, out: Path) -> Path:
@@ -74,6 +78,7 @@ def load(path: Path, out: Path) -> Manifest | None:
             search={str(lang): {str(p): (str(k), str(i)) for p, (k, i) in pages.items()}
                     for lang, pages in data["search"].items()},
             warnings=[Diagnostic(**{**w, "severity": Severity(w["severity"])}) for w in data["warnings"]],
+            valid=[str(key) for key in data["valid"]],
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -87,6 +92,7 @@ def save(path: Path, manifest: Manifest) -> None:
         "inputs": manifest.inputs,
         "search": manifest.search,
         "warnings": [asdict(w) for w in manifest.warnings],
+        "valid": manifest.valid,
         "files": {p: [e.key, e.sha, e.size, e.mtime_ns] for p, e in sorted(manifest.files.items())},
     }
     try:

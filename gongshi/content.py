@@ -8,6 +8,7 @@ before `start`). Checks across files live in `validate`. Nothing here stops at t
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from gongshi.model import (
     Update,
 )
 from gongshi.records import RecordBuilder
-from gongshi.schema import suggest, validate_tree
+from gongshi.schema import schemas_digest, suggest, validate_tree
 from gongshi.source import Source, Tree, decode, parse_yaml, split_front_matter
 
 RECORD_SUFFIXES = (".yaml", ".yml")
@@ -47,6 +48,8 @@ class Loaded:
     update_files: dict[str, list[str]] = field(default_factory=dict)
     # Files written in Traditional, for the lint of Traditional sources.
     traditional: list[Source] = field(default_factory=list)
+    # Documents that passed their schema check (`Documents.key`): the build cache keeps them.
+    valid: set[str] = field(default_factory=set)
 
 
 def display_path(path: Path) -> str:
@@ -55,12 +58,16 @@ def display_path(path: Path) -> str:
     return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
 
 
-def load_content(root: Path) -> Loaded:
-    """Read every file under `root` (the content folder) into the model."""
+def load_content(root: Path, known_valid: frozenset[str] = frozenset()) -> Loaded:
+    """Read every file under `root` (the content folder) into the model.
+
+    `known_valid`: keys (`Documents.key`) of documents known to pass their schema check.
+    """
     result = Loaded(None)
     diags = result.diagnostics
-    config = _load_config(root, diags)
-    glossary = _load_glossary(root, diags)
+    docs = Documents(known_valid, result.valid)
+    config = _load_config(root, docs, diags)
+    glossary = _load_glossary(root, docs, diags)
     source_lang = config.source_lang if config else "zh-Hans"
     initiatives: list[Initiative] = []
     for path in _files(root / "initiatives", RECORD_SUFFIXES, root, diags):
@@ -68,7 +75,7 @@ def load_content(root: Path) -> Loaded:
         result.initiative_files.setdefault(ident, []).append(display_path(path))
         if not _check_name(path, diags):
             continue
-        tree, valid = _read_yaml(path, "initiative", diags,
+        tree, valid = _read_yaml(path, "initiative", docs, diags,
                                  "an initiative record holds short facts; move long text into an update")
         if tree is None:
             continue
@@ -84,7 +91,7 @@ def load_content(root: Path) -> Loaded:
     # A misnamed file (Rural-Bus.yaml) is reported once, for its name; updates naming it as
     # 'rural-bus' are not blamed too.
     known = {ident if ID_RE.match(ident) else ident.lower() for ident in result.initiative_files}
-    updates = _load_updates(root, source_lang, diags, result, known)
+    updates = _load_updates(root, source_lang, docs, diags, result, known)
     if config is not None:
         result.content = Content(
             config,
@@ -102,33 +109,61 @@ def read_source(path: Path, diags: list[Diagnostic], too_large_hint: str = "") -
     return source
 
 
-def _read_yaml(path: Path, schema: str, diags: list[Diagnostic], too_large_hint: str = "",
+@dataclass
+class Documents:
+    """Parses and checks the documents of one load, skipping the schema check of known-good ones.
+
+    `known` are `key`s of documents that passed their schema check in an earlier build (the
+    build cache keeps them); `valid` collects those of this load, for the next one.
+    """
+
+    known: frozenset[str] = frozenset()
+    valid: set[str] = field(default_factory=set)
+
+    @staticmethod
+    def key(schema: str, source: Source, text: str | None) -> str:
+        document = source.text if text is None else text
+        return hashlib.sha256(f"{schemas_digest()}\0{schema}\0{document}".encode()).hexdigest()
+
+    def check(self, source: Source, schema: str, text: str | None = None, line_offset: int = 0,
+              empty_ok: bool = False) -> tuple[Tree | None, tuple[Diagnostic, ...], bool]:
+        """The document's tree, its problems, and whether it can be built (`checked`)."""
+        key = self.key(schema, source, text)
+        found = checked(source, schema, text, line_offset, empty_ok, key in self.known)
+        if found[2] and not found[1]:
+            self.valid.add(key)
+        return found
+
+
+def _read_yaml(path: Path, schema: str, docs: Documents, diags: list[Diagnostic], too_large_hint: str = "",
                empty_ok: bool = False) -> tuple[Tree | None, bool]:
     """One YAML file parsed and checked against `schema`: the tree, and whether it can be built."""
     source = read_source(path, diags, too_large_hint)
     if source is None:
         return None, False
-    tree, problems, valid = checked(source, schema, empty_ok=empty_ok)
+    tree, problems, valid = docs.check(source, schema, empty_ok=empty_ok)
     diags.extend(problems)
     return tree, valid
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def checked(source: Source, schema: str, text: str | None = None, line_offset: int = 0,
-            empty_ok: bool = False) -> tuple[Tree | None, tuple[Diagnostic, ...], bool]:
+            empty_ok: bool = False, known_valid: bool = False) -> tuple[Tree | None, tuple[Diagnostic, ...], bool]:
     """Parse a document (all of `source`, or its front matter `text`) and check it against `schema`.
 
     A pure function of the text, memoised: `serve` rebuilds after every save, and parsing and
-    schema-checking the files that did not change is most of the load stage. Callers must not
-    change the tree they get.
+    schema-checking the files that did not change is most of the load stage. `known_valid`
+    skips the schema check of a document that passed it before. Callers must not change the
+    tree they get.
     """
     tree, problems = parse_yaml(source, text, line_offset)
     diags = list(problems)
-    valid = tree is not None and _check_tree(tree, schema, diags, empty_ok)
+    valid = tree is not None and _check_tree(tree, schema, diags, empty_ok, known_valid)
     return tree, tuple(diags), valid
 
 
-def _check_tree(tree: Tree, schema: str, diags: list[Diagnostic], empty_ok: bool = False) -> bool:
+def _check_tree(tree: Tree, schema: str, diags: list[Diagnostic], empty_ok: bool = False,
+                known_valid: bool = False) -> bool:
     """Schema-check a document; False when it cannot be built."""
     if tree.value is None and not empty_ok:
         diags.append(tree.at((), "file is empty", _EMPTY_HINTS.get(schema, "")))
@@ -139,7 +174,7 @@ def _check_tree(tree: Tree, schema: str, diags: list[Diagnostic], empty_ok: bool
         diags.append(tree.at((), "the top level must be a mapping of keys and values",
                              "write 'key: value' lines, starting at the left margin"))
         return False
-    problems = validate_tree(tree, schema)
+    problems = [] if known_valid else validate_tree(tree, schema)
     diags.extend(problems)
     return not any(p.is_error for p in problems)
 
@@ -185,13 +220,13 @@ def _check_name(path: Path, diags: list[Diagnostic]) -> bool:
     return False
 
 
-def _load_config(root: Path, diags: list[Diagnostic]) -> SiteConfig | None:
+def _load_config(root: Path, docs: Documents, diags: list[Diagnostic]) -> SiteConfig | None:
     path = root / "site.yaml"
     if not path.is_file():
         diags.append(Diagnostic(display_path(path), 1, 1, "site.yaml is missing",
                                 "create content/site.yaml with at least 'title:'"))
         return None
-    tree, valid = _read_yaml(path, "site", diags)
+    tree, valid = _read_yaml(path, "site", docs, diags)
     if tree is None or not valid:
         return None
     data: dict[str, Any] = dict(tree.value)
@@ -202,11 +237,11 @@ def _load_config(root: Path, diags: list[Diagnostic]) -> SiteConfig | None:
     return config
 
 
-def _load_glossary(root: Path, diags: list[Diagnostic]) -> tuple[GlossaryEntry, ...]:
+def _load_glossary(root: Path, docs: Documents, diags: list[Diagnostic]) -> tuple[GlossaryEntry, ...]:
     path = root / "glossary.yaml"
     if not path.is_file():
         return ()
-    tree, valid = _read_yaml(path, "glossary", diags, empty_ok=True)
+    tree, valid = _read_yaml(path, "glossary", docs, diags, empty_ok=True)
     if tree is None or not valid or not tree.value:
         return ()
     return tuple(
@@ -215,7 +250,7 @@ def _load_glossary(root: Path, diags: list[Diagnostic]) -> tuple[GlossaryEntry, 
     )
 
 
-def _load_updates(root: Path, source_lang: Lang, diags: list[Diagnostic], result: Loaded,
+def _load_updates(root: Path, source_lang: Lang, docs: Documents, diags: list[Diagnostic], result: Loaded,
                   known: set[str]) -> list[Update]:
     mains: dict[str, tuple[Path, Source]] = {}
     written: dict[str, list[tuple[Lang, Path, Source]]] = {}
@@ -240,7 +275,7 @@ def _load_updates(root: Path, source_lang: Lang, diags: list[Diagnostic], result
     updates = []
     for slug, (_path, source) in sorted(mains.items()):
         siblings = written.pop(slug, [])
-        update = _build_update(slug, source, source_lang, siblings, known, diags)
+        update = _build_update(slug, source, source_lang, siblings, known, docs, diags)
         if update is not None:
             updates.append(update)
             result.traditional += [source] if update.lang == "zh-Hant" else []
@@ -252,7 +287,7 @@ def _load_updates(root: Path, source_lang: Lang, diags: list[Diagnostic], result
     return updates
 
 
-def _front_matter(source: Source, schema: str, diags: list[Diagnostic]) -> tuple[Tree | None, Body]:
+def _front_matter(source: Source, schema: str, docs: Documents, diags: list[Diagnostic]) -> tuple[Tree | None, Body]:
     if schema == "translation" and not source.text.startswith("---"):
         return None, Body(source.text, 1, Origin(source.path, 1))  # a hand-written body alone is fine
     front, body, body_line, problems = split_front_matter(source)
@@ -260,7 +295,7 @@ def _front_matter(source: Source, schema: str, diags: list[Diagnostic]) -> tuple
     origin = Origin(source.path, 1)
     if problems:
         return None, Body(body, body_line, origin)
-    tree, found, valid = checked(source, schema, front, 1, schema == "translation")
+    tree, found, valid = docs.check(source, schema, front, 1, schema == "translation")
     diags.extend(found)
     if not valid:
         tree = None
@@ -268,8 +303,8 @@ def _front_matter(source: Source, schema: str, diags: list[Diagnostic]) -> tuple
 
 
 def _build_update(slug: str, source: Source, source_lang: Lang, written: list[tuple[Lang, Path, Source]],
-                  known: set[str], diags: list[Diagnostic]) -> Update | None:
-    tree, body = _front_matter(source, "update", diags)
+                  known: set[str], docs: Documents, diags: list[Diagnostic]) -> Update | None:
+    tree, body = _front_matter(source, "update", docs, diags)
     if tree is None:
         return None
     build = RecordBuilder(tree, source_lang, diags)
@@ -278,7 +313,7 @@ def _build_update(slug: str, source: Source, source_lang: Lang, written: list[tu
     title, summary = build.text(data["title"], ("title",)), build.opt_text(data, "summary")
     bodies: list[tuple[Lang, Body]] = []
     for edition, _path, other in written:
-        other_tree, other_body = _front_matter(other, "translation", diags)
+        other_tree, other_body = _front_matter(other, "translation", docs, diags)
         if edition == lang:
             diags.append(other.diagnostic(1, 1, f"this update is already written in {lang}",
                                           "a hand-written edition must be in the other script"))

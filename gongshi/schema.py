@@ -9,6 +9,7 @@ the key or value it concerns, with a hint (allowed values, the nearest known key
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 from functools import cache
 from typing import Any
@@ -33,6 +34,15 @@ def _registry() -> Registry:
         resources.append((data["$id"], Resource.from_contents(data)))
         resources.append((f"{name}.schema.json", Resource.from_contents(data)))
     return Registry().with_resources(resources)
+
+
+@cache
+def schemas_digest() -> str:
+    """A digest of the schemas: a document known to pass them is checked again when they change."""
+    h = hashlib.sha256()
+    for name in SCHEMAS:
+        h.update(builtin_path("schema", f"{name}.schema.json").read_bytes())
+    return h.hexdigest()
 
 
 @cache

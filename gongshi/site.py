@@ -59,6 +59,7 @@ class Result:
     reused: set[str] = field(default_factory=set)  # unchanged since the last build: kept, not made again
     keys: dict[str, str] = field(default_factory=dict)  # the input key of every output file
     search: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # edition → its main index's pages
+    valid: set[str] = field(default_factory=set)  # content documents that passed their schema check
     written: int = 0
     unchanged: int = 0
     removed: int = 0
@@ -102,7 +103,8 @@ class _Timer:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def check_site(options: Options, editorial: bool = False) -> tuple[Content, Converter, Result]:
+def check_site(options: Options, editorial: bool = False,
+               known_valid: frozenset[str] = frozenset()) -> tuple[Content, Converter, Result]:
     """Load and validate everything; raise ContentError listing every problem.
 
     `editorial` adds the warnings meant for editors (glossary entries that change nothing, the
@@ -112,7 +114,8 @@ def check_site(options: Options, editorial: bool = False) -> tuple[Content, Conv
         raise UsageError(f"content folder '{options.content}' does not exist")
     result = Result()
     timer = _Timer(result.timings, options.progress)
-    loaded = timer.run("load", lambda: load_content(options.content))
+    loaded = timer.run("load", lambda: load_content(options.content, known_valid))
+    result.valid = loaded.valid
     diags = loaded.diagnostics + timer.run("validate", lambda: validate_content(loaded))
     content = loaded.content
     converter = None
@@ -142,7 +145,7 @@ def render_files(options: Options, previous: cache.Manifest | None = None, histo
     `meanwhile(result)` is called with the rendered pages while Pagefind indexes them (the build
     writes them then), or after rendering when there is no search index to make.
     """
-    content, converter, result = check_site(options)
+    content, converter, result = check_site(options, known_valid=frozenset(previous.valid) if previous else frozenset())
     timer = _Timer(result.timings, options.progress)
     as_of = stats.report_date(content)
     static = render.static_files(options.template_dir)
@@ -255,7 +258,7 @@ def build_site(options: Options) -> Result:
     result.elapsed = time.perf_counter() - start
     if manifest_file is not None:
         cache.save(manifest_file, cache.Manifest(str(options.out.resolve()), inputs, entries, result.search,
-                                                 result.warnings))
+                                                 result.warnings, sorted(result.valid)))
     return result
 
 

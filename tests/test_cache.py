@@ -194,3 +194,32 @@ def test_large_edit_makes_a_new_main_index(root: Path, monkeypatch: pytest.Monke
     delta = json.loads((root / "site/zh-hans/pagefind-delta/delta.json").read_text("utf-8"))
     assert delta == {"merge": False, "superseded": []}
     assert not (root / "site/zh-hans/pagefind-delta/pagefind.js").exists()
+
+
+def test_only_changed_documents_are_schema_checked_again(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gongshi import content
+
+    checked: list[str] = []
+    real = content.validate_tree
+
+    def counting(tree, name):  # type: ignore[no-untyped-def]
+        checked.append(tree.source.path)
+        return real(tree, name)
+
+    content.checked.cache_clear()  # the in-process memo would hide the checks
+    monkeypatch.setattr(content, "validate_tree", counting)
+    EDITS["initiative progress"](root)
+    build(root)
+    assert [Path(p).name for p in checked] == ["rural-bus.yaml"]
+
+
+def test_a_document_with_a_problem_is_never_known_valid() -> None:
+    from gongshi.content import Documents
+    from gongshi.source import Source
+
+    docs = Documents()
+    good, bad = Source("a.yaml", "title: 甲\nstatus: planned\n"), Source("b.yaml", "title: 乙\nstatus: doing\n")
+    assert docs.check(good, "initiative")[2] and not docs.check(bad, "initiative")[2]
+    assert docs.valid == {Documents.key("initiative", good, None)}
+    skipped = Documents(frozenset(docs.valid))
+    assert skipped.check(good, "initiative") == docs.check(good, "initiative")
