@@ -72,6 +72,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
+from build_bench import gongshi_revision, snapshot  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -498,27 +499,6 @@ def fmt_ms(value: float | None) -> str:
     return "—" if value is None else f"{round(value):,}"  # an int: never "-0" from the ±1 ms clock offset
 
 
-def snapshot(rev: str, workdir: Path) -> Path:
-    """The repository at `rev`, exported once into `workdir/gongshi-<sha>` (as build_bench.py does)."""
-    sha = subprocess.run(["git", "rev-parse", "--short", f"{rev}^{{commit}}"], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout.strip()
-    tree = workdir / f"gongshi-{sha}"
-    if not (tree / "build.py").is_file():
-        shutil.rmtree(tree, ignore_errors=True)
-        tree.mkdir(parents=True)
-        archive = subprocess.run(["git", "archive", "--format=tar", sha], cwd=ROOT, capture_output=True, check=True)
-        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
-    return tree
-
-
-def gongshi_revision() -> str:
-    """HEAD of the working tree, with `+dirty` when gongshi's code differs from it."""
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "gongshi", "templates", "build.py"], cwd=ROOT,
-                           capture_output=True, text=True)
-    return (head.stdout.strip() or "?") + ("+dirty" if dirty.stdout.strip() else "")
-
-
 def stats_ms(edits: list[Edit]) -> dict[str, float]:
     values = [e.total_ms for e in edits]
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
@@ -672,8 +652,8 @@ def parse_args() -> argparse.Namespace:
                         help="seconds to wait for livereload to connect in the page (default 15)")
     parser.add_argument("--atomic", action="store_true", help="save by writing a sibling and renaming it")
     parser.add_argument("--bypass-csp", action="store_true",
-                        help="let the browser ignore the pages' Content-Security-Policy (which blocks livereload's "
-                        "inline loader in serve as of 2026-11-23), to measure the rest of the pipeline")
+                        help="let the browser ignore the pages' Content-Security-Policy: revisions before 0ad5488 "
+                        "blocked livereload's inline loader in serve")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "gongshi-bench",
                         help="corpus folders, shared with build_bench.py (default: $TMPDIR/gongshi-bench)")
