@@ -49,11 +49,12 @@ SEARCH_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-ev
 
 
 @functools.lru_cache(maxsize=8)
-def make_env(site_templates: Path | None = None) -> Environment:
+def make_env(site_templates: Path | None = None, version: str = "") -> Environment:
     """The Jinja environment: a site's own templates first, then gongshi's built-in ones.
 
-    One per template folder and process: compiling the templates costs more than rendering the
-    pages of a small rebuild, and Jinja recompiles a template whose file changed (`auto_reload`).
+    One per template folder, `version` (a digest of the templates) and process: compiling the
+    templates costs more than rendering the pages of a small rebuild. A new digest gives a new
+    environment, so that a template added to the site's folder overrides a built-in one at once.
     """
     builtin = builtin_path("templates")
     loaders = []
@@ -101,11 +102,11 @@ def render_site(content: Content, converter: Converter, templates: Path | None, 
     history = history or History(False, "no history was read")
     previous = previous or {}
     langs = content.config.editions
-    base = digest(base, repr(content.config), repr(content.glossary), as_of.isoformat(), repr(sorted(versions.items())),
-                   repr(history.available), history.reason)
+    keys = digest(base, repr(content.config), repr(content.glossary), as_of.isoformat(), repr(sorted(versions.items())),
+                  repr(history.available), history.reason)  # what every file's key starts from
     records = Records.of(content, history)
-    jobs = [(content, converter.glossary, converter.standard, templates, as_of, history, versions, lang, base, records,
-             {p: k for p, k in previous.items() if p.startswith(edition_dir(lang) + "/")}) for lang in langs]
+    jobs = [(content, converter.glossary, converter.standard, templates, as_of, history, versions, lang, base, keys,
+             records, {p: k for p, k in previous.items() if p.startswith(edition_dir(lang) + "/")}) for lang in langs]
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers > 1 and len(content.initiatives) + len(content.updates) >= PARALLEL_FROM:
         context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
@@ -118,10 +119,10 @@ def render_site(content: Content, converter: Converter, templates: Path | None, 
         done.files.update(part.files)
         done.keys.update(part.keys)
         done.reused |= part.reused
-    env = make_env(templates)
+    env = make_env(templates, base)
     editions = [Edition(lang, content, converter, as_of, history) for lang in langs]
     root = _EditionRenderer(editions[0], env, versions)
-    plan = Plan(base, previous, records)
+    plan = Plan(keys, previous, records)
     plan.add("index.html", langs, lambda: root.page("", "choose.html", "index.html", editions=editions))
     plan.add("404.html", langs, lambda: root.page("", "404.html", "404.html", editions=editions))
     done.files.update(plan.files)
@@ -135,11 +136,11 @@ def render_site(content: Content, converter: Converter, templates: Path | None, 
 
 def _render_edition(job: tuple[Any, ...], converter: Converter | None = None) -> Rendered:
     """Pages, feeds, open data and share cards of one edition (runs in a worker for large sites)."""
-    content, glossary, standard, templates, as_of, history, versions, lang, base, records, previous = job
+    content, glossary, standard, templates, as_of, history, versions, lang, base, keys, records, previous = job
     converter = converter or Converter(glossary, standard)
     edition = Edition(lang, content, converter, as_of, history)
-    plan = Plan(digest(base, lang), previous, records)
-    _EditionRenderer(edition, make_env(templates), versions).pages(plan)
+    plan = Plan(digest(keys, lang), previous, records)
+    _EditionRenderer(edition, make_env(templates, base), versions).pages(plan)
     feeds.feeds(edition, plan)
     data.open_data(edition, plan)
     share.share_cards(edition, plan)

@@ -117,6 +117,8 @@ def test_cached_rebuild_equals_clean_build(root: Path, edit: str) -> None:
     build(root, "clean", cached=False)
     assert tree(root / "site") == tree(root / "clean")
     assert found(root / "site") == found(root / "clean")
+    if edit == "template":  # the edit shows: the site's new template folder is used at once
+        assert "按进展状态" in (root / "site/zh-hans/initiatives/index.html").read_text("utf-8")
     if edit in SMALL:
         made = sum(path.endswith(".html") for path in cached.files)
         assert 0 < made < pages / 2, f"{edit}: made {made} of {pages} pages"
