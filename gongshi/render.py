@@ -12,10 +12,10 @@ import datetime as dt
 import functools
 import hashlib
 import heapq
+import itertools
 import multiprocessing
 import os
 import posixpath
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -154,19 +154,24 @@ def render_review(env: Environment, content: Content, findings: Sequence[Finding
     return html.encode("utf-8")
 
 
-def related_initiatives(item: Initiative, keys: dict[str, tuple[str, ...]], members: dict[str, list[str]],
+def related_initiatives(item: Initiative, keys: Mapping[str, tuple[str, ...]], members: Mapping[str, frozenset[str]],
                         by_id: Mapping[str, Initiative], limit: int = 4) -> tuple[Initiative, ...]:
-    """Initiatives sharing the most of department, category and region with `item`.
+    """Initiatives sharing the most of department, category and region with `item`, then by id.
 
-    `keys[id]` are an initiative's group keys; `members[key]` the ids in each group: the work is
-    proportional to the size of the groups, not to the square of the site.
+    `keys[id]` are an initiative's group keys; `members[key]` the ids in each group. Level by
+    level (all of its groups, then all but one …), the ids in at least that many of them come
+    from set intersections, so the work does not grow with the size of the groups.
     """
-    shared: Counter[str] = Counter()
-    for key in keys[item.id]:
-        shared.update(members[key])
-    del shared[item.id]
-    ranked = heapq.nsmallest(limit, shared.items(), key=lambda pair: (-pair[1], pair[0]))
-    return tuple(by_id[ident] for ident, _count in ranked)
+    groups = [members[key] for key in keys[item.id]]
+    chosen: list[str] = []
+    seen: frozenset[str] = frozenset({item.id})
+    for need in range(len(groups), 0, -1):
+        level = frozenset().union(*(frozenset.intersection(*combo) for combo in itertools.combinations(groups, need)))
+        chosen += heapq.nsmallest(limit - len(chosen), level - seen)
+        if len(chosen) >= limit:
+            break
+        seen |= level
+    return tuple(by_id[ident] for ident in chosen)
 
 
 def relative_url(target: str, start_dir: str) -> str:
@@ -211,11 +216,11 @@ class _EditionRenderer:
         by_field = {name: stats.groups(items, attr, ed.simplified) for name, attr, _ in GROUP_FIELDS}
         years = sorted({i.year for i in items if i.year is not None}, reverse=True)
         keys: dict[str, tuple[str, ...]] = {i.id: () for i in items}
-        members: dict[str, list[str]] = {}
+        members: dict[str, frozenset[str]] = {}
         by_id = {i.id: i for i in items}
         for folder, groups in by_field.items():
             for group in groups:
-                members[f"{folder}/{group.key}"] = [i.id for i in group.items]
+                members[f"{folder}/{group.key}"] = frozenset(i.id for i in group.items)
                 for member in group.items:
                     keys[member.id] += (f"{folder}/{group.key}",)
         filters = {"groups": {name: tuple(g.facet for g in groups) for name, groups in by_field.items()},
