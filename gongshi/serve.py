@@ -134,9 +134,9 @@ def notify_watcher(folders: list[Path]) -> Any:
             with self.lock:
                 changed, self.changed = sorted(self.changed), set()
             self.filepath = changed[0] if changed else None
-            if changed:
-                for task in self._tasks.values():
-                    task["func"]()
+            if changed:  # one rebuild per batch of changes, however many folders are watched
+                for func in dict.fromkeys(task["func"] for task in self._tasks.values()):
+                    func()
             return self.filepath, None
 
     return NotifyWatcher()

@@ -37,9 +37,11 @@ def _free_pair() -> int:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     shutil.copytree(FIXTURE, tmp_path / "content")
+    (tmp_path / "templates").mkdir()  # a second watched folder: still one rebuild per save
     port = _free_pair()
+    log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "gongshi", "serve", "--port", str(port)],
-                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 60
@@ -55,6 +57,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        log.close()
 
 
 def test_saving_a_record_reloads_the_page(served: tuple[str, Path], new_page) -> None:
@@ -72,3 +75,7 @@ def test_saving_a_record_reloads_the_page(served: tuple[str, Path], new_page) ->
                                timeout=30000)
     assert [e for e in recorder.console_errors if "Content Security Policy" in e] == []
     assert recorder.page_errors == []
+    time.sleep(1)
+    builds = [line for line in (content.parent / "serve.log").read_text("utf-8").splitlines()
+              if line.startswith("built ")]
+    assert len(builds) == 3, builds  # the first build and one per save
