@@ -225,3 +225,14 @@ def test_a_document_with_a_problem_is_never_known_valid() -> None:
     assert docs.valid == {Documents.key("initiative", good, None)}
     skipped = Documents(frozenset(docs.valid))
     assert skipped.check(good, "initiative") == docs.check(good, "initiative")
+
+
+def test_an_empty_main_index_is_never_kept() -> None:
+    """After a build with nothing to index, the first searchable page makes a main bundle, not a delta."""
+    binary = search.find_binary()
+    assert binary is not None
+    page = ('<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>测试</title></head><body>'
+            '<article data-pagefind-body><h1>测试</h1><p>城乡公交线路开通。</p></article></body></html>').encode()
+    done = search.index_edition("zh-Hans", {"zh-hans/updates/a/index.html": "k"}, lambda path: page, binary, base={})
+    assert not done.keep_base and "zh-hans/pagefind/pagefind.js" in done.files
+    assert done.base == {"zh-hans/updates/a/index.html": ("k", done.base["zh-hans/updates/a/index.html"][1])}

@@ -95,13 +95,14 @@ def index_edition(lang: Lang, keys: Mapping[str, str], read: Callable[[str], byt
                   base: Mapping[str, tuple[str, str]] | None = None) -> Indexed:
     """The search files of one edition, whose searchable pages have the input `keys`.
 
-    `base` is what the last build's main bundle holds (None: there is none, or it is damaged).
+    `base` is what the last build's main bundle holds (None or empty: there is none, or it is
+    damaged).
     Few pages changed since: only they are indexed, into the delta bundle, and the ids of their
     old versions in the main bundle go into `delta.json` for the search page to hide. Many
     changed: everything is indexed again into a new main bundle (and the delta is empty).
     """
     pages = sorted(keys)
-    if base is not None:
+    if base:
         changed = [p for p in pages if p not in base or base[p][0] != keys[p]]
         superseded = sorted(base[p][1] for p in set(base) - (set(pages) - set(changed)))
         if len(superseded) + len(changed) <= max(DELTA_MIN, len(pages) * DELTA_SHARE):
