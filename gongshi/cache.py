@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -71,6 +72,8 @@ def load(path: Path, out: Path) -> Manifest | None:
         data = json.loads(path.read_text("utf-8"))
         if data["version"] != [CACHE_VERSION, __version__] or data["out"] != str(out.resolve()):
             return None
+        if not all(inside(path) for path in data["files"]):  # the build removes files it no longer makes
+            return None
         return Manifest(
             out=data["out"],
             inputs=str(data["inputs"]),
@@ -102,6 +105,12 @@ def save(path: Path, manifest: Manifest) -> None:
         temporary.replace(path)
     except OSError:
         pass
+
+
+def inside(rel: str) -> bool:
+    """Whether an output path stays inside the output folder: relative, normalised, no `..`."""
+    return (rel == posixpath.normpath(rel) and not rel.startswith(("/", "../")) and rel not in ("", ".", "..")
+            and "\\" not in rel)
 
 
 def intact(manifest: Manifest, out: Path) -> dict[str, Entry]:

@@ -12,7 +12,6 @@ rsync and CDN caches only see real changes. Writing overlaps the search indexing
 from __future__ import annotations
 
 import os
-import posixpath
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -371,7 +370,7 @@ def _same(path: Path, data: bytes) -> bool:
 
 def _check_path(rel: str) -> None:
     """Refuse an output path that would leave the output folder (defence in depth: paths come from ids)."""
-    if rel != posixpath.normpath(rel) or rel.startswith(("/", "../")) or rel in ("", ".", "..") or "\\" in rel:
+    if not cache.inside(rel):
         raise RuntimeError(f"output path {rel!r} leaves the output folder")
 
 

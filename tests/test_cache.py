@@ -236,3 +236,19 @@ def test_an_empty_main_index_is_never_kept() -> None:
     done = search.index_edition("zh-Hans", {"zh-hans/updates/a/index.html": "k"}, lambda path: page, binary, base={})
     assert not done.keep_base and "zh-hans/pagefind/pagefind.js" in done.files
     assert done.base == {"zh-hans/updates/a/index.html": ("k", done.base["zh-hans/updates/a/index.html"][1])}
+
+
+@pytest.mark.parametrize("path", ["../victim.txt", "/tmp/victim.txt", "zh-hans/../../victim.txt", "a\\..\\b"])
+def test_a_forged_manifest_cannot_reach_outside_the_site(root: Path, path: str) -> None:
+    """The build removes files it no longer makes, as listed in the manifest: a path leaving site/
+    makes the whole manifest count as absent (a clean build), and nothing outside is touched."""
+    victim = root / "victim.txt"
+    victim.write_text("keep me", "utf-8")
+    manifest = next((root / ".cache").glob("build-*.json"))
+    data = json.loads(manifest.read_text("utf-8"))
+    data["files"][path] = ["k", "0" * 64, 7, victim.stat().st_mtime_ns]
+    manifest.write_text(json.dumps(data), "utf-8")
+    assert cache.load(manifest, root / "site") is None
+    EDITS["initiative progress"](root)
+    build(root)
+    assert victim.read_text("utf-8") == "keep me"
