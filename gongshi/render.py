@@ -1,7 +1,7 @@
 """Render stage: the content of one edition into pages, as a map of output path to bytes.
 
 Nothing here touches the disk except the template loader: `render_site` returns the files as
-`{path: bytes}` and `site.write_site` writes them, so tests can look at pages without a folder and
+`{path: bytes}` and `site.Writer` writes them, so tests can look at pages without a folder and
 a failed build writes nothing. Links between pages are relative (`../../updates/x/index.html`),
 so the site works from any subfolder and straight from disk.
 """

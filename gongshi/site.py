@@ -269,14 +269,6 @@ def _inputs(options: Options, history: History) -> str:
     return cache.inputs_digest(options.content, options.template_dir, settings)
 
 
-def write_site(result: Result, out: Path, previous: cache.Manifest | None = None,
-               intact: Mapping[str, cache.Entry] | None = None) -> dict[str, cache.Entry]:
-    """Write the build into `out`; returns the build cache's entries for the files now there (`Writer`)."""
-    writer = Writer(out, previous, intact or {})
-    writer.write(result, result.paths)
-    return writer.finish(result)
-
-
 class Writer:
     """Writes a build into `out`, in parts (pages while the search index is made, then the index).
 
