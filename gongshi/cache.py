@@ -7,9 +7,10 @@ the next build is then a clean one. It records
   the site's templates, every file of the content folder, the build options and the revision
   history. When it has not changed and the output folder is as gongshi left it, there is nothing
   to do.
-- for every output file, the key of its inputs (`render.Plan`) and the sha256, size and
+- for every output file, the key of its inputs (`plan.Plan`) and the sha256, size and
   modification time of the file as written: an unchanged file is recognised without reading it,
-  and a file changed behind gongshi's back (its size or time differ) is written again.
+  one whose time alone differs (restored from a CI cache) by its bytes, and a file changed
+  behind gongshi's back is written again.
 - per edition, the pages its main search bundle holds (`outputs.search`), with their input keys
   and Pagefind's ids for them.
 - the warnings of that build, repeated when nothing changed.
@@ -28,7 +29,7 @@ import json
 import os
 import posixpath
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -114,15 +115,21 @@ def inside(rel: str) -> bool:
 
 
 def intact(manifest: Manifest, out: Path) -> dict[str, Entry]:
-    """The manifest's files still in `out` exactly as written (same size and modification time)."""
+    """The manifest's files still in `out` as written: same size and modification time, or, when
+    only the time differs (a folder restored from a CI cache, copied, checked out), same bytes."""
     found = {}
     for path, entry in manifest.files.items():
         try:
             stat = os.stat(out / path)
+            if stat.st_size != entry.size:
+                continue
+            if stat.st_mtime_ns != entry.mtime_ns:
+                if sha((out / path).read_bytes()) != entry.sha:
+                    continue
+                entry = replace(entry, mtime_ns=stat.st_mtime_ns)
         except OSError:
             continue
-        if stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns:
-            found[path] = entry
+        found[path] = entry
     return found
 
 

@@ -236,6 +236,8 @@ def build_site(options: Options) -> Result:
         if previous is not None:
             intact = cache.intact(previous, options.out)
             if previous.inputs == inputs and len(intact) == len(previous.files):
+                if intact != previous.files:  # same bytes, new times (restored from a CI cache): remember them
+                    cache.save(manifest_file, replace(previous, files=intact))
                 return Result(reused=set(intact), keys={p: e.key for p, e in intact.items()}, search=previous.search,
                               unchanged=len(intact), warnings=previous.warnings, timings=timings,
                               elapsed=time.perf_counter() - start)

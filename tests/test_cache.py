@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -252,3 +253,18 @@ def test_a_forged_manifest_cannot_reach_outside_the_site(root: Path, path: str) 
     EDITS["initiative progress"](root)
     build(root)
     assert victim.read_text("utf-8") == "keep me"
+
+
+def test_output_restored_with_new_times_is_still_unchanged(root: Path) -> None:
+    """A site folder restored from a CI cache has the same bytes but new modification times."""
+    for path in (root / "site").rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    again = build(root)
+    assert again.files == {} and again.written == 0
+    manifest = cache.load(next((root / ".cache").glob("build-*.json")), root / "site")
+    assert manifest is not None and {e.mtime_ns for e in manifest.files.values()} == {1_000_000_000}
+    pages = sum(path.endswith(".html") for path in tree(root / "site"))
+    EDITS["update body"](root)
+    edited = build(root)
+    assert 0 < sum(p.endswith(".html") for p in edited.files) < pages / 2

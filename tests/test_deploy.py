@@ -25,7 +25,7 @@ BASIC = FIXTURES / "basic" / "content"
 RSYNC_DEPLOY = DEPLOY / "rsync-deploy.sh"
 OFFICIAL_ACTIONS = {
     "actions/checkout@v4", "actions/setup-python@v5", "actions/setup-node@v4", "actions/configure-pages@v5",
-    "actions/upload-pages-artifact@v3", "actions/deploy-pages@v4",
+    "actions/upload-pages-artifact@v3", "actions/deploy-pages@v4", "actions/cache@v4",
 }
 # What CI would put in the variables the recipes pass to --base-url.
 GITHUB_PAGES_URL = "https://example.github.io/gongshi"
@@ -231,6 +231,9 @@ def test_github_build_job() -> None:
     upload = step(job, "actions/upload-pages-artifact")
     assert upload["with"]["path"] == "site"
     assert job["steps"].index(build) < job["steps"].index(upload)
+    restore = step(job, "actions/cache")  # the last build and its cache: an incremental rebuild
+    assert set(restore["with"]["path"].split()) == {".cache", "site"}
+    assert job["steps"].index(restore) < job["steps"].index(build)
 
 
 def test_github_deploy_job() -> None:
