@@ -290,6 +290,9 @@ def test_gitlab_structure() -> None:
     assert [r["if"] for r in ci["check"]["rules"]] == ['$CI_PIPELINE_SOURCE == "merge_request_event"']
     assert [r["if"] for r in ci["pages"]["rules"]] == ["$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"]
     assert ci["pages"]["artifacts"]["paths"] == ["public"]
+    site_cache = [c for c in ci["pages"]["cache"] if "public" in c["paths"]]  # the last build: incremental
+    assert len(site_cache) == 1 and ".cache/build-*.json" in site_cache[0]["paths"]
+    assert ci["cache"] in ci["pages"]["cache"]  # and the dependency cache as everywhere
     assert gitlab_commands("check") == ["python build.py check"]
     (command,) = gitlab_commands("pages")
     assert "--out public" in command and '--base-url "$CI_PAGES_URL"' in command
