@@ -60,6 +60,10 @@ class Plan:
         self.reused: set[str] = set()
         self.records = records
 
+    @property
+    def rendered(self) -> Rendered:
+        return Rendered(self.files, self.keys, self.reused)
+
     def add(self, path: str, inputs: Any, make: Callable[[], bytes]) -> None:
         self.add_many((path,), inputs, lambda: {path: make()})
 
@@ -112,3 +116,8 @@ class Rendered:
     files: dict[str, bytes]
     keys: dict[str, str]
     reused: set[str]
+
+    def absorb(self, part: Rendered) -> None:
+        self.files.update(part.files)
+        self.keys.update(part.keys)
+        self.reused |= part.reused

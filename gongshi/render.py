@@ -116,18 +116,14 @@ def render_site(content: Content, converter: Converter, templates: Path | None, 
         parts = [_render_edition(job, converter) for job in jobs]
     done = Rendered(dict(static), {path: digest(path, sha) for path, sha in versions.items()}, set())
     for part in parts:
-        done.files.update(part.files)
-        done.keys.update(part.keys)
-        done.reused |= part.reused
+        done.absorb(part)
     env = make_env(templates, base)
     editions = [Edition(lang, content, converter, as_of, history) for lang in langs]
     root = _EditionRenderer(editions[0], env, versions)
     plan = Plan(keys, previous, records)
     plan.add("index.html", langs, lambda: root.page("", "choose.html", "index.html", editions=editions))
     plan.add("404.html", langs, lambda: root.page("", "404.html", "404.html", editions=editions))
-    done.files.update(plan.files)
-    done.keys.update(plan.keys)
-    done.reused |= plan.reused
+    done.absorb(plan.rendered)
     for path, made in sitemap.sitemap(content.config, sorted(done.keys)).items():
         done.files[path] = made
         done.keys[path] = digest(path, hashlib.sha256(made).hexdigest())
@@ -144,7 +140,7 @@ def _render_edition(job: tuple[Any, ...], converter: Converter | None = None) ->
     feeds.feeds(edition, plan)
     data.open_data(edition, plan)
     share.share_cards(edition, plan)
-    return Rendered(plan.files, plan.keys, plan.reused)
+    return plan.rendered
 
 
 def render_review(env: Environment, content: Content, findings: Sequence[Finding]) -> bytes:
@@ -160,7 +156,7 @@ def related_initiatives(item: Initiative, keys: Mapping[str, tuple[str, ...]], m
 
     `keys[id]` are an initiative's group keys; `members[key]` the ids in each group. Level by
     level (all of its groups, then all but one …), the ids in at least that many of them come
-    from set intersections, so the work does not grow with the size of the groups.
+    from set intersections, in C, instead of counting every member of every group in Python.
     """
     groups = [members[key] for key in keys[item.id]]
     chosen: list[str] = []

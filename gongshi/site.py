@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from gongshi import cache, render, stats
 from gongshi.content import load_content
@@ -244,7 +244,7 @@ def build_site(options: Options) -> Result:
     broken = set(previous.files) - set(intact) if previous else set()
     usable = previous and replace(previous, files=intact, search={  # an index with a file gone is rebuilt
         lang: pages for lang, pages in previous.search.items()
-        if not any(p.startswith(f"{lang.lower()}/{search.BUNDLE}/") for p in broken)})
+        if not any(p.startswith(search.bundle_path(cast(Lang, lang))) for p in broken)})
     writers: list[Writer] = []  # made once everything rendered: a build failing on content touches nothing
 
     def write(result: Result) -> None:

@@ -10,6 +10,7 @@ the site moves to another address; links are absolute when `base_url` is set.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -98,8 +99,10 @@ def feeds(ed: Edition, plan: Plan) -> None:
     plan.add(f"{ed.dir}/feed.xml", ("feed", latest),
              lambda: atom(ed, f"{ed.dir}/feed.xml", f"{site_title} · {ed.ui('进展动态')}",
                           f"{ed.dir}/updates/index.html", (update_entry(ed, u) for u in latest)))
+    def initiative_feed(item: Initiative, path: str) -> bytes:
+        return atom(ed, path, f"{ed.t(item.title)} · {site_title}", f"{ed.dir}/initiatives/{item.id}/index.html",
+                    initiative_entries(ed, item))
+
     for item in ed.content.initiatives:
         path = f"{ed.dir}/initiatives/{item.id}/feed.xml"
-        plan.add(path, ("feed", item), lambda item=item, path=path: atom(  # type: ignore[misc]
-            ed, path, f"{ed.t(item.title)} · {site_title}", f"{ed.dir}/initiatives/{item.id}/index.html",
-            initiative_entries(ed, item)))
+        plan.add(path, ("feed", item), functools.partial(initiative_feed, item, path))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from xml.sax.saxutils import escape, quoteattr
 
@@ -43,5 +44,4 @@ def share_card(ed: Edition, item: Initiative) -> bytes:
 
 def share_cards(ed: Edition, plan: Plan) -> None:
     for item in ed.content.initiatives:
-        plan.add(f"{ed.dir}/initiatives/{item.id}/share.svg", ("share", item),
-                 lambda item=item: share_card(ed, item))  # type: ignore[misc]
+        plan.add(f"{ed.dir}/initiatives/{item.id}/share.svg", ("share", item), functools.partial(share_card, ed, item))
