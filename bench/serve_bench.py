@@ -78,7 +78,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-quic", "--no-first-run"]
 TARGET_MS = 300.0
-SUMMARY_RE = re.compile(r"\bbuilt\b.* in ([\d.]+) ?(ms|s)\s*$")
+SUMMARY_RE = re.compile(r"\b(?:built|showed)\b.* in ([\d.]+) ?(ms|s)\s*$")  # full build, or an edit's pages first
 PROGRESS_RE = re.compile(r"^progress: \d+$", re.M)
 MARKER = "基准测试改写了这句话，编号{}。"
 TORNADO_INFO = re.compile(r"^\[I \d{6} ")  # livereload's own log lines ("Running task", "Reload 1 waiters")
@@ -338,6 +338,21 @@ def wait_registered(page: Page, timeout: float) -> None:
     time.sleep(0.1)  # the server registers the socket when it handles that message
 
 
+def wait_idle(serve: Serve, timeout: float) -> None:
+    """Wait until the last build serve printed is a full one: the edit before has been built completely.
+
+    serve shows an edited record's pages first ("showed …") and then builds the rest in the
+    background ("built …"); a save while that runs waits for the build's current stage.
+    """
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        builds = serve.builds()
+        if builds and builds[-1].line.lstrip().startswith("built"):
+            return
+        time.sleep(0.05)
+    raise TimeoutError("serve did not finish building")
+
+
 def wait_seen(page: Page, serve: Serve, timeout: float) -> float:
     """Poll until the init script has seen the expected value; returns time.time() when noticed here."""
     deadline = time.time() + timeout
@@ -398,6 +413,7 @@ def measure_edit(page: Page, serve: Serve, path: Path, text: str, want: dict[str
                  args: argparse.Namespace) -> Edit:
     """One edit: wait for a quiet moment, arm the page, write, wait until the browser shows it."""
     wait_registered(page, args.timeout)
+    wait_idle(serve, args.timeout)
     time.sleep(args.pause)
     offset = clock_offset(page)
     page.evaluate(ARM, want)

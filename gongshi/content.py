@@ -54,7 +54,12 @@ class Loaded:
 
 def display_path(path: Path) -> str:
     """The path staff see in messages: relative to the working folder when inside it."""
-    rel = os.path.relpath(path)
+    return _display_path(os.getcwd(), path)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _display_path(cwd: str, path: Path) -> str:
+    rel = os.path.relpath(path, cwd)
     return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
 
 
@@ -75,19 +80,17 @@ def load_content(root: Path, known_valid: frozenset[str] = frozenset()) -> Loade
         result.initiative_files.setdefault(ident, []).append(display_path(path))
         if not _check_name(path, diags):
             continue
-        tree, valid = _read_yaml(path, "initiative", docs, diags,
-                                 "an initiative record holds short facts; move long text into an update")
-        if tree is None:
+        source = read_source(path, diags, "an initiative record holds short facts; move long text into an update")
+        if source is None:
             continue
-        build = RecordBuilder(tree, source_lang, diags)
-        if valid:
-            built = build.initiative(ident)
-            if built is not None:
-                initiatives.append(built)
-                if built.lang == "zh-Hant":
-                    result.traditional.append(tree.source)
-        elif isinstance(tree.value, dict):
-            build.check_record(tree.value)  # a schema error must not hide the other problems
+        key = docs.key("initiative", source)
+        built, problems, valid = _initiative(source, ident, source_lang, key in docs.known)
+        docs.note(key, valid, problems)
+        diags.extend(problems)
+        if built is not None:
+            initiatives.append(built)
+            if built.lang == "zh-Hant":
+                result.traditional.append(source)
     # A misnamed file (Rural-Bus.yaml) is reported once, for its name; updates naming it as
     # 'rural-bus' are not blamed too.
     known = {ident if ID_RE.match(ident) else ident.lower() for ident in result.initiative_files}
@@ -121,24 +124,28 @@ class Documents:
     valid: set[str] = field(default_factory=set)
 
     @staticmethod
-    def key(schema: str, source: Source, text: str | None) -> str:
-        document = source.text if text is None else text
-        return hashlib.sha256(f"{schemas_digest()}\0{schema}\0{document}".encode()).hexdigest()
+    def key(schema: str, source: Source) -> str:
+        """A document's key: its schema and its file's whole text (front matter and body)."""
+        return hashlib.sha256(f"{schemas_digest()}\0{schema}\0{source.text}".encode()).hexdigest()
 
-    def check(self, source: Source, schema: str, text: str | None = None, line_offset: int = 0,
+    def check(self, source: Source, schema: str,
               empty_ok: bool = False) -> tuple[Tree | None, tuple[Diagnostic, ...], bool]:
         """The document's tree, its problems, and whether it can be built (`checked`)."""
-        key = self.key(schema, source, text)
-        found = checked(source, schema, text, line_offset, empty_ok, key in self.known)
-        if found[2] and not found[1]:
-            self.valid.add(key)
+        key = self.key(schema, source)
+        found = checked(source, schema, empty_ok=empty_ok, known_valid=key in self.known)
+        self.note(key, found[2], found[1])
         return found
 
+    def note(self, key: str, valid: bool, problems: tuple[Diagnostic, ...]) -> None:
+        """Remember a document that passed its schema check with no problem at all."""
+        if valid and not problems:
+            self.valid.add(key)
 
-def _read_yaml(path: Path, schema: str, docs: Documents, diags: list[Diagnostic], too_large_hint: str = "",
+
+def _read_yaml(path: Path, schema: str, docs: Documents, diags: list[Diagnostic],
                empty_ok: bool = False) -> tuple[Tree | None, bool]:
     """One YAML file parsed and checked against `schema`: the tree, and whether it can be built."""
-    source = read_source(path, diags, too_large_hint)
+    source = read_source(path, diags)
     if source is None:
         return None, False
     tree, problems, valid = docs.check(source, schema, empty_ok=empty_ok)
@@ -160,6 +167,26 @@ def checked(source: Source, schema: str, text: str | None = None, line_offset: i
     diags = list(problems)
     valid = tree is not None and _check_tree(tree, schema, diags, empty_ok, known_valid)
     return tree, tuple(diags), valid
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _initiative(source: Source, ident: str, source_lang: Lang,
+                known_valid: bool) -> tuple[Initiative | None, tuple[Diagnostic, ...], bool]:
+    """An initiative record built from its file, its problems, and whether it passed its schema check.
+
+    Memoised like `checked`: building the dataclasses of a thousand records costs more than
+    reading them, and a rebuild in `serve` changes one.
+    """
+    tree, problems, valid = checked(source, "initiative", known_valid=known_valid)
+    diags = list(problems)
+    built = None
+    if tree is not None:
+        build = RecordBuilder(tree, source_lang, diags)
+        if valid:
+            built = build.initiative(ident)
+        elif isinstance(tree.value, dict):
+            build.check_record(tree.value)  # a schema error must not hide the other problems
+    return built, tuple(diags), valid
 
 
 def _check_tree(tree: Tree, schema: str, diags: list[Diagnostic], empty_ok: bool = False,
@@ -192,17 +219,20 @@ def _files(folder: Path, suffixes: tuple[str, ...], root: Path, diags: list[Diag
         return []
     out = []
     top = root.resolve()
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
+        path = folder / entry.name
+        if entry.name.startswith("."):
             continue
-        if path.is_symlink() and not path.resolve().is_relative_to(top):
+        if entry.is_symlink() and not path.resolve().is_relative_to(top):
             diags.append(Diagnostic(display_path(path), 1, 1,
                                     "symbolic link points outside the content folder",
                                     "copy the file into content/ instead of linking to it"))
             continue
-        if path.suffix in suffixes and path.is_file():
+        if path.suffix in suffixes and entry.is_file():
             out.append(path)
-        elif path.is_file() or path.is_dir():
+        elif entry.is_file() or entry.is_dir():
             diags.append(Diagnostic(display_path(path), 1, 1,
                                     f"file is ignored: {folder.name}/ holds only "
                                     + " and ".join(f"'{s}'" for s in suffixes) + " files",
@@ -275,7 +305,7 @@ def _load_updates(root: Path, source_lang: Lang, docs: Documents, diags: list[Di
     updates = []
     for slug, (_path, source) in sorted(mains.items()):
         siblings = written.pop(slug, [])
-        update = _build_update(slug, source, source_lang, siblings, known, docs, diags)
+        update = _build_update(slug, source, source_lang, tuple(siblings), known, docs, diags)
         if update is not None:
             updates.append(update)
             result.traditional += [source] if update.lang == "zh-Hant" else []
@@ -287,7 +317,7 @@ def _load_updates(root: Path, source_lang: Lang, docs: Documents, diags: list[Di
     return updates
 
 
-def _front_matter(source: Source, schema: str, docs: Documents, diags: list[Diagnostic]) -> tuple[Tree | None, Body]:
+def _front_matter(source: Source, schema: str, known_valid: bool, diags: list[Diagnostic]) -> tuple[Tree | None, Body]:
     if schema == "translation" and not source.text.startswith("---"):
         return None, Body(source.text, 1, Origin(source.path, 1))  # a hand-written body alone is fine
     front, body, body_line, problems = split_front_matter(source)
@@ -295,25 +325,44 @@ def _front_matter(source: Source, schema: str, docs: Documents, diags: list[Diag
     origin = Origin(source.path, 1)
     if problems:
         return None, Body(body, body_line, origin)
-    tree, found, valid = docs.check(source, schema, front, 1, schema == "translation")
+    tree, found, valid = checked(source, schema, front, 1, schema == "translation", known_valid)
     diags.extend(found)
-    if not valid:
-        tree = None
-    return tree, Body(body, body_line, origin)
+    return tree if valid else None, Body(body, body_line, origin)
 
 
-def _build_update(slug: str, source: Source, source_lang: Lang, written: list[tuple[Lang, Path, Source]],
+def _build_update(slug: str, source: Source, source_lang: Lang, written: tuple[tuple[Lang, Path, Source], ...],
                   known: set[str], docs: Documents, diags: list[Diagnostic]) -> Update | None:
-    tree, body = _front_matter(source, "update", docs, diags)
-    if tree is None:
+    """An update from its file and its hand-written editions; the initiatives it names must be in `known`."""
+    keys = (docs.key("update", source), *(docs.key("translation", other) for _lang, _path, other in written))
+    update, tree, problems = _update(slug, source, source_lang, written, all(k in docs.known for k in keys))
+    diags.extend(problems)
+    if not problems:
+        docs.valid.update(keys)
+    if tree is None or update is None:
         return None
+    missing = [(index, ident) for index, ident in enumerate(update.initiatives) if ident not in known]
+    for index, ident in missing:
+        diags.append(tree.at(("initiatives", index), f"no initiative has the id '{ident}'",
+                             suggest(ident, sorted(known), "ids are the file names in content/initiatives/"
+                                     " (without .yaml)")))
+    return None if missing else update
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _update(slug: str, source: Source, source_lang: Lang, written: tuple[tuple[Lang, Path, Source], ...],
+            known_valid: bool) -> tuple[Update | None, Tree | None, tuple[Diagnostic, ...]]:
+    """An update built from its files (memoised like `_initiative`), its front matter, and its problems."""
+    diags: list[Diagnostic] = []
+    tree, body = _front_matter(source, "update", known_valid, diags)
+    if tree is None:
+        return None, None, tuple(diags)
     build = RecordBuilder(tree, source_lang, diags)
     data = tree.value
     lang = build.lang
     title, summary = build.text(data["title"], ("title",)), build.opt_text(data, "summary")
     bodies: list[tuple[Lang, Body]] = []
     for edition, _path, other in written:
-        other_tree, other_body = _front_matter(other, "translation", docs, diags)
+        other_tree, other_body = _front_matter(other, "translation", known_valid, diags)
         if edition == lang:
             diags.append(other.diagnostic(1, 1, f"this update is already written in {lang}",
                                           "a hand-written edition must be in the other script"))
@@ -326,14 +375,9 @@ def _build_update(slug: str, source: Source, source_lang: Lang, written: list[tu
             summary = Text(summary.source, (*summary.values, (edition, extra["summary"])), summary.line) \
                 if summary is not None else Text(edition, ((edition, extra["summary"]),))
     date = build.date(data["date"], ("date",))
-    for index, ident in enumerate(data.get("initiatives", ())):
-        if ident not in known:
-            build.error(("initiatives", index), f"no initiative has the id '{ident}'",
-                        suggest(ident, sorted(known), "ids are the file names in content/initiatives/"
-                                " (without .yaml)"))
     if date is None or not build.ok:
-        return None
-    return Update(
+        return None, tree, tuple(diags)
+    update = Update(
         slug=slug,
         origin=Origin(source.path, 1),
         lang=lang,
@@ -345,3 +389,4 @@ def _build_update(slug: str, source: Source, source_lang: Lang, written: list[tu
         source=build.source_ref(data["source"], ("source",)) if "source" in data else None,
         written_bodies=tuple(sorted(bodies)),
     )
+    return update, tree, tuple(diags)

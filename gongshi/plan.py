@@ -52,13 +52,24 @@ class Plan:
     status, progress and last change shown on any page come from them.
     """
 
-    def __init__(self, base: str, previous: Mapping[str, str], records: Records) -> None:
+    def __init__(self, base: str, previous: Mapping[str, str], records: Records,
+                 only: frozenset[str] | None = None) -> None:
         self.base = base
         self.previous = previous
         self.files: dict[str, bytes] = {}
         self.keys: dict[str, str] = {}
         self.reused: set[str] = set()
         self.records = records
+        self.only = only
+
+    @classmethod
+    def just(cls, paths: frozenset[str]) -> Plan:
+        """A plan that makes the files `paths` and nothing else, unkeyed (`serve` shows an edit's pages first)."""
+        return cls("", {}, Records({}, {}), paths)
+
+    def wants(self, path: str) -> bool:
+        """Whether `path` is to be planned at all (a caller can skip working out its context)."""
+        return self.only is None or path in self.only
 
     @property
     def rendered(self) -> Rendered:
@@ -69,6 +80,10 @@ class Plan:
 
     def add_many(self, paths: Sequence[str], inputs: Any, make: Callable[[], dict[str, bytes]]) -> None:
         """Files made together (the JSON and CSV of open data) from the same inputs."""
+        if self.only is not None:
+            if not self.only.isdisjoint(paths):
+                self.files.update({path: data for path, data in make().items() if path in self.only})
+            return
         h = hashlib.sha256(self.base.encode())
         self._feed(h, inputs)
         keys = {path: digest(h.hexdigest(), path) for path in paths}

@@ -98,7 +98,7 @@ def render_site(content: Content, converter: Converter, templates: Path | None, 
     parallel, one process per edition (forked, so the modules are already loaded); the result is
     the same in the same order.
     """
-    versions = {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
+    versions = _versions(static)
     history = history or History(False, "no history was read")
     previous = previous or {}
     langs = content.config.editions
@@ -128,6 +128,31 @@ def render_site(content: Content, converter: Converter, templates: Path | None, 
         done.files[path] = made
         done.keys[path] = digest(path, hashlib.sha256(made).hexdigest())
     return done
+
+
+def render_pages(content: Content, converter: Converter, templates: Path | None, as_of: dt.date,
+                 static: dict[str, bytes], history: History, base: str, paths: frozenset[str]) -> dict[str, bytes]:
+    """Just the pages `paths` (from the site root), as `render_site` makes them: `serve` shows an edit first."""
+    files: dict[str, bytes] = {}
+    for lang in content.config.editions:
+        if any(path.startswith(edition_dir(lang) + "/") for path in paths):
+            plan = Plan.just(paths)
+            edition = Edition(lang, content, converter, as_of, history)
+            _EditionRenderer(edition, make_env(templates, base), _versions(static)).pages(plan)
+            files.update(plan.files)
+    return files
+
+
+def record_pages(content: Content, initiatives: Iterable[str], updates: Iterable[str]) -> frozenset[str]:
+    """The pages of the initiatives and updates named, in every edition."""
+    folders = [("initiatives", ident) for ident in initiatives] + [("updates", slug) for slug in updates]
+    return frozenset(f"{edition_dir(lang)}/{folder}/{name}/index.html"
+                     for lang in content.config.editions for folder, name in folders)
+
+
+def _versions(static: Mapping[str, bytes]) -> dict[str, str]:
+    """Each asset's version, added to its links so that browsers fetch a changed one (`?v=`)."""
+    return {path: hashlib.sha256(data).hexdigest()[:10] for path, data in static.items()}
 
 
 def _render_edition(job: tuple[Any, ...], converter: Converter | None = None) -> Rendered:
@@ -227,13 +252,17 @@ class _EditionRenderer:
 
         def listing(path: str, members: Iterable[Initiative], heading: str, label: str = "") -> None:
             """A list page; `heading` and `label` are already in the edition's script."""
-            add(path, "list.html", items=tuple(members), heading=heading, label=label, **filters)
+            if plan.wants(f"{ed.dir}/{path}"):
+                add(path, "list.html", items=tuple(members), heading=heading, label=label, **filters)
 
-        add("index.html", "home.html", overview=stats.overview(items, self.as_of), items=items,
-            stale=tuple(i for i in items if ed.stale(i)),
-            updates=content.updates[::-1][:8], charts=self.charts(by_field["categories"]), **filters)
+        if plan.wants(f"{ed.dir}/index.html"):
+            add("index.html", "home.html", overview=stats.overview(items, self.as_of), items=items,
+                stale=tuple(i for i in items if ed.stale(i)),
+                updates=content.updates[::-1][:8], charts=self.charts(by_field["categories"]), **filters)
         listing("initiatives/index.html", items, ed.ui("全部实事"))
         for index, item in enumerate(items):
+            if not plan.wants(f"{ed.dir}/initiatives/{item.id}/index.html"):
+                continue
             add(f"initiatives/{item.id}/index.html", "initiative.html", item=item,
                 updates=ed.updates_of(item), related=related_initiatives(item, keys, members, by_id),
                 prev=items[index - 1] if index else None,
@@ -252,6 +281,8 @@ class _EditionRenderer:
                 listing(f"{folder}/{group.key}/index.html", group.items, ed.t(group.name), ed.ui(label))
         add("updates/index.html", "updates.html", updates=content.updates[::-1])
         for update in content.updates:
+            if not plan.wants(f"{ed.dir}/updates/{update.slug}/index.html"):
+                continue
             add(f"updates/{update.slug}/index.html", "update.html", update=update,
                 initiatives=tuple(by_id[x] for x in update.initiatives if x in by_id))
         add("corrections/index.html", "corrections.html",

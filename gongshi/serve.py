@@ -9,44 +9,116 @@ copy only, to let livereload's script and socket through; the files on disk keep
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import html
 import mimetypes
 import sys
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from gongshi.errors import ContentError, UsageError, format_gcc
-from gongshi.site import Options, build_site
+from gongshi.history import History, read_history
+from gongshi.site import Options, Result, build_edited, build_site, check_site, edited_files
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
+class GiveWay(Exception):
+    """Raised inside a full build that a newer change has made obsolete."""
+
+
 class Preview:
-    """The state of a preview: the output folder and the errors of the last rebuild, if it failed."""
+    """The state of a preview: the output folder, the errors of the last build if it failed, and its builds.
+
+    A save of a few records' files first writes those records' own pages (`site.build_edited`,
+    tens of milliseconds) and reloads the browser; a full build then follows in a background
+    thread and reloads again if it changed anything else (lists, feeds, search). One build runs
+    at a time; a full build made obsolete by a newer save gives way at its next stage.
+    """
 
     def __init__(self, options: Options, liveport: int) -> None:
         self.options = options
         self.liveport = liveport
         self.error: str | None = None
+        self.lock = threading.Lock()  # one build at a time
+        self.generation = 0  # counts changes: a full build started for an older one gives way
+        self.pending = threading.Event()  # a full build is wanted
+        self.history: History | None = None
+        self.valid: frozenset[str] = frozenset()  # documents known to pass their schema check
 
     def rebuild(self) -> bool:
-        """Build once; on failure keep the last good site and remember the errors for the browser."""
+        """Build everything; on failure keep the last good site and remember the errors for the browser."""
+        return self._run(lambda: build_site(self.options), "built") is not None
+
+    def warm(self) -> None:
+        """Read the content once, so that the first save only reads what changed (see `content.checked`)."""
+        with self.lock, contextlib.suppress(ContentError, UsageError):  # the last build showed them
+            check_site(self.options, known_valid=self.valid)
+
+    def changed(self, paths: list[Path]) -> None:
+        """Files were saved: show the edited records' pages at once, then have `follow` build the rest."""
+        self.generation += 1
+        named = edited_files(self.options, paths)
+        with self.lock:
+            if named is None:  # not only a few records: build everything now
+                self.rebuild()
+            elif self._run(lambda: build_edited(self.options, named, self._history(), self.valid),
+                           "showed") is not None:
+                self.pending.set()
+
+    def follow(self, notify: Callable[[], None]) -> None:
+        """The full builds after `changed`, in a background thread; `notify` reloads the browsers."""
+        self.warm()
+        while True:
+            self.pending.wait()
+            self.pending.clear()
+            try:
+                result = self.full_build(self.generation)
+            except GiveWay:
+                continue
+            if result is not None and result.written:
+                notify()
+
+    def full_build(self, generation: int) -> Result | None:
+        """Build everything for the change numbered `generation`; GiveWay when a newer one comes first."""
+        told = self.options.progress
+
+        def give_way(stage: str) -> None:
+            if told is not None:
+                told(stage)
+            if generation != self.generation:
+                raise GiveWay
+
+        with self.lock:
+            result = self._run(lambda: build_site(replace(self.options, progress=give_way)), "built")
+            self.history = None  # read again: a commit may have come
+        return result
+
+    def _history(self) -> History:
+        if self.history is None:
+            self.history = read_history(self.options.content) if self.options.history else History(False)
+        return self.history
+
+    def _run(self, build: Callable[[], Result], verb: str) -> Result | None:
+        """Run a build and print its summary (`verb` first), or remember its errors and return None."""
         try:
-            result = build_site(self.options)
+            result = build()
         except ContentError as exc:
             self.error = "\n\n".join(format_gcc(d) for d in exc.diagnostics)
         except UsageError as exc:
             self.error = f"gongshi: error: {exc}"
         else:
             self.error = None
-            print(result.summary(), file=sys.stderr)
-            return True
+            self.valid = frozenset(result.valid) or self.valid
+            print(verb + " " + result.summary().removeprefix("built "), file=sys.stderr)
+            return result
         print(self.error, file=sys.stderr)
-        return False
+        return None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = unquote(environ.get("PATH_INFO", "/"))
@@ -102,11 +174,13 @@ def livereload_snippet_hash(liveport: int) -> str:
     return base64.b64encode(hashlib.sha256(snippet.encode()).digest()).decode()
 
 
-def notify_watcher(folders: list[Path]) -> Any:
+def notify_watcher(folders: list[Path], on_change: Callable[[list[Path]], None]) -> Any:
     """A livereload watcher told of changes by the operating system (watchfiles: inotify on Linux).
 
     livereload's own watcher looks at every file's time every 0.8 s: up to 0.8 s before a save is
-    noticed, and a walk over thousands of files each time.
+    noticed, and a walk over thousands of files each time. `on_change` gets each batch of changed
+    files once, however many folders are watched, in the server's thread (`loop`); the browsers
+    reload when it returns.
     """
     import watchfiles
     from livereload.watcher import Watcher
@@ -117,9 +191,10 @@ def notify_watcher(folders: list[Path]) -> Any:
             super().__init__()
             self.changed: set[str] = set()
             self.lock = threading.Lock()
+            self.loop: IOLoop | None = None
 
         def start(self, callback: Callable[[], None]) -> bool:
-            loop = IOLoop.current()
+            loop = self.loop = IOLoop.current()
 
             def run() -> None:
                 for changes in watchfiles.watch(*folders, step=20, debounce=400, raise_interrupt=False):
@@ -134,9 +209,8 @@ def notify_watcher(folders: list[Path]) -> Any:
             with self.lock:
                 changed, self.changed = sorted(self.changed), set()
             self.filepath = changed[0] if changed else None
-            if changed:  # one rebuild per batch of changes, however many folders are watched
-                for func in dict.fromkeys(task["func"] for task in self._tasks.values()):
-                    func()
+            if changed:
+                on_change([Path(path) for path in changed])
             return self.filepath, None
 
     return NotifyWatcher()
@@ -154,9 +228,16 @@ def serve(options: Options, port: int) -> int:
     preview = Preview(options, liveport)
     preview.rebuild()
     folders = [folder for folder in (options.content, options.template_dir) if folder.is_dir()]
-    server = Server(app=preview, watcher=notify_watcher(folders))
+    watcher = notify_watcher(folders, preview.changed)
+    server = Server(app=preview, watcher=watcher)
     for folder in folders:
-        server.watch(str(folder), preview.rebuild)
+        server.watch(str(folder))
+
+    def notify() -> None:  # from the thread of the full builds: reload the browsers in the server's thread
+        if watcher.loop is not None:
+            watcher.loop.add_callback(LiveReloadHandler.reload_waiters)
+
+    threading.Thread(target=preview.follow, args=(notify,), name="gongshi-build", daemon=True).start()
     print(f"serving {options.out} at http://127.0.0.1:{port}/ (Ctrl+C to stop)", file=sys.stderr)
     server.serve(port=port, liveport=liveport, host="127.0.0.1", open_url_delay=None)
     return 0

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from gongshi import cache, render, stats
-from gongshi.content import load_content
+from gongshi.content import RECORD_SUFFIXES, load_content
 from gongshi.convert import Converter
 from gongshi.errors import ContentError, Diagnostic, Severity, UsageError
 from gongshi.history import History, read_history
@@ -175,6 +175,60 @@ def render_files(options: Options, previous: cache.Manifest | None = None, histo
     return result
 
 
+RECORD_FOLDERS = {"initiatives": RECORD_SUFFIXES, "updates": (".md",)}  # a record's file: folder → suffixes
+EDITED_RECORDS = 8  # `build_edited` handles saves of up to this many records; beyond, a full build is as quick
+
+
+def edited_files(options: Options, changed: Iterable[Path]) -> list[str] | None:
+    """The saved files as paths inside the content folder, when they are a few records' files (`build_edited`)."""
+    root = options.content.resolve()
+    named = []
+    for path in changed:
+        resolved = path.resolve()
+        parts = resolved.relative_to(root).parts if resolved.is_relative_to(root) else ()
+        suffixes = RECORD_FOLDERS.get(parts[0]) if len(parts) == 2 else None
+        if suffixes is None or not parts[1].endswith(suffixes) or parts[1].startswith(".") or not path.is_file():
+            return None
+        named.append("/".join(parts))
+    if not named or len(named) > EDITED_RECORDS or not (options.out / "index.html").is_file():
+        return None
+    return sorted(set(named))
+
+
+def build_edited(options: Options, named: Iterable[str], history: History,
+                 known_valid: frozenset[str] = frozenset()) -> Result:
+    """Write at once the pages of the records whose files were just saved (`serve`, before a full build).
+
+    `named` are the files (`edited_files`). Only the edited initiatives' and updates' own pages,
+    and the pages of the initiatives an edited update reports on, are made, from the whole
+    content checked as usual; lists, feeds, open data and search follow in the full build.
+    """
+    start = time.perf_counter()
+    content, converter, result = check_site(options, known_valid=known_valid)
+    initiatives = {i.id for i in content.initiatives}
+    updates = {u.slug: u for u in content.updates}
+    ids: set[str] = set()
+    slugs: set[str] = set()
+    for rel in named:
+        folder, _, name = rel.partition("/")
+        stem = name.split(".", 1)[0]
+        if folder == "initiatives" and stem in initiatives:
+            ids.add(stem)
+        elif folder == "updates" and stem in updates:
+            slugs.add(stem)
+            ids.update(initiatives.intersection(updates[stem].initiatives))
+    base = cache.code_digest() + cache.digest_folders([options.template_dir])
+    result.files = _Timer(result.timings).run("render", lambda: render.render_pages(
+        content, converter, options.template_dir, stats.report_date(content), render.static_files(options.template_dir),
+        history, base, render.record_pages(content, ids, slugs)))
+    for rel, data in sorted(result.files.items()):
+        _check_path(rel)
+        _replace(options.out / rel, data)
+    result.written = len(result.files)
+    result.elapsed = time.perf_counter() - start
+    return result
+
+
 def _history(options: Options) -> History:
     return read_history(options.content) if options.history else History(False, "reading history was turned off")
 
@@ -239,8 +293,8 @@ def build_site(options: Options) -> Result:
                 if intact != previous.files:  # same bytes, new times (restored from a CI cache): remember them
                     cache.save(manifest_file, replace(previous, files=intact))
                 return Result(reused=set(intact), keys={p: e.key for p, e in intact.items()}, search=previous.search,
-                              unchanged=len(intact), warnings=previous.warnings, timings=timings,
-                              elapsed=time.perf_counter() - start)
+                              valid=set(previous.valid), unchanged=len(intact), warnings=previous.warnings,
+                              timings=timings, elapsed=time.perf_counter() - start)
     broken = set(previous.files) - set(intact) if previous else set()
     usable = previous and replace(previous, files=intact, search={  # an index with a file gone is rebuilt
         lang: pages for lang, pages in previous.search.items()
@@ -320,10 +374,10 @@ class Writer:
             if not self.in_place and rel in self.old and _same(self.out / rel, data):
                 os.link(self.out / rel, target)
                 result.unchanged += 1
+            elif self.in_place and _same(target, data):  # changed since the last build, to these bytes (`serve`)
+                result.unchanged += 1
             elif self.in_place:
-                temporary = target.with_name(f".{target.name}.gongshi-new")
-                temporary.write_bytes(data)
-                os.replace(temporary, target)
+                _replace(target, data)
                 result.written += 1
             else:
                 target.write_bytes(data)
@@ -353,13 +407,21 @@ class Writer:
         return self.entries
 
 
+def _replace(target: Path, data: bytes) -> None:
+    """Write through a temporary name renamed over `target`: a reader sees the old file or the new one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.gongshi-new")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
 def _entry(path: Path, key: str, digest: str) -> cache.Entry:
     stat = path.stat()
     return cache.Entry(key, digest, stat.st_size, stat.st_mtime_ns)
 
 
 def _same(path: Path, data: bytes) -> bool:
-    return path.stat().st_size == len(data) and path.read_bytes() == data
+    return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
 
 
 def _check_path(rel: str) -> None:

@@ -223,7 +223,7 @@ def test_a_document_with_a_problem_is_never_known_valid() -> None:
     docs = Documents()
     good, bad = Source("a.yaml", "title: 甲\nstatus: planned\n"), Source("b.yaml", "title: 乙\nstatus: doing\n")
     assert docs.check(good, "initiative")[2] and not docs.check(bad, "initiative")[2]
-    assert docs.valid == {Documents.key("initiative", good, None)}
+    assert docs.valid == {Documents.key("initiative", good)}
     skipped = Documents(frozenset(docs.valid))
     assert skipped.check(good, "initiative") == docs.check(good, "initiative")
 

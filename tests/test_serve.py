@@ -8,13 +8,17 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import FIXTURES
 
-from gongshi.serve import Preview
-from gongshi.site import Options
+from gongshi.errors import ContentError
+from gongshi.history import History
+from gongshi.serve import GiveWay, Preview
+from gongshi.site import Options, build_edited, build_site, edited_files
 
 
 def _get(app: Preview, path: str) -> tuple[str, dict[str, str], bytes]:
@@ -61,6 +65,96 @@ def test_preview_refuses_paths_outside_the_site(tmp_path: Path) -> None:
     preview.rebuild()
     status, _, body = _get(preview, "/../secret.txt")
     assert status.startswith("404") and b"secret" not in body
+
+
+def _site(tmp_path: Path) -> tuple[Options, Path]:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "basic" / "content", content)
+    options = Options(content=content, out=tmp_path / "site", search=False, history=False)
+    build_site(options)
+    return options, content
+
+
+def _pages(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.html"))}
+
+
+def test_edited_files_are_a_few_records(tmp_path: Path) -> None:
+    """Only saves of a few records' files are shown first; anything else needs a full build."""
+    options, content = _site(tmp_path)
+    record, update = content / "initiatives" / "rural-bus.yaml", content / "updates" / "2021-11-qingjiang.zh-hans.md"
+    assert edited_files(options, [record, update, record]) == ["initiatives/rural-bus.yaml",
+                                                              "updates/2021-11-qingjiang.zh-hans.md"]
+    (content / "initiatives" / ".rural-bus.yaml.swp").write_text("x", "utf-8")
+    for others in ([content / "site.yaml"], [content / "glossary.yaml"], [content / "initiatives" / "gone.yaml"],
+                   [content / "initiatives" / ".rural-bus.yaml.swp"], [tmp_path / "templates" / "base.html"],
+                   [record, content / "site.yaml"], [record] * 0):
+        assert edited_files(options, others) is None, others
+    many = []
+    for n in range(9):
+        many.append(content / "initiatives" / f"copy-{n}.yaml")
+        shutil.copy(record, many[-1])
+    assert edited_files(options, many) is None
+    assert edited_files(replace(options, out=tmp_path / "nothing-built"), [record]) is None
+
+
+def test_build_edited_writes_the_pages_a_full_build_makes(tmp_path: Path) -> None:
+    """The edited records' own pages, byte for byte as the full build makes them, and nothing else."""
+    options, content = _site(tmp_path)
+    before = _pages(options.out)
+    record = content / "initiatives" / "rural-bus.yaml"
+    record.write_text(record.read_text("utf-8").replace("title: ", "title: 新", 1), "utf-8")
+    update = content / "updates" / "2021-11-qingjiang.md"
+    update.write_text(update.read_text("utf-8") + "\n補充一句。\n", "utf-8")
+    result = build_edited(options, ["initiatives/rural-bus.yaml", "updates/2021-11-qingjiang.md"], History(False))
+    shown = _pages(options.out)
+    changed = {path for path in shown if shown[path] != before.get(path)}
+    assert set(result.files) == {f"{ed}/{page}/index.html" for ed in ("zh-hans", "zh-hant") for page in (
+        "initiatives/rural-bus", "updates/2021-11-qingjiang", "initiatives/qingjiang-certificates")}
+    # the Simplified edition of that update is written by hand: its page stays the same
+    assert changed == set(result.files) - {"zh-hans/updates/2021-11-qingjiang/index.html"}
+    full = build_site(replace(options, out=tmp_path / "clean", cache=False))
+    assert all(full.files[path] == data for path, data in result.files.items())
+    times = {path: (options.out / path).stat().st_mtime_ns for path in result.files}
+    build_site(options)  # the full build after it finds those pages already written, and leaves them
+    assert times == {path: (options.out / path).stat().st_mtime_ns for path in result.files}
+    assert _pages(options.out) == _pages(tmp_path / "clean")
+
+
+def test_build_edited_reports_errors_and_writes_nothing(tmp_path: Path) -> None:
+    options, content = _site(tmp_path)
+    before = _pages(options.out)
+    record = content / "initiatives" / "rural-bus.yaml"
+    record.write_text(record.read_text("utf-8").replace("status: in_progress", "status: doing"), "utf-8")
+    with pytest.raises(ContentError):
+        build_edited(options, ["initiatives/rural-bus.yaml"], History(False))
+    assert _pages(options.out) == before
+
+
+def test_a_full_build_gives_way_to_a_newer_save(tmp_path: Path) -> None:
+    """A save during the background build: that build stops at its next stage, and the newest one runs."""
+    options, content = _site(tmp_path)
+    preview = Preview(options, liveport=35999)
+    record = content / "initiatives" / "rural-bus.yaml"
+    text = record.read_text("utf-8")
+    stages: list[str] = []
+
+    def saving_meanwhile(stage: str) -> None:
+        stages.append(stage)
+        if stage == "render":  # the editor saves again while this build renders
+            record.write_text(text.replace("title: ", "title: 再改", 1), "utf-8")
+            preview.generation += 1
+
+    record.write_text(text.replace("title: ", "title: 一改", 1), "utf-8")
+    preview.changed([record])
+    assert preview.pending.is_set()
+    preview.options = replace(options, progress=saving_meanwhile)
+    with pytest.raises(GiveWay):
+        preview.full_build(preview.generation)
+    assert stages[-1] == "render" and "write" not in stages
+    preview.options = options
+    assert preview.full_build(preview.generation) is not None
+    assert "再改" in (options.out / "zh-hans" / "initiatives" / "index.html").read_text("utf-8")
 
 
 def test_serve_command_answers_on_loopback(tmp_path: Path) -> None:
