@@ -44,16 +44,20 @@ def fragments(bundle: Path) -> dict[str, dict[str, object]]:
 
 
 def found(folder: Path) -> dict[str, dict[str, dict[str, object]]]:
-    """Per edition, url → page as search finds it: the main bundle without its superseded pages, plus the delta."""
+    """Per edition, url → page as the search page finds it: the pages of its bundles (the main one, and
+    the delta when merged) but those whose id `delta.json` hides, whichever bundle they are in. A page
+    found twice fails."""
     out = {}
     for edition in ("zh-hans", "zh-hant"):
-        delta = json.loads((folder / edition / "pagefind-delta" / "delta.json").read_text("utf-8"))
-        pages = {i: page for i, page in fragments(folder / edition / "pagefind").items()
-                 if i not in delta["superseded"]}
-        if delta["merge"]:
-            pages.update(fragments(folder / edition / "pagefind-delta"))
-        out[edition] = {str(page["url"]): {k: page[k] for k in ("content", "meta", "word_count")}
-                        for page in pages.values()}
+        delta = folder / edition / "pagefind-delta"
+        info = json.loads((delta / "delta.json").read_text("utf-8"))
+        pages: dict[str, dict[str, object]] = {}
+        for bundle in [folder / edition / "pagefind"] + ([delta] if info["merge"] else []):
+            for ident, page in fragments(bundle).items():
+                if ident not in info["superseded"]:
+                    assert page["url"] not in pages, f"{page['url']} is found twice"
+                    pages[str(page["url"])] = {k: page[k] for k in ("content", "meta", "word_count")}
+        out[edition] = pages
     return out
 
 
@@ -181,13 +185,39 @@ def test_another_output_folder_has_its_own_manifest(root: Path) -> None:
 
 def test_small_edit_goes_into_the_delta_and_keeps_the_main_index(root: Path) -> None:
     main = {p: p.stat().st_mtime_ns for p in (root / "site/zh-hans/pagefind").rglob("*") if p.is_file()}
+    old = {str(page["url"]): ident for ident, page in fragments(root / "site/zh-hans/pagefind").items()}
     EDITS["update body"](root)
     build(root)
     delta = json.loads((root / "site/zh-hans/pagefind-delta/delta.json").read_text("utf-8"))
-    assert delta["merge"] and len(delta["superseded"]) >= 1
+    assert delta["merge"] and delta["superseded"] == [old["/updates/2019-07-bus/"]]
     assert {p: p.stat().st_mtime_ns for p in (root / "site/zh-hans/pagefind").rglob("*") if p.is_file()} == main
+    # The initiative's page shows the update, but outside what is indexed: its index entry is the same,
+    # so it stays in the main bundle (the same id in the delta would be hidden with its old version).
     in_delta = {str(page["url"]) for page in fragments(root / "site/zh-hans/pagefind-delta").values()}
-    assert "/updates/2019-07-bus/" in in_delta and "/updates/2021-11-qingjiang/" not in in_delta
+    assert in_delta == {"/updates/2019-07-bus/"}
+    assert "/initiatives/rural-bus/" in found(root / "site")["zh-hans"]
+
+
+def test_a_shared_id_makes_a_new_main_index(root: Path) -> None:
+    """Pagefind's ids are short content hashes, unique within one run only: should a page kept in the
+    main bundle share its id with one the delta replaces, hiding that id would hide both, so
+    everything is indexed again."""
+    binary = search.find_binary()
+    assert binary is not None
+    manifest = cache.load(next((root / ".cache").glob("build-*.json")), root / "site")
+    assert manifest is not None
+    base = manifest.search["zh-Hans"]
+    keys = {p: key for p, (key, _) in base.items()}
+    edited, kept = "zh-hans/updates/2019-07-bus/index.html", "zh-hans/updates/2021-11-qingjiang/index.html"
+    changed = {**keys, edited: "edited"}
+
+    def read(path: str) -> bytes:
+        return (root / "site" / path).read_bytes().replace("出行更方便了".encode(), "出行更便捷了".encode())
+
+    assert search.index_edition("zh-Hans", changed, read, binary, base).keep_base
+    clash = {**base, kept: (base[kept][0], base[edited][1])}  # as if Pagefind had given both the same id
+    again = search.index_edition("zh-Hans", changed, read, binary, clash)
+    assert not again.keep_base and again.base[kept][1] != again.base[edited][1]
 
 
 def test_large_edit_makes_a_new_main_index(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:

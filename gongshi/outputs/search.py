@@ -97,35 +97,64 @@ def index_edition(lang: Lang, keys: Mapping[str, str], read: Callable[[str], byt
 
     `base` is what the last build's main bundle holds (None or empty: there is none, or it is
     damaged).
-    Few pages changed since: only they are indexed, into the delta bundle, and the ids of their
-    old versions in the main bundle go into `delta.json` for the search page to hide. Many
-    changed: everything is indexed again into a new main bundle (and the delta is empty).
+    Few pages changed since: only they are indexed, into the delta bundle (`_delta`). Many changed,
+    or the delta cannot be told apart from the main bundle: everything is indexed again into a new
+    main bundle (and the delta is empty).
     """
     pages = sorted(keys)
     if base:
         changed = [p for p in pages if p not in base or base[p][0] != keys[p]]
-        superseded = sorted(base[p][1] for p in set(base) - (set(pages) - set(changed)))
-        if len(superseded) + len(changed) <= max(DELTA_MIN, len(pages) * DELTA_SHARE):
-            files = _index(lang, {p: read(p) for p in changed}, binary, delta_path(lang)) if changed else {}
-            files[delta_path(lang) + "delta.json"] = _delta_json(bool(changed), superseded)
-            return Indexed(dict(base), files, keep_base=True)
+        if len(set(base) - set(pages)) + len(changed) <= max(DELTA_MIN, len(pages) * DELTA_SHARE):
+            delta = _delta(lang, keys, read, binary, base, changed)
+            if delta is not None:
+                return delta
     files = _index(lang, {p: read(p) for p in pages}, binary, bundle_path(lang))
-    ids = fragment_ids(files, lang)
+    ids = fragment_ids(files, bundle_path(lang), lang)
     files[delta_path(lang) + "delta.json"] = _delta_json(False, [])
     return Indexed({p: (keys[p], ids[p]) for p in pages if p in ids}, files, keep_base=False)
+
+
+def _delta(lang: Lang, keys: Mapping[str, str], read: Callable[[str], bytes], binary: Path,
+           base: Mapping[str, tuple[str, str]], changed: list[str]) -> Indexed | None:
+    """The delta bundle of the `changed` pages, and in `delta.json` the ids of what they and the pages
+    gone replace in the main bundle, for the search page to hide.
+
+    The search page hides results by id alone, whichever bundle they come from, so no page it shows
+    may have a hidden id. Pagefind's id is a short hash of what it indexed (7 hex digits, made longer
+    only to tell apart two pages of one run): a page whose indexed text did not change (only a part
+    left out of the index did) gets its old id back. Such pages stay in the main bundle, under their
+    new key, and the delta is made again without them. Any other shared id is a chance collision of
+    two pages: None, and the caller indexes everything again.
+    """
+    base = dict(base)
+    while True:
+        files = _index(lang, {p: read(p) for p in changed}, binary, delta_path(lang))
+        ids = fragment_ids(files, delta_path(lang), lang)
+        same = {p for p in changed if p in base and ids.get(p) == base[p][1]}
+        if not same:
+            break
+        base.update({p: (keys[p], base[p][1]) for p in same})
+        changed = [p for p in changed if p not in same]
+    replaced = set(base) - (set(keys) - set(changed))  # changed or gone
+    superseded = {base[p][1] for p in replaced}
+    shown = {i for p, (_, i) in base.items() if p not in replaced} | set(ids.values())
+    if superseded & shown:
+        return None
+    files[delta_path(lang) + "delta.json"] = _delta_json(bool(changed), sorted(superseded))
+    return Indexed(base, files, keep_base=True)
 
 
 def _delta_json(merge: bool, superseded: list[str]) -> bytes:
     return (json.dumps({"merge": merge, "superseded": superseded}, separators=(",", ":")) + "\n").encode()
 
 
-def fragment_ids(files: Mapping[str, bytes], lang: Lang) -> dict[str, str]:
-    """Page path → Pagefind's id for it, read from the fragments of a bundle just made.
+def fragment_ids(files: Mapping[str, bytes], bundle: str, lang: Lang) -> dict[str, str]:
+    """Page path → Pagefind's id for it, read from the fragments of the bundle at `bundle` just made.
 
     A fragment file is gzip of `pagefind_dcd` and the JSON of one page (its id is the file name),
     or, when Pagefind groups fragments, of an object of id → page.
     """
-    prefix = bundle_path(lang) + "fragment/"
+    prefix = bundle + "fragment/"
     found: dict[str, str] = {}
     for path, data in files.items():
         if not path.startswith(prefix):
