@@ -1,4 +1,4 @@
-"""Search index: Pagefind (extended build, which segments Chinese), one bundle per edition.
+"""Search index: Pagefind (extended build, which segments Chinese), one index per edition.
 
 Only pages worth finding are indexed: initiatives and updates (their `data-pagefind-body`
 element, without the lists of other pages' titles marked `data-pagefind-ignore`). Each edition
@@ -6,10 +6,11 @@ gets its own main bundle, so a reader downloads only their edition's index, and 
 indexed by two Pagefind processes at once (the build runs `index_edition` for each in a thread):
 Pagefind uses little more than one core.
 
-Pagefind's memory grows with the pages of one run (about 320 KB a page: 5.4 GiB for an edition of
-20,000), so the main bundle is made in parts of at most `PART_PAGES` pages (the sorted pages,
-chunked in order), indexed one after the other: `<edition>/pagefind/` (part 1, with Pagefind's
-script and WebAssembly that the search page loads), then `<edition>/pagefind-2/`, `pagefind-3/`, ….
+Pagefind's memory grows with the pages of one run (5.4 GiB for an edition of 20,000 pages), so
+the main bundle is made in parts of at most `PART_PAGES` pages (the sorted pages, chunked in
+order), indexed one after the other: `<edition>/pagefind/` (part 1, with Pagefind's script and
+WebAssembly that the search page loads), then `<edition>/pagefind-2/`, `pagefind-3/`, …: at most
+1.7 GiB (4,000 pages of updates, the longest, at N = 10,000), and two runs at once, one per edition.
 A site of up to `PART_PAGES` pages per edition has only the first.
 
 Pagefind cannot update an index, and its time grows with the text indexed (about 3 µs per
@@ -51,7 +52,7 @@ from gongshi.model import Lang, edition_dir
 BINARY = Path("node_modules", "@pagefind", "linux-x64", "bin", "pagefind_extended")
 SEARCHABLE = re.compile(r"^(initiatives|updates)/[a-z0-9-]+/index\.html$")
 BUNDLE = "pagefind"  # inside each edition's folder: the main bundle's first part; the others add -2, -3, …
-PART_PAGES = 4000  # pages per part of the main bundle, each indexed by its own Pagefind run (under 1.3 GB)
+PART_PAGES = 4000  # pages per part of the main bundle, each indexed by its own run (N = 10,000: 1.7 GiB at most)
 DELTA = "pagefind-delta"  # pages changed since the main bundle was made, and which of its pages they replace
 DELTA_SHARE, DELTA_MIN = 0.1, 50  # a delta holds at most 10 % of the pages (or 50); beyond, all are indexed again
 
