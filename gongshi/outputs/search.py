@@ -147,8 +147,8 @@ def _delta(lang: Lang, keys: Mapping[str, str], read: Callable[[str], bytes], bi
 
     The search page hides results by id alone, whichever bundle they come from, so no page it shows
     may have a hidden id. Pagefind's id is a short hash of what it indexed (7 hex digits, made longer
-    only to tell apart two pages of one run): a page whose indexed text did not change (only a part
-    left out of the index did) gets its old id back. Such pages stay in the main bundle, under their
+    only to tell apart two pages of one run): a page whose indexed text did not change (only what
+    the index leaves out did) gets its old id back. Such pages stay in the main bundle, under their
     new key, and the delta is made again without them. Any other shared id is a chance collision of
     two pages: None, and the caller indexes everything again.
     """
