@@ -11,8 +11,8 @@ the next build is then a clean one. It records
   modification time of the file as written: an unchanged file is recognised without reading it,
   one whose time alone differs (restored from a CI cache) by its bytes, and a file changed
   behind gongshi's back is written again.
-- per edition, the pages its main search bundle holds (`outputs.search`), with their input keys
-  and Pagefind's ids for them.
+- per edition, the pages its main search bundle holds, all parts (`outputs.search`), with their
+  input keys and Pagefind's ids for them.
 - the warnings of that build, repeated when nothing changed.
 - the content documents that passed their schema check (by a digest of the schemas and the
   text): the next build does not check them again. At worst, a forged entry lets a document

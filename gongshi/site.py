@@ -237,7 +237,8 @@ def _search(options: Options, result: Result, editions: tuple[Lang, ...], binary
             previous: cache.Manifest | None, meanwhile: Callable[[Result], None] | None = None) -> None:
     """Each edition's search files: a delta of the changed pages, or a new main bundle (`search.index_edition`).
 
-    The editions are indexed in threads (each runs a Pagefind process); `meanwhile` runs in this one.
+    The editions are indexed in threads (each runs its Pagefind processes, one part of the main bundle
+    at a time); `meanwhile` runs in this one.
     """
 
     def read(path: str) -> bytes:
@@ -256,7 +257,7 @@ def _search(options: Options, result: Result, editions: tuple[Lang, ...], binary
     for lang, indexed in done.items():
         result.search[lang] = indexed.base
         if indexed.keep_base and previous is not None:
-            bundle = [p for p in previous.files if p.startswith(search.bundle_path(lang))]
+            bundle = [p for p in previous.files if search.main_bundle(p, lang)]
             result.reused.update(bundle)
             result.keys.update({p: previous.files[p].key for p in bundle})
         result.files.update(indexed.files)
@@ -298,7 +299,7 @@ def build_site(options: Options) -> Result:
     broken = set(previous.files) - set(intact) if previous else set()
     usable = previous and replace(previous, files=intact, search={  # an index with a file gone is rebuilt
         lang: pages for lang, pages in previous.search.items()
-        if not any(p.startswith(search.bundle_path(cast(Lang, lang))) for p in broken)})
+        if not any(search.main_bundle(p, cast(Lang, lang)) for p in broken)})
     writers: list[Writer] = []  # made once everything rendered: a build failing on content touches nothing
 
     def write(result: Result) -> None:

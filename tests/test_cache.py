@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -29,9 +30,9 @@ pytestmark = pytest.mark.skipif(search.find_binary() is None, reason="needs Page
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    """Every file but the search bundles, which `found` compares."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.relative_to(folder).parts[1:2] not in (("pagefind",), ("pagefind-delta",))}
+    """Every file but the search bundles (`<edition>/pagefind*/`), which `found` compares."""
+    files = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {path: p.read_bytes() for path, p in files.items() if not re.match(r"[^/]+/pagefind", path)}
 
 
 def fragments(bundle: Path) -> dict[str, dict[str, object]]:
@@ -44,16 +45,21 @@ def fragments(bundle: Path) -> dict[str, dict[str, object]]:
 
 
 def found(folder: Path) -> dict[str, dict[str, dict[str, object]]]:
-    """Per edition, url → page as search finds it: the main bundle without its superseded pages, plus the delta."""
+    """Per edition, url → page as the search page finds it: the pages of its bundles (every part of the
+    main one, and the delta when merged) but those whose id `delta.json` hides, whichever bundle they
+    are in. A page found twice fails."""
     out = {}
     for edition in ("zh-hans", "zh-hant"):
-        delta = json.loads((folder / edition / "pagefind-delta" / "delta.json").read_text("utf-8"))
-        pages = {i: page for i, page in fragments(folder / edition / "pagefind").items()
-                 if i not in delta["superseded"]}
-        if delta["merge"]:
-            pages.update(fragments(folder / edition / "pagefind-delta"))
-        out[edition] = {str(page["url"]): {k: page[k] for k in ("content", "meta", "word_count")}
-                        for page in pages.values()}
+        delta = folder / edition / "pagefind-delta"
+        info = json.loads((delta / "delta.json").read_text("utf-8"))
+        pages: dict[str, dict[str, object]] = {}
+        parts = [folder / edition / "pagefind", *(delta / part for part in info["parts"])]
+        for bundle in parts + ([delta] if info["merge"] else []):
+            for ident, page in fragments(bundle).items():
+                if ident not in info["superseded"]:
+                    assert page["url"] not in pages, f"{page['url']} is found twice"
+                    pages[str(page["url"])] = {k: page[k] for k in ("content", "meta", "word_count")}
+        out[edition] = pages
     return out
 
 
@@ -181,13 +187,39 @@ def test_another_output_folder_has_its_own_manifest(root: Path) -> None:
 
 def test_small_edit_goes_into_the_delta_and_keeps_the_main_index(root: Path) -> None:
     main = {p: p.stat().st_mtime_ns for p in (root / "site/zh-hans/pagefind").rglob("*") if p.is_file()}
+    old = {str(page["url"]): ident for ident, page in fragments(root / "site/zh-hans/pagefind").items()}
     EDITS["update body"](root)
     build(root)
     delta = json.loads((root / "site/zh-hans/pagefind-delta/delta.json").read_text("utf-8"))
-    assert delta["merge"] and len(delta["superseded"]) >= 1
+    assert delta["merge"] and delta["superseded"] == [old["/updates/2019-07-bus/"]]
     assert {p: p.stat().st_mtime_ns for p in (root / "site/zh-hans/pagefind").rglob("*") if p.is_file()} == main
+    # The initiative's page shows the update, but outside what is indexed: its index entry is the same,
+    # so it stays in the main bundle (the same id in the delta would be hidden with its old version).
     in_delta = {str(page["url"]) for page in fragments(root / "site/zh-hans/pagefind-delta").values()}
-    assert "/updates/2019-07-bus/" in in_delta and "/updates/2021-11-qingjiang/" not in in_delta
+    assert in_delta == {"/updates/2019-07-bus/"}
+    assert "/initiatives/rural-bus/" in found(root / "site")["zh-hans"]
+
+
+def test_a_shared_id_makes_a_new_main_index(root: Path) -> None:
+    """Pagefind's ids are short content hashes, unique within one run only: should a page kept in the
+    main bundle share its id with one the delta replaces, hiding that id would hide both, so
+    everything is indexed again."""
+    binary = search.find_binary()
+    assert binary is not None
+    manifest = cache.load(next((root / ".cache").glob("build-*.json")), root / "site")
+    assert manifest is not None
+    base = manifest.search["zh-Hans"]
+    keys = {p: key for p, (key, _) in base.items()}
+    edited, kept = "zh-hans/updates/2019-07-bus/index.html", "zh-hans/updates/2021-11-qingjiang/index.html"
+    changed = {**keys, edited: "edited"}
+
+    def read(path: str) -> bytes:
+        return (root / "site" / path).read_bytes().replace("出行更方便了".encode(), "出行更便捷了".encode())
+
+    assert search.index_edition("zh-Hans", changed, read, binary, base).keep_base
+    clash = {**base, kept: (base[kept][0], base[edited][1])}  # as if Pagefind had given both the same id
+    again = search.index_edition("zh-Hans", changed, read, binary, clash)
+    assert not again.keep_base and again.base[kept][1] != again.base[edited][1]
 
 
 def test_large_edit_makes_a_new_main_index(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -195,7 +227,7 @@ def test_large_edit_makes_a_new_main_index(root: Path, monkeypatch: pytest.Monke
     EDITS["glossary entry"](root)  # every page may change: everything is indexed again
     build(root)
     delta = json.loads((root / "site/zh-hans/pagefind-delta/delta.json").read_text("utf-8"))
-    assert delta == {"merge": False, "superseded": []}
+    assert delta == {"parts": [], "merge": False, "superseded": []}
     assert not (root / "site/zh-hans/pagefind-delta/pagefind.js").exists()
 
 
@@ -268,3 +300,85 @@ def test_output_restored_with_new_times_is_still_unchanged(root: Path) -> None:
     EDITS["update body"](root)
     edited = build(root)
     assert 0 < sum(p.endswith(".html") for p in edited.files) < pages / 2
+
+
+# Parts: with parts of 2 pages, each edition's 5 searchable pages (3 initiatives, then 2 updates) are
+# indexed into pagefind/, pagefind-2/ and pagefind-3/ (the update 2019-07-bus is in the second).
+PARTS = ["pagefind", "pagefind-2", "pagefind-3"]
+
+
+@pytest.fixture
+def parted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(search, "PART_PAGES", 2)
+    shutil.copytree(BASIC, tmp_path / "content")
+    build(tmp_path)
+    return tmp_path
+
+
+def test_a_small_site_has_one_part(root: Path) -> None:
+    assert sorted(p.name for p in (root / "site/zh-hans").glob("pagefind*")) == ["pagefind", "pagefind-delta"]
+    assert json.loads((root / "site/zh-hans/pagefind-delta/delta.json").read_text("utf-8"))["parts"] == []
+
+
+def test_the_main_index_is_made_in_parts(parted: Path) -> None:
+    for edition, lang in (("zh-hans", "zh-Hans"), ("zh-hant", "zh-Hant")):
+        folder = parted / "site" / edition
+        assert sorted(p.name for p in folder.glob("pagefind*")) == [*PARTS, "pagefind-delta"]
+        counts = [json.loads((folder / part / "pagefind-entry.json").read_text("utf-8"))["languages"][edition]
+                  ["page_count"] for part in PARTS]
+        assert counts == [2, 2, 1]
+        info = json.loads((folder / "pagefind-delta/delta.json").read_text("utf-8"))
+        assert info == {"parts": ["../pagefind-2/", "../pagefind-3/"], "merge": False, "superseded": []}
+        manifest = cache.load(next((parted / ".cache").glob("build-*.json")), parted / "site")
+        assert manifest is not None
+        ids = {f"{edition}{page['url']}index.html": ident for part in PARTS
+               for ident, page in fragments(folder / part).items()}
+        assert {p: i for p, (_, i) in manifest.search[lang].items()} == ids and len(ids) == 5
+        # Each run's ids are its own (Pagefind makes them unique within a run only): see
+        # test_a_shared_id_makes_a_new_main_index for what a shared one would do.
+        assert len(set(ids.values())) == 5
+
+
+@pytest.mark.parametrize("edit", ["update body", "initiative title", "update added", "update removed",
+                                  "search index deleted by hand"])
+def test_cached_rebuild_with_parts_equals_clean_build(parted: Path, edit: str) -> None:
+    EDITS[edit](parted)
+    build(parted)
+    build(parted, "clean", cached=False)
+    assert tree(parted / "site") == tree(parted / "clean")
+    assert found(parted / "site") == found(parted / "clean")
+
+
+def test_a_delta_hides_the_old_version_from_any_part(parted: Path) -> None:
+    part = parted / "site/zh-hans/pagefind-2"
+    old = {str(page["url"]): ident for ident, page in fragments(part).items()}["/updates/2019-07-bus/"]
+    bundles = {p: p.stat().st_mtime_ns for name in PARTS for p in (parted / "site/zh-hans" / name).rglob("*")}
+    EDITS["update body"](parted)
+    build(parted)
+    info = json.loads((parted / "site/zh-hans/pagefind-delta/delta.json").read_text("utf-8"))
+    assert info == {"parts": ["../pagefind-2/", "../pagefind-3/"], "merge": True, "superseded": [old]}
+    assert {p: p.stat().st_mtime_ns for name in PARTS for p in (parted / "site/zh-hans" / name).rglob("*")} == bundles
+    text = str(found(parted / "site")["zh-hans"]["/updates/2019-07-bus/"]["content"]).replace("\u200b", "")
+    assert "出行更便捷了" in text  # Pagefind separates the words it found with zero-width spaces
+
+
+def test_a_file_of_a_part_gone_makes_a_new_main_index(parted: Path) -> None:
+    (parted / "site/zh-hans/pagefind-2/pagefind-entry.json").unlink()
+    (parted / "site/zh-hant/pagefind-delta/delta.json").unlink()  # the delta is no part: made again alone
+    again = build(parted)
+    assert "zh-hans/pagefind/pagefind-entry.json" in again.files  # every part made again
+    assert not any(search.main_bundle(p, "zh-Hant") for p in again.files)
+    build(parted, "clean", cached=False)
+    assert found(parted / "site") == found(parted / "clean")
+    assert (parted / "site/zh-hans/pagefind-2/pagefind-entry.json").read_bytes() == (
+        parted / "clean/zh-hans/pagefind-2/pagefind-entry.json").read_bytes()
+
+
+def test_main_bundle_paths() -> None:
+    assert search.part_path("zh-Hans", 1) == "zh-hans/pagefind/"
+    assert search.part_path("zh-Hant", 3) == "zh-hant/pagefind-3/"
+    assert search.main_bundle("zh-hans/pagefind/pagefind.js", "zh-Hans")
+    assert search.main_bundle("zh-hans/pagefind-12/fragment/a.pf_fragment", "zh-Hans")
+    assert not search.main_bundle("zh-hans/pagefind-delta/delta.json", "zh-Hans")
+    assert not search.main_bundle("zh-hant/pagefind-2/pagefind.js", "zh-Hans")
+    assert not search.main_bundle("zh-hans/search/pagefind/x", "zh-Hans")

@@ -1,18 +1,27 @@
-"""Search index: Pagefind (extended build, which segments Chinese), one bundle per edition.
+"""Search index: Pagefind (extended build, which segments Chinese), one index per edition.
 
 Only pages worth finding are indexed: initiatives and updates (their `data-pagefind-body`
 element, without the lists of other pages' titles marked `data-pagefind-ignore`). Each edition
-gets its own bundle at `<edition>/pagefind/`, so a reader downloads only their edition's index,
-and the editions are indexed by two Pagefind processes at once (the build runs `index_edition`
-for each in a thread): Pagefind uses little more than one core.
+gets its own main bundle, so a reader downloads only their edition's index, and the editions are
+indexed by two Pagefind processes at once (the build runs `index_edition` for each in a thread):
+Pagefind uses little more than one core.
+
+Pagefind's memory grows with the pages of one run (5.4 GiB for an edition of 20,000 pages), so
+the main bundle is made in parts of at most `PART_PAGES` pages (the sorted pages, chunked in
+order), indexed one after the other: `<edition>/pagefind/` (part 1, with Pagefind's script and
+WebAssembly that the search page loads), then `<edition>/pagefind-2/`, `pagefind-3/`, …: at most
+1.7 GiB (4,000 pages of updates, the longest, at N = 10,000), and two runs at once, one per edition.
+A site of up to `PART_PAGES` pages per edition has only the first.
 
 Pagefind cannot update an index, and its time grows with the text indexed (about 3 µs per
 character here, mostly Chinese word segmentation). So a rebuild does not index everything again
 for one edited page: the pages changed since the main bundle was made are indexed on their own
-into `<edition>/pagefind-delta/`, and `delta.json` there lists the ids of their old versions in
-the main bundle. The search page merges the delta into the main index (Pagefind's `mergeIndex`)
-and hides the superseded results. When the delta would hold more than a tenth of the pages, the
-main bundle is made again instead and the delta is empty.
+into `<edition>/pagefind-delta/`. `delta.json` there lists the parts after the first (`parts`,
+relative to itself), whether there is a delta to merge (`merge`), and the ids of the old versions
+of its pages in the main bundle (`superseded`, from any part). The search page merges the parts
+and the delta into the first part's index (Pagefind's `mergeIndex`) and hides the superseded
+results. When the delta would hold more than a tenth of the pages, every part of the main bundle
+is made again instead and the delta is empty.
 
 The pages are written to a scratch folder and indexed by the Pagefind binary; the index files
 come back into the site's map of files, so writing and "unchanged" detection treat them like
@@ -28,6 +37,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import os
 import re
 import shutil
@@ -41,7 +51,8 @@ from gongshi.model import Lang, edition_dir
 
 BINARY = Path("node_modules", "@pagefind", "linux-x64", "bin", "pagefind_extended")
 SEARCHABLE = re.compile(r"^(initiatives|updates)/[a-z0-9-]+/index\.html$")
-BUNDLE = "pagefind"  # inside each edition's folder: the main bundle
+BUNDLE = "pagefind"  # inside each edition's folder: the main bundle's first part; the others add -2, -3, …
+PART_PAGES = 4000  # pages per part of the main bundle, each indexed by its own run (N = 10,000: 1.7 GiB at most)
 DELTA = "pagefind-delta"  # pages changed since the main bundle was made, and which of its pages they replace
 DELTA_SHARE, DELTA_MIN = 0.1, 50  # a delta holds at most 10 % of the pages (or 50); beyond, all are indexed again
 
@@ -69,8 +80,18 @@ def pages(paths: Iterable[str], lang: Lang) -> list[str]:
     return sorted(p for p in paths if p.startswith(prefix) and searchable(p[len(prefix):]))
 
 
-def bundle_path(lang: Lang) -> str:
-    return f"{edition_dir(lang)}/{BUNDLE}/"
+def _part_folder(number: int) -> str:
+    return BUNDLE if number == 1 else f"{BUNDLE}-{number}"
+
+
+def part_path(lang: Lang, number: int) -> str:
+    """Where part `number` (from 1) of an edition's main bundle goes: `<edition>/pagefind/`, `…/pagefind-2/`, …"""
+    return f"{edition_dir(lang)}/{_part_folder(number)}/"
+
+
+def main_bundle(path: str, lang: Lang) -> bool:
+    """Whether an output path is a file of the edition's main bundle, in any part (the delta is not)."""
+    return re.match(rf"{re.escape(edition_dir(lang))}/{BUNDLE}(-[0-9]+)?/", path) is not None
 
 
 def delta_path(lang: Lang) -> str:
@@ -81,7 +102,8 @@ def delta_path(lang: Lang) -> str:
 class Indexed:
     """One edition's search files after a build.
 
-    `base` is what the main bundle holds: page path → (input key, Pagefind's id for the page).
+    `base` is what the main bundle holds, all parts: page path → (input key, Pagefind's id for the
+    page, or "" when Pagefind left it out). Part n holds the n-th `PART_PAGES` of its sorted pages.
     `files` are the bundle files made by this build; with `keep_base` the main bundle of the last
     build stays as it is and only the delta was made.
     """
@@ -97,35 +119,71 @@ def index_edition(lang: Lang, keys: Mapping[str, str], read: Callable[[str], byt
 
     `base` is what the last build's main bundle holds (None or empty: there is none, or it is
     damaged).
-    Few pages changed since: only they are indexed, into the delta bundle, and the ids of their
-    old versions in the main bundle go into `delta.json` for the search page to hide. Many
-    changed: everything is indexed again into a new main bundle (and the delta is empty).
+    Few pages changed since: only they are indexed, into the delta bundle (`_delta`). Many changed,
+    or the delta cannot be told apart from the main bundle: everything is indexed again into a new
+    main bundle (and the delta is empty).
     """
     pages = sorted(keys)
     if base:
         changed = [p for p in pages if p not in base or base[p][0] != keys[p]]
-        superseded = sorted(base[p][1] for p in set(base) - (set(pages) - set(changed)))
-        if len(superseded) + len(changed) <= max(DELTA_MIN, len(pages) * DELTA_SHARE):
-            files = _index(lang, {p: read(p) for p in changed}, binary, delta_path(lang)) if changed else {}
-            files[delta_path(lang) + "delta.json"] = _delta_json(bool(changed), superseded)
-            return Indexed(dict(base), files, keep_base=True)
-    files = _index(lang, {p: read(p) for p in pages}, binary, bundle_path(lang))
-    ids = fragment_ids(files, lang)
-    files[delta_path(lang) + "delta.json"] = _delta_json(False, [])
-    return Indexed({p: (keys[p], ids[p]) for p in pages if p in ids}, files, keep_base=False)
+        if len(set(base) - set(pages)) + len(changed) <= max(DELTA_MIN, len(pages) * DELTA_SHARE):
+            delta = _delta(lang, keys, read, binary, base, changed)
+            if delta is not None:
+                return delta
+    files: dict[str, bytes] = {}
+    ids: dict[str, str] = {}
+    for number, start in enumerate(range(0, len(pages), PART_PAGES), 1):  # one Pagefind process at a time
+        part = _index(lang, {p: read(p) for p in pages[start:start + PART_PAGES]}, binary, part_path(lang, number))
+        ids.update(fragment_ids(part, part_path(lang, number), lang))
+        files.update(part)
+    files[delta_path(lang) + "delta.json"] = _delta_json(len(pages), False, [])
+    return Indexed({p: (keys[p], ids.get(p, "")) for p in pages}, files, keep_base=False)
 
 
-def _delta_json(merge: bool, superseded: list[str]) -> bytes:
-    return (json.dumps({"merge": merge, "superseded": superseded}, separators=(",", ":")) + "\n").encode()
+def _delta(lang: Lang, keys: Mapping[str, str], read: Callable[[str], bytes], binary: Path,
+           base: Mapping[str, tuple[str, str]], changed: list[str]) -> Indexed | None:
+    """The delta bundle of the `changed` pages, and in `delta.json` the ids of what they and the pages
+    gone replace in the main bundle, for the search page to hide.
+
+    The search page hides results by id alone, whichever bundle they come from, so no page it shows
+    may have a hidden id. Pagefind's id is a short hash of what it indexed (7 hex digits, made longer
+    only to tell apart two pages of one run): a page whose indexed text did not change (only what
+    the index leaves out did) gets its old id back. Such pages stay in the main bundle, under their
+    new key, and the delta is made again without them. Any other shared id is a chance collision of
+    two pages: None, and the caller indexes everything again.
+    """
+    base = dict(base)
+    while True:
+        files = _index(lang, {p: read(p) for p in changed}, binary, delta_path(lang))
+        ids = fragment_ids(files, delta_path(lang), lang)
+        same = {p for p in changed if p in base and ids.get(p, "") == base[p][1]}
+        if not same:
+            break
+        base.update({p: (keys[p], base[p][1]) for p in same})
+        changed = [p for p in changed if p not in same]
+    replaced = set(base) - (set(keys) - set(changed))  # changed or gone
+    superseded = {base[p][1] for p in replaced} - {""}
+    shown = {i for p, (_, i) in base.items() if p not in replaced} | set(ids.values())
+    if superseded & shown:
+        return None
+    files[delta_path(lang) + "delta.json"] = _delta_json(len(base), bool(changed), sorted(superseded))
+    return Indexed(base, files, keep_base=True)
 
 
-def fragment_ids(files: Mapping[str, bytes], lang: Lang) -> dict[str, str]:
-    """Page path → Pagefind's id for it, read from the fragments of a bundle just made.
+def _delta_json(pages: int, merge: bool, superseded: list[str]) -> bytes:
+    """`delta.json` for a main bundle of `pages` pages."""
+    parts = [f"../{_part_folder(n)}/" for n in range(2, math.ceil(pages / PART_PAGES) + 1)]
+    info = {"parts": parts, "merge": merge, "superseded": superseded}
+    return (json.dumps(info, separators=(",", ":")) + "\n").encode()
+
+
+def fragment_ids(files: Mapping[str, bytes], bundle: str, lang: Lang) -> dict[str, str]:
+    """Page path → Pagefind's id for it, read from the fragments of the bundle at `bundle` just made.
 
     A fragment file is gzip of `pagefind_dcd` and the JSON of one page (its id is the file name),
     or, when Pagefind groups fragments, of an object of id → page.
     """
-    prefix = bundle_path(lang) + "fragment/"
+    prefix = bundle + "fragment/"
     found: dict[str, str] = {}
     for path, data in files.items():
         if not path.startswith(prefix):

@@ -1,24 +1,29 @@
-// Search with Pagefind's JavaScript API. Each edition has its own bundle, <edition>/pagefind/, beside
-// this page's folder (<edition>/search/). Pages changed since that bundle was made are in a second
-// bundle, <edition>/pagefind-delta/, merged into the first; delta.json there lists the ids of the
-// pages' old versions in the main bundle, hidden from the results.
+// Search with Pagefind's JavaScript API. Each edition has its own main bundle, <edition>/pagefind/, beside
+// this page's folder (<edition>/search/); a large edition's is in parts (pagefind-2/, pagefind-3/, …, each
+// indexed on its own), merged into the first. Pages changed since the main bundle was made are in one more
+// bundle, <edition>/pagefind-delta/, merged too. delta.json there lists the other parts and the ids of the
+// changed pages' old versions in the main bundle, hidden from the results.
 const form = document.querySelector(".search-form");
 const input = form.querySelector("input[name=q]");
 const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
+const options = { excerptLength: 40 };
 let pagefind = null;
 let superseded = new Set();
 
 async function load() {
   if (!pagefind) {
     const api = await import(new URL("../pagefind/pagefind.js", window.location.href).href);
-    await api.options({ excerptLength: 40 });
+    await api.options(options);
     const delta = new URL("../pagefind-delta/", window.location.href);
     const response = await fetch(new URL("delta.json", delta));
     if (response.ok) {
       const info = await response.json();
       superseded = new Set(info.superseded);
-      if (info.merge) { await api.mergeIndex(delta.href); }
+      const bundles = info.parts.map(function (part) { return new URL(part, delta).href; });
+      if (info.merge) { bundles.push(delta.href); }
+      // A merged index takes its options from mergeIndex, not from api.options.
+      await Promise.all(bundles.map(function (bundle) { return api.mergeIndex(bundle, options); }));
     }
     pagefind = api;
   }

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
-from .conftest import is_local
+from .conftest import CONTENT, ROOT, _QuietHandler, _Server, is_local
 
 pytestmark = pytest.mark.browser
 
@@ -44,17 +55,28 @@ def test_instant_filter_narrows_the_list(site, new_page) -> None:
     assert str(shown) in page.inner_text(".filter-count")
 
 
-def test_search_after_an_edit_uses_the_delta(tmp_path, new_page) -> None:
+@contextlib.contextmanager
+def serve(www: Path) -> Iterator[str]:
+    """Serve a folder on 127.0.0.1 at a free port: its URL."""
+    server = _Server(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(www)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def found(page, url: str) -> list[str]:
+    """The links the search page at `url` (with its query) lists."""
+    page.goto(url)
+    page.wait_for_selector(".search-results li a", timeout=15000)
+    return [a.evaluate("a => a.href") for a in page.query_selector_all(".search-results li a")]
+
+
+def test_search_after_an_edit_uses_the_delta(tmp_path: Path, new_page) -> None:
     """After one update is edited, a rebuild indexes only it (the delta bundle): search finds its new
     text, and lists the update once, not also its old version from the main bundle."""
-    import functools
-    import shutil
-    import subprocess
-    import sys
-    import threading
-
-    from .conftest import CONTENT, ROOT, _QuietHandler, _Server
-
     content, out = tmp_path / "content", tmp_path / "www" / "site"
     shutil.copytree(CONTENT, content)
     slug = "2019-11-tianyuan-after-school-care"
@@ -69,17 +91,42 @@ def test_search_after_an_edit_uses_the_delta(tmp_path, new_page) -> None:
     update.write_text(update.read_text("utf-8").replace("凿石小学", "凿石小学萤火虫科学社"), "utf-8")
     build()
     assert (out / "zh-hans/pagefind-delta/pagefind.js").is_file()
-    server = _Server(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(tmp_path / "www")))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serve(tmp_path / "www") as root:
         page, recorder = new_page()
-        base = f"http://127.0.0.1:{server.server_address[1]}/site/"
+        base = root + "site/"
         for query in ("萤火虫", "凿石小学"):
-            page.goto(base + "zh-hans/search/index.html?q=" + query)
-            page.wait_for_selector(".search-results li a", timeout=15000)
-            links = [a.evaluate("a => a.href") for a in page.query_selector_all(".search-results li a")]
+            links = found(page, base + "zh-hans/search/index.html?q=" + query)
             assert [link for link in links if link.endswith(f"/updates/{slug}/")] == [base + f"zh-hans/updates/{slug}/"]
         assert recorder.console_errors == [] and recorder.page_errors == []
-    finally:
-        server.shutdown()
-        server.server_close()
+
+
+def test_search_merges_the_parts_of_a_large_index(tmp_path: Path, new_page, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With parts of 8 pages, the sample site's 30 searchable pages per edition are indexed into four
+    bundles: search finds a page of the last part, and after an edit the page's new text once, and
+    its initiative (whose page changed outside what is indexed) still."""
+    from gongshi.outputs import search
+    from gongshi.site import Options, build_site
+
+    monkeypatch.setattr(search, "PART_PAGES", 8)
+    content, out = tmp_path / "content", tmp_path / "www" / "site"
+    shutil.copytree(CONTENT, content)
+    update, initiative = "updates/2021-11-weibin-special-education/", "initiatives/weibin-special-education/"
+
+    def urls(bundle: str) -> set[str]:
+        return {json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+                for path in (out / "zh-hant" / bundle / "fragment").glob("*.pf_fragment")}
+
+    build_site(Options(content=content, out=out, history=False))
+    assert "/" + update in urls("pagefind-4") and "/" + update not in urls("pagefind")
+    with serve(tmp_path / "www") as root:
+        page, recorder = new_page()
+        edition = root + "site/zh-hant/"
+        assert edition + update in found(page, edition + "search/index.html?q=啟智班")
+        source = content / "updates" / "2021-11-weibin-special-education.md"
+        source.write_text(source.read_text("utf-8").replace("做課堂遊戲", "做螢火蟲課堂遊戲"), "utf-8")
+        build_site(Options(content=content, out=out, history=False))
+        assert json.loads((out / "zh-hant/pagefind-delta/delta.json").read_bytes())["merge"]
+        assert found(page, edition + "search/index.html?q=螢火蟲") == [edition + update]
+        links = found(page, edition + "search/index.html?q=送教上門")
+        assert links.count(edition + update) == 1 and links.count(edition + initiative) == 1
+        assert recorder.console_errors == [] and recorder.page_errors == []
