@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,14 +64,16 @@ def _display_path(cwd: str, path: Path) -> str:
     return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
 
 
-def load_content(root: Path, known_valid: frozenset[str] = frozenset()) -> Loaded:
+def load_content(root: Path, known_valid: frozenset[str] = frozenset(),
+                 read: Callable[[Path], bytes] = Path.read_bytes) -> Loaded:
     """Read every file under `root` (the content folder) into the model.
 
-    `known_valid`: keys (`Documents.key`) of documents known to pass their schema check.
+    `known_valid`: keys (`Documents.key`) of documents known to pass their schema check. `read`
+    reads one file (`serve` remembers files until they change).
     """
     result = Loaded(None)
     diags = result.diagnostics
-    docs = Documents(known_valid, result.valid)
+    docs = Documents(known_valid, result.valid, read)
     config = _load_config(root, docs, diags)
     glossary = _load_glossary(root, docs, diags)
     source_lang = config.source_lang if config else "zh-Hans"
@@ -80,7 +83,8 @@ def load_content(root: Path, known_valid: frozenset[str] = frozenset()) -> Loade
         result.initiative_files.setdefault(ident, []).append(display_path(path))
         if not _check_name(path, diags):
             continue
-        source = read_source(path, diags, "an initiative record holds short facts; move long text into an update")
+        source = read_source(path, diags, "an initiative record holds short facts; move long text into an update",
+                             docs.read)
         if source is None:
             continue
         key = docs.key("initiative", source)
@@ -105,9 +109,10 @@ def load_content(root: Path, known_valid: frozenset[str] = frozenset()) -> Loade
     return result
 
 
-def read_source(path: Path, diags: list[Diagnostic], too_large_hint: str = "") -> Source | None:
+def read_source(path: Path, diags: list[Diagnostic], too_large_hint: str = "",
+                read: Callable[[Path], bytes] = Path.read_bytes) -> Source | None:
     """One file's text, or None with the reason added to `diags`."""
-    source, problems = decode(path.read_bytes(), display_path(path), too_large_hint)
+    source, problems = decode(read(path), display_path(path), too_large_hint)
     diags.extend(problems)
     return source
 
@@ -122,6 +127,7 @@ class Documents:
 
     known: frozenset[str] = frozenset()
     valid: set[str] = field(default_factory=set)
+    read: Callable[[Path], bytes] = Path.read_bytes
 
     @staticmethod
     def key(schema: str, source: Source) -> str:
@@ -145,7 +151,7 @@ class Documents:
 def _read_yaml(path: Path, schema: str, docs: Documents, diags: list[Diagnostic],
                empty_ok: bool = False) -> tuple[Tree | None, bool]:
     """One YAML file parsed and checked against `schema`: the tree, and whether it can be built."""
-    source = read_source(path, diags)
+    source = read_source(path, diags, read=docs.read)
     if source is None:
         return None, False
     tree, problems, valid = docs.check(source, schema, empty_ok=empty_ok)
@@ -294,7 +300,7 @@ def _load_updates(root: Path, source_lang: Lang, docs: Documents, diags: list[Di
             continue
         if not _check_name(path.with_name(stem + ".md"), diags):
             continue
-        source = read_source(path, diags, "split the text into several updates")
+        source = read_source(path, diags, "split the text into several updates", docs.read)
         if source is None:
             continue
         if lang is None:

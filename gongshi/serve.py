@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gc
 import hashlib
 import html
 import mimetypes
+import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -23,13 +26,45 @@ from urllib.parse import unquote
 
 from gongshi.errors import ContentError, UsageError, format_gcc
 from gongshi.history import History, read_history
-from gongshi.site import Options, Result, build_edited, build_site, check_site, edited_files
+from gongshi.site import Options, Result, build_edited, build_site, edited_files, prepare
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
+GRACE = 0.5  # seconds between showing an edit's pages and starting the full build
+
+
 class GiveWay(Exception):
     """Raised inside a full build that a newer change has made obsolete."""
+
+
+class ContentFiles:
+    """The content files as last read, each forgotten when the watcher reports it changed.
+
+    The pages shown first after a save read only the files saved (`remembered`); a full build
+    reads every file again (`fresh`), so a change the watcher missed lasts until then at most.
+    """
+
+    def __init__(self) -> None:
+        self.data: dict[str, bytes] = {}
+        self.lock = threading.Lock()
+
+    def remembered(self, path: Path) -> bytes:
+        key = os.path.abspath(path)
+        with self.lock:
+            found = self.data.get(key)
+        return self.fresh(path) if found is None else found
+
+    def fresh(self, path: Path) -> bytes:
+        data = path.read_bytes()
+        with self.lock:
+            self.data[os.path.abspath(path)] = data
+        return data
+
+    def forget(self, paths: Iterable[Path]) -> None:
+        with self.lock:
+            for path in paths:
+                self.data.pop(os.path.abspath(path), None)
 
 
 class Preview:
@@ -42,7 +77,8 @@ class Preview:
     """
 
     def __init__(self, options: Options, liveport: int) -> None:
-        self.options = options
+        self.files = ContentFiles()
+        self.options = replace(options, read=self.files.fresh)
         self.liveport = liveport
         self.error: str | None = None
         self.lock = threading.Lock()  # one build at a time
@@ -56,19 +92,20 @@ class Preview:
         return self._run(lambda: build_site(self.options), "built") is not None
 
     def warm(self) -> None:
-        """Read the content once, so that the first save only reads what changed (see `content.checked`)."""
-        with self.lock, contextlib.suppress(ContentError, UsageError):  # the last build showed them
-            check_site(self.options, known_valid=self.valid)
+        """Read the content and compile the templates before the first save (`site.prepare`)."""
+        with self.lock, contextlib.suppress(UsageError):  # the build before said so
+            prepare(self.options, self.valid)
 
     def changed(self, paths: list[Path]) -> None:
         """Files were saved: show the edited records' pages at once, then have `follow` build the rest."""
         self.generation += 1
+        self.files.forget(paths)
         named = edited_files(self.options, paths)
+        quick = replace(self.options, read=self.files.remembered)
         with self.lock:
             if named is None:  # not only a few records: build everything now
                 self.rebuild()
-            elif self._run(lambda: build_edited(self.options, named, self._history(), self.valid),
-                           "showed") is not None:
+            elif self._run(lambda: build_edited(quick, named, self._history(), self.valid), "showed") is not None:
                 self.pending.set()
 
     def follow(self, notify: Callable[[], None]) -> None:
@@ -77,10 +114,14 @@ class Preview:
         while True:
             self.pending.wait()
             self.pending.clear()
+            time.sleep(GRACE)  # first let the browsers load the pages just shown
+            if self.pending.is_set():
+                continue
             try:
                 result = self.full_build(self.generation)
             except GiveWay:
                 continue
+            gc.collect()  # now, while nothing waits (the thresholds are high, see `cli.GC_THRESHOLDS`)
             if result is not None and result.written:
                 notify()
 
@@ -138,7 +179,10 @@ class Preview:
         data = target.read_bytes()
         if kind == "text/html":
             data = self.widen_csp(data)
-        return self._respond(start_response, status, kind, data)
+        # an asset linked with its version (`?v=`, see `render.asset`) never changes under that address:
+        # a reload after a save fetches the page alone
+        versioned = kind != "text/html" and environ.get("QUERY_STRING", "").startswith("v=")
+        return self._respond(start_response, status, kind, data, "max-age=31536000, immutable" if versioned else "")
 
     def widen_csp(self, page: bytes) -> bytes:
         """Let livereload's inline loader (by its hash), its script and its socket through."""
@@ -155,10 +199,10 @@ class Preview:
                 + "</pre><p>上一次成功构建的网站仍保留在输出文件夹中。</p></body></html>").encode("utf-8")
 
     @staticmethod
-    def _respond(start_response: StartResponse, status: str, kind: str, data: bytes) -> list[bytes]:
+    def _respond(start_response: StartResponse, status: str, kind: str, data: bytes, cache: str = "") -> list[bytes]:
         charset = "; charset=utf-8" if kind.startswith("text/") or kind.endswith(("json", "xml", "javascript")) else ""
         start_response(status, [("Content-Type", kind + charset), ("Content-Length", str(len(data))),
-                                ("Cache-Control", "no-store")])
+                                ("Cache-Control", cache or "no-store")])
         return [data]
 
 

@@ -11,6 +11,7 @@ rsync and CDN caches only see real changes. Writing overlaps the search indexing
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -44,6 +45,7 @@ class Options:
     history: bool = True  # read revision history from git
     cache: bool = True  # remember what was built in .cache/ beside the content, and redo only what changed
     progress: Callable[[str], None] | None = field(default=None, compare=False)  # told each stage as it starts
+    read: Callable[[Path], bytes] = field(default=Path.read_bytes, compare=False)  # reads a content file
 
     @property
     def template_dir(self) -> Path:
@@ -113,7 +115,7 @@ def check_site(options: Options, editorial: bool = False,
         raise UsageError(f"content folder '{options.content}' does not exist")
     result = Result()
     timer = _Timer(result.timings, options.progress)
-    loaded = timer.run("load", lambda: load_content(options.content, known_valid))
+    loaded = timer.run("load", lambda: load_content(options.content, known_valid, options.read))
     result.valid = loaded.valid
     diags = loaded.diagnostics + timer.run("validate", lambda: validate_content(loaded))
     content = loaded.content
@@ -155,7 +157,7 @@ def render_files(options: Options, previous: cache.Manifest | None = None, histo
                                           history.hint, severity=Severity.WARNING))
     templates = options.template_dir
     keys = {path: entry.key for path, entry in previous.files.items()} if previous else {}
-    base = cache.code_digest() + cache.digest_folders([templates])
+    base = code_and_templates(options)
     rendered = timer.run("render", lambda: render.render_site(content, converter, templates, as_of, static, history,
                                                               base, keys))
     result.files, result.keys, result.reused = rendered.files, rendered.keys, rendered.reused
@@ -217,7 +219,7 @@ def build_edited(options: Options, named: Iterable[str], history: History,
         elif folder == "updates" and stem in updates:
             slugs.add(stem)
             ids.update(initiatives.intersection(updates[stem].initiatives))
-    base = cache.code_digest() + cache.digest_folders([options.template_dir])
+    base = code_and_templates(options)
     result.files = _Timer(result.timings).run("render", lambda: render.render_pages(
         content, converter, options.template_dir, stats.report_date(content), render.static_files(options.template_dir),
         history, base, render.record_pages(content, ids, slugs)))
@@ -227,6 +229,20 @@ def build_edited(options: Options, named: Iterable[str], history: History,
     result.written = len(result.files)
     result.elapsed = time.perf_counter() - start
     return result
+
+
+def code_and_templates(options: Options) -> str:
+    """The digest of what every output file depends on beyond the content: gongshi's code, the templates."""
+    return cache.code_digest() + cache.digest_folders([options.template_dir])
+
+
+def prepare(options: Options, known_valid: frozenset[str] = frozenset()) -> None:
+    """Read the content and compile the templates once, so that `build_edited` redoes only what a save changed."""
+    with contextlib.suppress(ContentError):  # the build before said so
+        check_site(options, known_valid=known_valid)
+    env = render.make_env(options.template_dir, code_and_templates(options))
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
+        env.get_template(name)
 
 
 def _history(options: Options) -> History:

@@ -27,7 +27,8 @@ def _get(app: Preview, path: str) -> tuple[str, dict[str, str], bytes]:
     def start_response(status: str, headers: list[tuple[str, str]]) -> None:
         captured.update(status=status, headers=dict(headers))
 
-    body = b"".join(app({"PATH_INFO": path}, start_response))
+    path, _, query = path.partition("?")
+    body = b"".join(app({"PATH_INFO": path, "QUERY_STRING": query}, start_response))
     return captured["status"], captured["headers"], body
 
 
@@ -51,6 +52,8 @@ def test_preview_serves_pages_and_shows_errors(tmp_path: Path) -> None:
     assert status.startswith("500") and b"status &#x27;doing&#x27; is not one of" in body
     assert on_disk == (tmp_path / "site" / "zh-hans" / "initiatives" / "rural-bus" / "index.html").read_bytes()
     assert _get(preview, "/static/style.css")[0] == "200 OK"
+    assert _get(preview, "/static/style.css")[1]["Cache-Control"] == "no-store"
+    assert _get(preview, "/static/style.css?v=0123456789")[1]["Cache-Control"] == "max-age=31536000, immutable"
 
     record.write_text(good, "utf-8")
     assert preview.rebuild()
