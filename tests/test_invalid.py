@@ -27,6 +27,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURES, TESTS
@@ -303,3 +304,31 @@ def test_case_folders_are_complete() -> None:
         assert HEADER.match(expected), f"{folder.name}: expected.txt must start with a path:line:col line"
         assert "hint: " in expected, f"{folder.name}: expected.txt has no hint line"
         assert expected.rstrip().endswith("; nothing was written"), f"{folder.name}: no summary line"
+
+
+def test_inlined_schemas_give_the_same_errors() -> None:
+    """The validators with `$ref`s inlined (for speed) report exactly what the schemas as written do."""
+    from gongshi.schema import SCHEMAS, validator
+    from gongshi.source import Source, parse_yaml, split_front_matter
+
+    documents = []
+    for path in sorted([*INVALID.rglob("*.yaml"), *INVALID.rglob("*.md"), *FIXTURES.rglob("*.yaml"),
+                        *FIXTURES.rglob("*.md")]):
+        text = path.read_text("utf-8", errors="replace")
+        front = split_front_matter(Source(str(path), text))[0] if path.suffix == ".md" else None
+        tree = parse_yaml(Source(str(path), text), front)[0]
+        if tree is not None:
+            documents.append(tree.value)
+    documents += [{"title": 1, "status": "done", "targets": [{"name": None, "target": -1}], "start": "2020-13"},
+                  {"lang": "en", "title": {"zh-Hans": 1, "fr": "x"}, "sources": ["javascript:x"], "extra": 1}]
+    assert len(documents) > 40
+
+    def seen(error: Any) -> tuple[Any, ...]:  # what schema._explain reads of an error
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        return (error.validator, error.validator_value, list(error.absolute_path), error.message,
+                sorted(schema.get("properties", {})), schema.get("minimum"), schema.get("maximum"))
+
+    for name in SCHEMAS:
+        for document in documents:
+            fast, plain = validator(name), validator(name, inline=False)
+            assert [seen(e) for e in fast.iter_errors(document)] == [seen(e) for e in plain.iter_errors(document)]
