@@ -16,8 +16,8 @@ import itertools
 import multiprocessing
 import os
 import posixpath
-from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from gongshi.edition import (
     Edition,
 )
 from gongshi.history import History, Revision
-from gongshi.model import Content, Initiative, edition_dir
+from gongshi.model import Content, Initiative, Lang, edition_dir
 from gongshi.outputs import data, feeds, share, sitemap
 from gongshi.plan import Plan, Records, Rendered, digest
 from gongshi.resources import builtin_path
@@ -90,13 +90,15 @@ PARALLEL_FROM = 400  # records; below this, starting worker processes costs more
 
 def render_site(content: Content, converter: Converter, templates: Path | None, as_of: dt.date,
                 static: dict[str, bytes], history: History | None = None, base: str = "",
-                previous: Mapping[str, str] | None = None) -> Rendered:
+                previous: Mapping[str, str] | None = None,
+                rendered: Callable[[Lang, Rendered], None] | None = None) -> Rendered:
     """Every output file of the site: both editions with their feeds and data, chooser, 404, assets.
 
     `base` digests what every file depends on beyond the content (gongshi's code, the templates);
     files whose key is in `previous` are not made again. Large sites render their editions in
     parallel, one process per edition (forked, so the modules are already loaded); the result is
-    the same in the same order.
+    the same in the same order. `rendered(lang, files)` is told of each edition as soon as it is
+    done (the build starts its search index while the other edition renders).
     """
     versions = _versions(static)
     history = history or History(False, "no history was read")
@@ -108,15 +110,22 @@ def render_site(content: Content, converter: Converter, templates: Path | None, 
     jobs = [(content, converter.glossary, converter.standard, templates, as_of, history, versions, lang, base, keys,
              records, {p: k for p, k in previous.items() if p.startswith(edition_dir(lang) + "/")}) for lang in langs]
     workers = min(len(jobs), os.cpu_count() or 1)
+    tell = rendered or (lambda _lang, _part: None)
+    parts: dict[Lang, Rendered] = {}
     if workers > 1 and len(content.initiatives) + len(content.updates) >= PARALLEL_FROM:
         context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            parts = list(pool.map(_render_edition, jobs))
+            futures = {pool.submit(_render_edition, job): lang for job, lang in zip(jobs, langs, strict=True)}
+            for future in as_completed(futures):
+                parts[futures[future]] = future.result()
+                tell(futures[future], parts[futures[future]])
     else:
-        parts = [_render_edition(job, converter) for job in jobs]
+        for job, lang in zip(jobs, langs, strict=True):
+            parts[lang] = _render_edition(job, converter)
+            tell(lang, parts[lang])
     done = Rendered(dict(static), {path: digest(path, sha) for path, sha in versions.items()}, set())
-    for part in parts:
-        done.absorb(part)
+    for lang in langs:
+        done.absorb(parts[lang])
     env = make_env(templates, base)
     editions = [Edition(lang, content, converter, as_of, history) for lang in langs]
     root = _EditionRenderer(editions[0], env, versions)

@@ -16,7 +16,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar, cast
@@ -28,6 +28,7 @@ from gongshi.errors import ContentError, Diagnostic, Severity, UsageError
 from gongshi.history import History, read_history
 from gongshi.model import Content, Date, Lang
 from gongshi.outputs import search
+from gongshi.plan import Rendered
 from gongshi.review import Finding, load_reviewed, review_content
 from gongshi.validate import editorial_warnings, validate_content
 
@@ -158,18 +159,18 @@ def render_files(options: Options, previous: cache.Manifest | None = None, histo
     templates = options.template_dir
     keys = {path: entry.key for path, entry in previous.files.items()} if previous else {}
     base = code_and_templates(options)
-    rendered = timer.run("render", lambda: render.render_site(content, converter, templates, as_of, static, history,
-                                                              base, keys))
-    result.files, result.keys, result.reused = rendered.files, rendered.keys, rendered.reused
     binary = search.find_binary() if options.search else None
     if binary is None and options.search:
         result.warnings.append(Diagnostic(
             str(options.content), 1, 1, "search index not built: the Pagefind binary was not found",
             "run `bash scripts/setup` (installs it with npm), or set PAGEFIND_BINARY_PATH", severity=Severity.WARNING))
-    if binary is not None:
-        timer.run("search", lambda: _search(options, result, content.config.editions, binary, previous, meanwhile))
-    elif meanwhile is not None:
-        meanwhile(result)
+    with _Indexing(options.out, binary, previous) as indexing:
+        rendered = timer.run("render", lambda: render.render_site(
+            content, converter, templates, as_of, static, history, base, keys, indexing.start))
+        result.files, result.keys, result.reused = rendered.files, rendered.keys, rendered.reused
+        if meanwhile is not None:
+            meanwhile(result)
+        timer.run("search", lambda: indexing.finish(result))
     if options.review:
         findings = timer.run("review", lambda: pending_findings(options.content, content, converter))
         result.files[REVIEW_PAGE] = render.render_review(render.make_env(options.template_dir), content, findings)
@@ -249,35 +250,44 @@ def _history(options: Options) -> History:
     return read_history(options.content) if options.history else History(False, "reading history was turned off")
 
 
-def _search(options: Options, result: Result, editions: tuple[Lang, ...], binary: Path,
-            previous: cache.Manifest | None, meanwhile: Callable[[Result], None] | None = None) -> None:
-    """Each edition's search files: a delta of the changed pages, or a new main bundle (`search.index_edition`).
+class _Indexing:
+    """Each edition's search files (`search.index_edition`: a delta of the changed pages, or a new main
+    bundle), made in a thread from the moment the edition is rendered: Pagefind runs while the other
+    edition renders and while the pages are written. Without a Pagefind binary, nothing."""
 
-    The editions are indexed in threads (each runs its Pagefind processes, one part of the main bundle
-    at a time); `meanwhile` runs in this one.
-    """
+    def __init__(self, out: Path, binary: Path | None, previous: cache.Manifest | None) -> None:
+        self.out, self.binary, self.previous = out, binary, previous
+        self.pool = ThreadPoolExecutor(2)
+        self.futures: dict[Lang, Future[search.Indexed]] = {}
 
-    def read(path: str) -> bytes:
-        return result.files[path] if path in result.files else (options.out / path).read_bytes()
+    def __enter__(self) -> _Indexing:
+        return self
 
-    def index(lang: Lang) -> search.Indexed:
-        base = previous.search.get(lang) if previous else None
-        return search.index_edition(lang, {p: result.keys[p] for p in search.pages(result.keys, lang)}, read, binary,
-                                    base)
+    def __exit__(self, *_exc: object) -> None:
+        self.pool.shutdown()
 
-    with ThreadPoolExecutor(len(editions)) as pool:
-        futures = [pool.submit(index, lang) for lang in editions]
-        if meanwhile is not None:
-            meanwhile(result)
-        done = {lang: future.result() for lang, future in zip(editions, futures, strict=True)}
-    for lang, indexed in done.items():
-        result.search[lang] = indexed.base
-        if indexed.keep_base and previous is not None:
-            bundle = [p for p in previous.files if search.main_bundle(p, lang)]
-            result.reused.update(bundle)
-            result.keys.update({p: previous.files[p].key for p in bundle})
-        result.files.update(indexed.files)
-        result.keys.update({p: cache.sha(data) for p, data in indexed.files.items()})
+    def start(self, lang: Lang, part: Rendered) -> None:
+        if self.binary is None:
+            return
+
+        def read(path: str) -> bytes:
+            return part.files[path] if path in part.files else (self.out / path).read_bytes()
+
+        keys = {p: part.keys[p] for p in search.pages(part.keys, lang)}
+        base = self.previous.search.get(lang) if self.previous else None
+        self.futures[lang] = self.pool.submit(search.index_edition, lang, keys, read, self.binary, base)
+
+    def finish(self, result: Result) -> None:
+        """Wait for every edition's index and add its files to `result`."""
+        for lang in sorted(self.futures):  # in the same order, whichever edition was rendered first
+            indexed = self.futures[lang].result()
+            result.search[lang] = indexed.base
+            if indexed.keep_base and self.previous is not None:
+                bundle = [p for p in self.previous.files if search.main_bundle(p, lang)]
+                result.reused.update(bundle)
+                result.keys.update({p: self.previous.files[p].key for p in bundle})
+            result.files.update(indexed.files)
+            result.keys.update({p: cache.sha(data) for p, data in indexed.files.items()})
 
 
 def pending_findings(content_dir: Path, content: Content, converter: Converter) -> list[Finding]:
@@ -363,6 +373,7 @@ class Writer:
         self.entries: dict[str, cache.Entry] = {}
         self.root = self.out
         self.old: set[str] = set()
+        self.folders: set[str] = set()  # made (or found) by this writer
         if not self.in_place:
             self.root = self.out.with_name(f".{self.out.name}.new")
             for leftover in (self.root, self.out.with_name(f".{self.out.name}.old")):
@@ -386,20 +397,22 @@ class Writer:
                 data = (self.out / rel).read_bytes()  # reused, to be linked into the new folder
                 digest = cache.sha(data)
             assert digest is not None
-            target = self.root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not self.in_place and rel in self.old and _same(self.out / rel, data):
-                os.link(self.out / rel, target)
+            target = os.path.join(self.root, rel)
+            folder = os.path.dirname(target)
+            if folder not in self.folders:
+                os.makedirs(folder, exist_ok=True)
+                self.folders.add(folder)
+            if not self.in_place and rel in self.old and _same(Path(self.out, rel), data):
+                os.link(os.path.join(self.out, rel), target)
                 result.unchanged += 1
-            elif self.in_place and _same(target, data):  # changed since the last build, to these bytes (`serve`)
+                self.entries[rel] = _entry(os.stat(target), key, digest)
+                continue
+            if self.in_place and _same(Path(target), data):  # changed since the last build, to these bytes (`serve`)
                 result.unchanged += 1
-            elif self.in_place:
-                _replace(target, data)
-                result.written += 1
-            else:
-                target.write_bytes(data)
-                result.written += 1
-            self.entries[rel] = _entry(target, key, digest)
+                self.entries[rel] = _entry(os.stat(target), key, digest)
+                continue
+            result.written += 1
+            self.entries[rel] = _entry(_replace(target, data) if self.in_place else _create(target, data), key, digest)
 
     def finish(self, result: Result) -> dict[str, cache.Entry]:
         """Remove what is no longer built (in place), or swap the new folder in."""
@@ -424,16 +437,29 @@ class Writer:
         return self.entries
 
 
-def _replace(target: Path, data: bytes) -> None:
+def _create(target: str, data: bytes) -> os.stat_result:
+    """Write a new file (its folder exists); its status, for the build cache."""
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
+
+
+def _replace(target: str | Path, data: bytes) -> os.stat_result:
     """Write through a temporary name renamed over `target`: a reader sees the old file or the new one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.gongshi-new")
-    temporary.write_bytes(data)
+    folder, name = os.path.split(target)
+    os.makedirs(folder, exist_ok=True)
+    temporary = os.path.join(folder, f".{name}.gongshi-new")
+    made = _create(temporary, data)
     os.replace(temporary, target)
+    return made
 
 
-def _entry(path: Path, key: str, digest: str) -> cache.Entry:
-    stat = path.stat()
+def _entry(stat: os.stat_result, key: str, digest: str) -> cache.Entry:
     return cache.Entry(key, digest, stat.st_size, stat.st_mtime_ns)
 
 
