@@ -196,13 +196,27 @@ def fragment_ids(files: Mapping[str, bytes], bundle: str, lang: Lang) -> dict[st
     return found
 
 
+SHARED_MEMORY = Path("/dev/shm")
+
+
+def _scratch(size: int) -> str | None:
+    """Where Pagefind's scratch copy of the pages goes: memory (tmpfs) when it has room to spare,
+    else the usual temporary folder. Thousands of small files written, read and deleted again on a
+    disk cost more than indexing them."""
+    try:
+        room = shutil.disk_usage(SHARED_MEMORY).free if os.access(SHARED_MEMORY, os.W_OK) else 0
+    except OSError:
+        room = 0
+    return str(SHARED_MEMORY) if room > 4 * size + (64 << 20) else None
+
+
 def _index(lang: Lang, files: dict[str, bytes], binary: Path, bundle: str) -> dict[str, bytes]:
     """A bundle of `files` (pages of one edition) at `bundle`, by one Pagefind run on a scratch folder."""
     if not files:
         return {}
     root = edition_dir(lang)
     out: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="gongshi-pagefind-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="gongshi-pagefind-", dir=_scratch(sum(map(len, files.values())))) as tmp:
         site, index = Path(tmp, "pages"), Path(tmp, "index")
         for path, data in files.items():
             target = site / path[len(root) + 1:]
