@@ -71,7 +71,7 @@ class Preview:
     """The state of a preview: the output folder, the errors of the last build if it failed, and its builds.
 
     A save of a few records' files first writes those records' own pages (`site.build_edited`,
-    tens of milliseconds) and reloads the browser; a full build then follows in a background
+    about 0.1 s at 1,000 initiatives) and reloads the browser; a full build then follows in a background
     thread and reloads again if it changed anything else (lists, feeds, search). One build runs
     at a time; a full build made obsolete by a newer save gives way at its next stage.
     """
