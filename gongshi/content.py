@@ -112,9 +112,17 @@ def load_content(root: Path, known_valid: frozenset[str] = frozenset(),
 def read_source(path: Path, diags: list[Diagnostic], too_large_hint: str = "",
                 read: Callable[[Path], bytes] = Path.read_bytes) -> Source | None:
     """One file's text, or None with the reason added to `diags`."""
-    source, problems = decode(read(path), display_path(path), too_large_hint)
+    source, problems = _decoded(read(path), display_path(path), too_large_hint)
     diags.extend(problems)
     return source
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _decoded(data: bytes, path: str, too_large_hint: str) -> tuple[Source | None, tuple[Diagnostic, ...]]:
+    """`decode`, memoised: `serve` gives the same bytes object for a file until it changes, so the
+    same `Source` comes back, whose text's hash Python keeps for the memos that follow."""
+    source, problems = decode(data, path, too_large_hint)
+    return source, tuple(problems)
 
 
 @dataclass
@@ -130,6 +138,7 @@ class Documents:
     read: Callable[[Path], bytes] = Path.read_bytes
 
     @staticmethod
+    @functools.lru_cache(maxsize=1 << 14)
     def key(schema: str, source: Source) -> str:
         """A document's key: its schema and its file's whole text (front matter and body)."""
         return hashlib.sha256(f"{schemas_digest()}\0{schema}\0{source.text}".encode()).hexdigest()
