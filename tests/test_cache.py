@@ -109,6 +109,13 @@ def build(root: Path, out: str = "site", cached: bool = True) -> Result:
     return build_site(Options(content=root / "content", out=root / out, history=False, cache=cached))
 
 
+def assert_like_clean(root: Path) -> None:
+    """The site built with the cache holds the same files as a clean build, and search finds the same pages."""
+    build(root, "clean", cached=False)
+    assert tree(root / "site") == tree(root / "clean")
+    assert found(root / "site") == found(root / "clean")
+
+
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     shutil.copytree(BASIC, tmp_path / "content")
@@ -121,9 +128,7 @@ def test_cached_rebuild_equals_clean_build(root: Path, edit: str) -> None:
     pages = sum(path.endswith(".html") for path in tree(root / "site"))
     EDITS[edit](root)
     cached = build(root)
-    build(root, "clean", cached=False)
-    assert tree(root / "site") == tree(root / "clean")
-    assert found(root / "site") == found(root / "clean")
+    assert_like_clean(root)
     if edit == "template":  # the edit shows: the site's new template folder is used at once
         assert "按进展状态" in (root / "site/zh-hans/initiatives/index.html").read_text("utf-8")
     if edit in SMALL:
@@ -135,9 +140,7 @@ def test_two_edits_in_a_row(root: Path) -> None:
     for edit in ("update body", "initiative progress", "glossary entry"):
         EDITS[edit](root)
         build(root)
-    build(root, "clean", cached=False)
-    assert tree(root / "site") == tree(root / "clean")
-    assert found(root / "site") == found(root / "clean")
+    assert_like_clean(root)
 
 
 def test_nothing_changed_does_nothing(root: Path) -> None:
@@ -175,8 +178,7 @@ def test_cache_is_json_and_can_be_deleted(root: Path) -> None:
     manifest.unlink()
     EDITS["initiative progress"](root)
     build(root)
-    build(root, "clean", cached=False)
-    assert tree(root / "site") == tree(root / "clean")
+    assert_like_clean(root)
 
 
 def test_another_output_folder_has_its_own_manifest(root: Path) -> None:
@@ -344,9 +346,7 @@ def test_the_main_index_is_made_in_parts(parted: Path) -> None:
 def test_cached_rebuild_with_parts_equals_clean_build(parted: Path, edit: str) -> None:
     EDITS[edit](parted)
     build(parted)
-    build(parted, "clean", cached=False)
-    assert tree(parted / "site") == tree(parted / "clean")
-    assert found(parted / "site") == found(parted / "clean")
+    assert_like_clean(parted)
 
 
 def test_a_delta_hides_the_old_version_from_any_part(parted: Path) -> None:
