@@ -143,11 +143,12 @@ def render_pages(content: Content, converter: Converter, templates: Path | None,
                  static: dict[str, bytes], history: History, base: str, paths: frozenset[str]) -> dict[str, bytes]:
     """Just the pages `paths` (from the site root), as `render_site` makes them: `serve` shows an edit first."""
     files: dict[str, bytes] = {}
+    versions = _versions(static)
     for lang in content.config.editions:
         if any(path.startswith(edition_dir(lang) + "/") for path in paths):
             plan = Plan.just(paths)
             edition = Edition(lang, content, converter, as_of, history)
-            _EditionRenderer(edition, make_env(templates, base), _versions(static)).pages(plan)
+            _EditionRenderer(edition, make_env(templates, base), versions).pages(plan)
             files.update(plan.files)
     return files
 

@@ -226,6 +226,7 @@ def build_edited(options: Options, named: Iterable[str], history: History,
         history, base, render.record_pages(content, ids, slugs)))
     for rel, data in sorted(result.files.items()):
         _check_path(rel)
+        (options.out / rel).parent.mkdir(parents=True, exist_ok=True)  # a new record's folder
         _replace(options.out / rel, data)
     result.written = len(result.files)
     result.elapsed = time.perf_counter() - start
@@ -358,8 +359,9 @@ class Writer:
     With the last build's manifest (`previous`, and `intact`, its files still as written) only
     files whose bytes changed are written, each to a temporary name renamed over the old file,
     and `finish` removes the files no longer built: the work follows the size of the change, and
-    nothing old is read. Otherwise (first build, or cache deleted) the site is written into a new
-    folder that `finish` swaps in with one rename; unchanged files are hard-linked from the old
+    nothing old is read but a file changed since the last build (by `serve`'s first step, or by
+    hand). Otherwise (first build, or cache deleted) the site is written into a new folder that
+    `finish` swaps in with one rename; unchanged files are hard-linked from the old
     one. Either way everything was rendered before the first byte is written, so a build that
     fails on content leaves `out` untouched.
     """
@@ -407,7 +409,7 @@ class Writer:
                 result.unchanged += 1
                 self.entries[rel] = _entry(os.stat(target), key, digest)
                 continue
-            if self.in_place and _same(Path(target), data):  # changed since the last build, to these bytes (`serve`)
+            if self.in_place and rel not in self.intact and _same(Path(target), data):  # written meanwhile (`serve`)
                 result.unchanged += 1
                 self.entries[rel] = _entry(os.stat(target), key, digest)
                 continue
@@ -450,9 +452,9 @@ def _create(target: str, data: bytes) -> os.stat_result:
 
 
 def _replace(target: str | Path, data: bytes) -> os.stat_result:
-    """Write through a temporary name renamed over `target`: a reader sees the old file or the new one."""
+    """Write through a temporary name renamed over `target` (its folder exists): a reader sees the old
+    file or the new one."""
     folder, name = os.path.split(target)
-    os.makedirs(folder, exist_ok=True)
     temporary = os.path.join(folder, f".{name}.gongshi-new")
     made = _create(temporary, data)
     os.replace(temporary, target)
