@@ -135,8 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 STAGE_NAMES = {"history": "reading git history", "cache": "comparing with the last build", "load": "reading content",
-               "validate": "checking", "render": "rendering pages", "search": "indexing for search",
-               "write": "writing site", "review": "reviewing conversion"}  # in the order a build runs them
+               "validate": "checking", "render": "rendering pages", "write": "writing site",
+               "search": "indexing for search", "review": "reviewing conversion"}  # in the order a build runs them
 
 
 def _progress(stage: str) -> None:
