@@ -324,15 +324,21 @@ def machine() -> dict[str, Any]:
             "python": platform.python_version()}
 
 
+def common_arguments(parser: argparse.ArgumentParser) -> None:
+    """--json, --workdir and --rev, the same for build_bench.py and serve_bench.py."""
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "gongshi-bench",
+                        help="corpus folders, shared by the benchmarks (default: $TMPDIR/gongshi-bench); "
+                        "corpora are reused")
+    parser.add_argument("--rev", help="benchmark this git revision (a snapshot by `git archive` in the workdir) "
+                        "instead of the working tree, so that edits made meanwhile do not change the code measured")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, action="append", help="initiatives and updates (repeatable; default 1000)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each scenario (default 3)")
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "gongshi-bench",
-                        help="corpus and output folders (default: $TMPDIR/gongshi-bench); corpora are reused")
-    parser.add_argument("--rev", help="benchmark this git revision (a snapshot by `git archive` in the workdir) "
-                        "instead of the working tree, so that edits made meanwhile do not change the code measured")
+    common_arguments(parser)
     args = parser.parse_args()
     sizes = args.n or [1000]
     # SIGTERM/SIGHUP as KeyboardInterrupt, so the edited initiative is restored on the way out.

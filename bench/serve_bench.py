@@ -72,7 +72,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
-from build_bench import gongshi_revision, snapshot  # noqa: E402
+from build_bench import common_arguments, gongshi_revision, snapshot  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -670,11 +670,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--bypass-csp", action="store_true",
                         help="let the browser ignore the pages' Content-Security-Policy: revisions before 0ad5488 "
                         "blocked livereload's inline loader in serve")
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "gongshi-bench",
-                        help="corpus folders, shared with build_bench.py (default: $TMPDIR/gongshi-bench)")
-    parser.add_argument("--rev", help="benchmark this git revision (a `git archive` snapshot in the workdir) instead "
-                        "of the working tree; serve restarts itself when its Python files change (Tornado debug)")
+    common_arguments(parser)
     args = parser.parse_args()
     venv = ROOT / ".venv" / "bin" / "python"
     args.python = str(venv) if venv.is_file() else sys.executable
