@@ -90,8 +90,12 @@ print(json.dumps({"timings": r.timings, "written": r.written, "unchanged": r.unc
 
 def measure(cmd: list[str], cwd: Path) -> dict[str, Any]:
     """Run `cmd` under the wrapper; its wall time (s), peak RSS (bytes) and output tails."""
-    done = subprocess.run([sys.executable, "-c", WRAPPER, json.dumps({"cmd": cmd, "cwd": str(cwd)})],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", WRAPPER, json.dumps({"cmd": cmd, "cwd": str(cwd)})],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     got = json.loads(done.stdout)
     if got["rc"] != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {got['rc']}:\n{got['stdout']}{got['stderr']}")
@@ -143,8 +147,15 @@ def gongshi_run(python: str, tree: Path, content: Path, out: Path) -> dict[str, 
     if match is None:
         raise RuntimeError(f"no summary line from gongshi:\n{got['stderr']}")
     pages, files, written, unchanged, removed, seconds = match.groups()
-    got["summary"] = {"line": lines[-1], "pages": int(pages), "files": int(files), "written": int(written),
-                      "unchanged": int(unchanged), "removed": int(removed), "seconds": float(seconds)}
+    got["summary"] = {
+        "line": lines[-1],
+        "pages": int(pages),
+        "files": int(files),
+        "written": int(written),
+        "unchanged": int(unchanged),
+        "removed": int(removed),
+        "seconds": float(seconds),
+    }
     del got["stdout"], got["stderr"]
     return got
 
@@ -153,10 +164,15 @@ def hugo_run(hugo: Path, site: Path, out: Path) -> dict[str, Any]:
     built = measure([str(hugo), "--quiet", "--destination", str(out)], site)
     indexed = measure([str(PAGEFIND), "--site", str(out)], site)
     pages = re.search(r"Indexed (\d+) pages", indexed["stdout"])
-    return {"hugo": {"wall": built["wall"], "peak_rss": built["peak_rss"]},
-            "pagefind": {"wall": indexed["wall"], "peak_rss": indexed["peak_rss"],
-                         "indexed_pages": int(pages.group(1)) if pages else None},
-            "wall": built["wall"] + indexed["wall"]}
+    return {
+        "hugo": {"wall": built["wall"], "peak_rss": built["peak_rss"]},
+        "pagefind": {
+            "wall": indexed["wall"],
+            "peak_rss": indexed["peak_rss"],
+            "indexed_pages": int(pages.group(1)) if pages else None,
+        },
+        "wall": built["wall"] + indexed["wall"],
+    }
 
 
 def api_build(python: str, tree: Path, content: Path, out: Path) -> dict[str, Any]:
@@ -171,8 +187,10 @@ def bench_n(n: int, runs: int, workdir: Path, hugo: Path, python: str, tree: Pat
     revision = gongshi_revision() if tree == ROOT else tree.name
     started = dt.datetime.now()
     stats, reused = corpus.ensure(folder, n)
-    log(f"N={n}: corpus {'reused' if reused else 'generated'} in {folder} "
-        f"({(dt.datetime.now() - started).total_seconds():.1f} s)")
+    log(
+        f"N={n}: corpus {'reused' if reused else 'generated'} in {folder} "
+        f"({(dt.datetime.now() - started).total_seconds():.1f} s)"
+    )
     content, site = folder / "content", folder / "hugo"
     outs = workdir / f"n{n}-out"
     g_out, h_out, api_out = outs / "gongshi", outs / "hugo", outs / "api"
@@ -192,9 +210,14 @@ def bench_n(n: int, runs: int, workdir: Path, hugo: Path, python: str, tree: Pat
             raw["one-edit"]["gongshi"].append(gongshi_run(python, tree, content, g_out))
             raw["one-edit"]["hugo"].append(hugo_run(hugo, site, h_out))
             load.append(os.getloadavg()[0])
-            log(f"  run {run}: " + ", ".join(
-                f"{s} gongshi {raw[s]['gongshi'][-1]['wall']:.1f} s / hugo+pagefind {raw[s]['hugo'][-1]['wall']:.1f} s"
-                for s in SCENARIOS))
+            log(
+                f"  run {run}: "
+                + ", ".join(
+                    f"{s} gongshi {raw[s]['gongshi'][-1]['wall']:.1f} s"
+                    f" / hugo+pagefind {raw[s]['hugo'][-1]['wall']:.1f} s"
+                    for s in SCENARIOS
+                )
+            )
         corpus.set_progress(folder, ident, original)
         hugo_pages = count_html(h_out)
         # Stage breakdown: one API build per scenario, each in a fresh interpreter.
@@ -204,8 +227,10 @@ def bench_n(n: int, runs: int, workdir: Path, hugo: Path, python: str, tree: Pat
         stages["no-change"] = api_build(python, tree, content, api_out)
         corpus.set_progress(folder, ident, original + 1)
         stages["one-edit"] = api_build(python, tree, content, api_out)
-        log("  stages (API): " + "; ".join(
-            f"{s} " + ", ".join(f"{k} {v:.1f}" for k, v in stages[s]["timings"].items()) for s in SCENARIOS))
+        log(
+            "  stages (API): "
+            + "; ".join(f"{s} " + ", ".join(f"{k} {v:.1f}" for k, v in stages[s]["timings"].items()) for s in SCENARIOS)
+        )
     finally:
         corpus.set_progress(folder, ident, original)
     load.append(os.getloadavg()[0])
@@ -234,8 +259,12 @@ def bench_n(n: int, runs: int, workdir: Path, hugo: Path, python: str, tree: Pat
         summary[s] = row
     peak = max(summary[s]["gongshi_peak_rss"] for s in SCENARIOS)
     return {
-        "n": n, "runs": runs, "gongshi_revision": [revision, gongshi_revision() if tree == ROOT else tree.name],
-        "started": started.isoformat(timespec="seconds"), "corpus": stats, "corpus_dir": str(folder),
+        "n": n,
+        "runs": runs,
+        "gongshi_revision": [revision, gongshi_revision() if tree == ROOT else tree.name],
+        "started": started.isoformat(timespec="seconds"),
+        "corpus": stats,
+        "corpus_dir": str(folder),
         "edited_initiative": ident,
         "gongshi_pages": raw["cold"]["gongshi"][-1]["summary"]["pages"],
         "gongshi_files": raw["cold"]["gongshi"][-1]["summary"]["files"],
@@ -273,28 +302,38 @@ def table(result: dict[str, Any]) -> str:
             f"| {s} | {r['gongshi_s']:.2f} | {r['hugo_s']:.2f} | {r['pagefind_s']:.2f} | {r['hugo_pagefind_s']:.2f} | "
             f"{r['ratio']:.2f}x | {TARGET_TEXT[s]} | {'yes' if r['meets_target'] else 'no'} | "
             f"{r['gongshi_written']:,} of {r['gongshi_written'] + r['gongshi_unchanged']:,} | "
-            f"{mib(r['gongshi_peak_rss'])} | {mib(r['hugo_peak_rss'])} | {mib(r['pagefind_peak_rss'])} |")
+            f"{mib(r['gongshi_peak_rss'])} | {mib(r['hugo_peak_rss'])} | {mib(r['pagefind_peak_rss'])} |"
+        )
     memory = f"gongshi peak RSS {mib(result['gongshi_peak_rss'])}"
     if result["meets_memory_target"] is not None:
         memory += f" (target < 2 GiB at N = 10,000: {'met' if result['meets_memory_target'] else 'not met'})"
-    lines += ["", memory, "", "gongshi stages (s, one API build each, fresh interpreter):", "",
-              "| scenario | load | validate | render | search | write | total | wall |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += [
+        "",
+        memory,
+        "",
+        "gongshi stages (s, one API build each, fresh interpreter):",
+        "",
+        "| scenario | load | validate | render | search | write | total | wall |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for s in SCENARIOS:
         st = result["stages"][s]
         t = st["timings"]
         cells = " | ".join(f"{t.get(k, 0.0):.2f}" for k in ("load", "validate", "render", "search", "write"))
         lines.append(f"| {s} | {cells} | {sum(t.values()):.2f} | {st['wall']:.2f} |")
     lines.append("")
-    lines.append("wall - total = interpreter start and imports; the CLI's summary gives the same total "
-                 f"(cold median {result['summary']['cold']['gongshi_internal_s']:.2f} s).")
+    lines.append(
+        "wall - total = interpreter start and imports; the CLI's summary gives the same total "
+        f"(cold median {result['summary']['cold']['gongshi_internal_s']:.2f} s)."
+    )
     return "\n".join(lines)
 
 
 def snapshot(rev: str, workdir: Path) -> Path:
     """The repository at `rev`, exported once into `workdir/gongshi-<sha>`."""
-    sha = subprocess.run(["git", "rev-parse", "--short", f"{rev}^{{commit}}"], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout.strip()
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short", f"{rev}^{{commit}}"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
     tree = workdir / f"gongshi-{sha}"
     if not (tree / "build.py").is_file():
         fresh(tree)
@@ -307,8 +346,12 @@ def snapshot(rev: str, workdir: Path) -> Path:
 def gongshi_revision() -> str:
     """HEAD of the working tree, with `+dirty` when gongshi's code differs from it."""
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "gongshi", "templates", "build.py"], cwd=ROOT,
-                           capture_output=True, text=True)
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--", "gongshi", "templates", "build.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     return (head.stdout.strip() or "?") + ("+dirty" if dirty.stdout.strip() else "")
 
 
@@ -320,18 +363,28 @@ def machine() -> dict[str, Any]:
                 mem = int(line.split()[1]) * 1024
     except OSError:
         pass
-    return {"cpus": os.cpu_count(), "memory_bytes": mem, "platform": platform.platform(),
-            "python": platform.python_version()}
+    return {
+        "cpus": os.cpu_count(),
+        "memory_bytes": mem,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
 
 
 def common_arguments(parser: argparse.ArgumentParser) -> None:
     """--json, --workdir and --rev, the same for build_bench.py and serve_bench.py."""
     parser.add_argument("--json", type=Path, help="also write the results here")
-    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "gongshi-bench",
-                        help="corpus folders, shared by the benchmarks (default: $TMPDIR/gongshi-bench); "
-                        "corpora are reused")
-    parser.add_argument("--rev", help="benchmark this git revision (a snapshot by `git archive` in the workdir) "
-                        "instead of the working tree, so that edits made meanwhile do not change the code measured")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "gongshi-bench",
+        help="corpus folders, shared by the benchmarks (default: $TMPDIR/gongshi-bench); corpora are reused",
+    )
+    parser.add_argument(
+        "--rev",
+        help="benchmark this git revision (a snapshot by `git archive` in the workdir) "
+        "instead of the working tree, so that edits made meanwhile do not change the code measured",
+    )
 
 
 def main() -> None:
@@ -355,14 +408,20 @@ def main() -> None:
     doc: dict[str, Any] = {
         "date": dt.date.today().isoformat(),
         "machine": machine(),
-        "tools": {"hugo": version([str(hugo), "version"]), "pagefind": version([str(PAGEFIND), "--version"]),
-                  "gongshi_python": python,
-                  "gongshi_revision": gongshi_revision() if tree == ROOT else tree.name, "gongshi_tree": str(tree)},
+        "tools": {
+            "hugo": version([str(hugo), "version"]),
+            "pagefind": version([str(PAGEFIND), "--version"]),
+            "gongshi_python": python,
+            "gongshi_revision": gongshi_revision() if tree == ROOT else tree.name,
+            "gongshi_tree": str(tree),
+        },
         "targets": {"ratio": TARGETS, "gongshi_peak_rss_bytes_at_10000": MEMORY_TARGET},
         "results": [],
     }
-    log(f"gongshi {doc['tools']['gongshi_revision']}; {doc['tools']['hugo']}; {doc['tools']['pagefind']}; "
-        f"{doc['machine']['cpus']} cpus")
+    log(
+        f"gongshi {doc['tools']['gongshi_revision']}; {doc['tools']['hugo']}; {doc['tools']['pagefind']}; "
+        f"{doc['machine']['cpus']} cpus"
+    )
     for n in sizes:
         result = bench_n(n, args.runs, args.workdir, hugo, python, tree, log)
         doc["results"].append(result)

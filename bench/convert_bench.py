@@ -59,101 +59,423 @@ SEED = 20240612
 # ---------------------------------------------------------------------------------------------
 
 TIMES = [
-    "今年以来", "2024年", "截至6月底", "上半年", "近年来", "下一步", "第三季度", "去年底", "目前", "今后三年",
-    "一季度", "截至目前", "“十四五”以来", "年内", "春节前后", "汛期前", "9月1日起", "国庆前后",
+    "今年以来",
+    "2024年",
+    "截至6月底",
+    "上半年",
+    "近年来",
+    "下一步",
+    "第三季度",
+    "去年底",
+    "目前",
+    "今后三年",
+    "一季度",
+    "截至目前",
+    "“十四五”以来",
+    "年内",
+    "春节前后",
+    "汛期前",
+    "9月1日起",
+    "国庆前后",
 ]
 DISTRICTS = [
-    "渭滨区", "金台区", "陈仓区", "凤翔区", "高新区", "经二路街道", "马营镇", "八鱼镇", "石鼓镇", "神农镇",
-    "桥南街道", "姜谭路街道", "蟠龙新区", "千阳县", "麟游县", "太白县", "眉县", "扶风县", "岐山县", "陇县", "凤县",
-    "宝鸡市", "东风路街道", "十里铺街道", "虢镇街道", "钓渭镇",
+    "渭滨区",
+    "金台区",
+    "陈仓区",
+    "凤翔区",
+    "高新区",
+    "经二路街道",
+    "马营镇",
+    "八鱼镇",
+    "石鼓镇",
+    "神农镇",
+    "桥南街道",
+    "姜谭路街道",
+    "蟠龙新区",
+    "千阳县",
+    "麟游县",
+    "太白县",
+    "眉县",
+    "扶风县",
+    "岐山县",
+    "陇县",
+    "凤县",
+    "宝鸡市",
+    "东风路街道",
+    "十里铺街道",
+    "虢镇街道",
+    "钓渭镇",
 ]
 OVERRIDE_PLACES = ["-{清姜}-街道", "-{动力谷}-园区", "-{清姜}-河沿线", "-{清姜}-路"]
 DEPTS = [
-    "教育局", "交通运输局", "住房和城乡建设局", "民政局", "卫生健康局", "人力资源和社会保障局", "市场监督管理局",
-    "生态环境分局", "城市管理执法局", "文化和旅游局", "发展和改革委员会", "财政局", "农业农村局", "水利局",
-    "自然资源局", "退役军人事务局", "医疗保障局", "应急管理局", "数据局", "残疾人联合会", "妇女联合会", "总工会",
-    "团委", "供电公司", "燃气公司", "公交集团", "水务集团",
+    "教育局",
+    "交通运输局",
+    "住房和城乡建设局",
+    "民政局",
+    "卫生健康局",
+    "人力资源和社会保障局",
+    "市场监督管理局",
+    "生态环境分局",
+    "城市管理执法局",
+    "文化和旅游局",
+    "发展和改革委员会",
+    "财政局",
+    "农业农村局",
+    "水利局",
+    "自然资源局",
+    "退役军人事务局",
+    "医疗保障局",
+    "应急管理局",
+    "数据局",
+    "残疾人联合会",
+    "妇女联合会",
+    "总工会",
+    "团委",
+    "供电公司",
+    "燃气公司",
+    "公交集团",
+    "水务集团",
 ]
 VERBS = [
-    "持续推进", "全面完成", "加快实施", "统筹做好", "扎实开展", "着力推动", "稳步推进", "启动实施", "深入开展",
-    "组织实施", "牵头落实", "协调推进", "提前完成", "高标准推进", "常态化开展", "全力推进", "优化提升", "建立健全",
-    "逐步扩大", "集中整治", "系统谋划", "精准发放", "规范发布", "综合干预",
+    "持续推进",
+    "全面完成",
+    "加快实施",
+    "统筹做好",
+    "扎实开展",
+    "着力推动",
+    "稳步推进",
+    "启动实施",
+    "深入开展",
+    "组织实施",
+    "牵头落实",
+    "协调推进",
+    "提前完成",
+    "高标准推进",
+    "常态化开展",
+    "全力推进",
+    "优化提升",
+    "建立健全",
+    "逐步扩大",
+    "集中整治",
+    "系统谋划",
+    "精准发放",
+    "规范发布",
+    "综合干预",
 ]
 OBJECTS = [
-    "民生实事", "课后服务", "城乡公交一体化", "老旧小区改造", "适老化改造", "学前教育普惠扩容", "家庭医生签约服务",
-    "背街小巷提升", "公共厕所改造", "农村饮水安全巩固提升", "社区养老服务站建设", "普惠托育服务", "就业技能培训",
-    "口袋公园建设", "雨污分流改造", "新能源汽车充电桩布设", "既有住宅加装电梯", "义务教育学校食堂改造",
-    "夜间照明工程", "农贸市场标准化改造", "便民服务中心建设", "困难群众救助", "残疾儿童康复救助", "农村公路养护",
-    "燃气管道老化更新", "城市内涝治理", "中小学校舍维修", "社区食堂建设", "高龄津贴发放", "公共法律服务",
-    "全民健身设施补短板", "农村人居环境整治", "背街小巷路面修复", "智慧停车泊位建设", "校园周边交通秩序整治",
-    "婴幼儿照护服务", "城市书房建设", "二次供水设施改造", "供热管网改造", "健康体检", "餐饮油烟治理",
+    "民生实事",
+    "课后服务",
+    "城乡公交一体化",
+    "老旧小区改造",
+    "适老化改造",
+    "学前教育普惠扩容",
+    "家庭医生签约服务",
+    "背街小巷提升",
+    "公共厕所改造",
+    "农村饮水安全巩固提升",
+    "社区养老服务站建设",
+    "普惠托育服务",
+    "就业技能培训",
+    "口袋公园建设",
+    "雨污分流改造",
+    "新能源汽车充电桩布设",
+    "既有住宅加装电梯",
+    "义务教育学校食堂改造",
+    "夜间照明工程",
+    "农贸市场标准化改造",
+    "便民服务中心建设",
+    "困难群众救助",
+    "残疾儿童康复救助",
+    "农村公路养护",
+    "燃气管道老化更新",
+    "城市内涝治理",
+    "中小学校舍维修",
+    "社区食堂建设",
+    "高龄津贴发放",
+    "公共法律服务",
+    "全民健身设施补短板",
+    "农村人居环境整治",
+    "背街小巷路面修复",
+    "智慧停车泊位建设",
+    "校园周边交通秩序整治",
+    "婴幼儿照护服务",
+    "城市书房建设",
+    "二次供水设施改造",
+    "供热管网改造",
+    "健康体检",
+    "餐饮油烟治理",
     "饮用水源地保护",
 ]
 RESULTS = [
-    "群众满意度明显提升", "惠及居民{n}户", "累计完成投资{x}亿元", "完成年度目标的{p}%", "新增学位{n}个",
-    "开通线路{k}条", "改造面积{x}万平方米", "服务群众{n}人次", "新建改造管网{k}公里", "受益学生{n}名",
-    "覆盖{k}个社区", "新增停车泊位{n}个", "发放补贴{x}万元", "惠及{n}名老年人", "整治点位{k}处",
-    "提前{k}个月完成任务", "较去年同期增长{p}%", "办结率达到{p}%", "新增就业岗位{n}个", "建成站点{k}个",
+    "群众满意度明显提升",
+    "惠及居民{n}户",
+    "累计完成投资{x}亿元",
+    "完成年度目标的{p}%",
+    "新增学位{n}个",
+    "开通线路{k}条",
+    "改造面积{x}万平方米",
+    "服务群众{n}人次",
+    "新建改造管网{k}公里",
+    "受益学生{n}名",
+    "覆盖{k}个社区",
+    "新增停车泊位{n}个",
+    "发放补贴{x}万元",
+    "惠及{n}名老年人",
+    "整治点位{k}处",
+    "提前{k}个月完成任务",
+    "较去年同期增长{p}%",
+    "办结率达到{p}%",
+    "新增就业岗位{n}个",
+    "建成站点{k}个",
 ]
 PROGRESS = [
-    "已全部完工", "进入收尾阶段", "正在加紧施工", "已完成招标", "完成主体工程", "已投入使用", "按计划推进",
-    "进度滞后", "已通过验收", "正在办理前期手续", "已开工建设", "完成进度的一半以上",
+    "已全部完工",
+    "进入收尾阶段",
+    "正在加紧施工",
+    "已完成招标",
+    "完成主体工程",
+    "已投入使用",
+    "按计划推进",
+    "进度滞后",
+    "已通过验收",
+    "正在办理前期手续",
+    "已开工建设",
+    "完成进度的一半以上",
 ]
 # Words whose Simplified character has several Traditional forms.
 FA = [
-    "发展", "发布", "发放", "开发", "头发", "理发", "发扬", "出发", "发现", "发挥", "发票", "突发", "印发", "下发",
-    "发热门诊", "发酵",
+    "发展",
+    "发布",
+    "发放",
+    "开发",
+    "头发",
+    "理发",
+    "发扬",
+    "出发",
+    "发现",
+    "发挥",
+    "发票",
+    "突发",
+    "印发",
+    "下发",
+    "发热门诊",
+    "发酵",
 ]
 HOU = [
-    "之后", "课后", "后续", "后勤", "前后", "落后", "后期", "随后", "此后", "最后", "后台", "售后", "后备", "饭后",
+    "之后",
+    "课后",
+    "后续",
+    "后勤",
+    "前后",
+    "落后",
+    "后期",
+    "随后",
+    "此后",
+    "最后",
+    "后台",
+    "售后",
+    "后备",
+    "饭后",
     "会后",
 ]
 GAN = [
-    "干部", "干净", "骨干", "干预", "干事创业", "主干道", "干线", "树干", "干旱", "干燥", "能干", "实干", "若干",
-    "干支流", "晒干",
+    "干部",
+    "干净",
+    "骨干",
+    "干预",
+    "干事创业",
+    "主干道",
+    "干线",
+    "树干",
+    "干旱",
+    "干燥",
+    "能干",
+    "实干",
+    "若干",
+    "干支流",
+    "晒干",
 ]
 LI = [
-    "公里", "里程碑", "邻里", "社区里", "小区里", "村里", "家里", "心里", "学校里", "这里", "那里", "里面", "里程",
-    "乡里", "故里", "校园里", "院子里", "店里", "车里",
+    "公里",
+    "里程碑",
+    "邻里",
+    "社区里",
+    "小区里",
+    "村里",
+    "家里",
+    "心里",
+    "学校里",
+    "这里",
+    "那里",
+    "里面",
+    "里程",
+    "乡里",
+    "故里",
+    "校园里",
+    "院子里",
+    "店里",
+    "车里",
 ]
 OTHER = [
-    "范围", "示范", "规范", "防范", "其余", "剩余", "业余", "分钟", "周末", "每周", "周边", "谷物", "复制", "研制",
-    "制度", "制为", "方面", "面条", "台风", "平台", "只有", "一只", "关系", "系统", "征程", "新征程", "冲刺",
-    "冲洗", "松树", "松弛", "体制", "管制", "蒙受", "涂料", "游客", "胡同", "里程碑式", "表面", "钟表", "姜汤",
-    "郁闷", "于是", "对于", "由于", "高于", "多余", "余额",
+    "范围",
+    "示范",
+    "规范",
+    "防范",
+    "其余",
+    "剩余",
+    "业余",
+    "分钟",
+    "周末",
+    "每周",
+    "周边",
+    "谷物",
+    "复制",
+    "研制",
+    "制度",
+    "制为",
+    "方面",
+    "面条",
+    "台风",
+    "平台",
+    "只有",
+    "一只",
+    "关系",
+    "系统",
+    "征程",
+    "新征程",
+    "冲刺",
+    "冲洗",
+    "松树",
+    "松弛",
+    "体制",
+    "管制",
+    "蒙受",
+    "涂料",
+    "游客",
+    "胡同",
+    "里程碑式",
+    "表面",
+    "钟表",
+    "姜汤",
+    "郁闷",
+    "于是",
+    "对于",
+    "由于",
+    "高于",
+    "多余",
+    "余额",
 ]
 SURNAMES = ["余", "范", "钟", "于", "姜", "谷", "周", "胡", "郁", "王", "李", "张", "刘", "陈", "杨", "赵"]
 GIVEN = [
-    "华", "晓明", "建国", "丽", "敏", "晓燕", "志强", "秀英", "海峰", "文", "涛", "桂兰", "红", "立新", "雪", "凯",
-    "婷", "国庆",
+    "华",
+    "晓明",
+    "建国",
+    "丽",
+    "敏",
+    "晓燕",
+    "志强",
+    "秀英",
+    "海峰",
+    "文",
+    "涛",
+    "桂兰",
+    "红",
+    "立新",
+    "雪",
+    "凯",
+    "婷",
+    "国庆",
 ]
 TITLES = [
-    "主任", "书记", "局长", "科长", "处长", "区长", "镇长", "村长", "校长", "院长", "所长", "站长", "队长", "老师",
-    "医生", "经理", "同志", "师傅", "阿姨", "大爷",
+    "主任",
+    "书记",
+    "局长",
+    "科长",
+    "处长",
+    "区长",
+    "镇长",
+    "村长",
+    "校长",
+    "院长",
+    "所长",
+    "站长",
+    "队长",
+    "老师",
+    "医生",
+    "经理",
+    "同志",
+    "师傅",
+    "阿姨",
+    "大爷",
 ]
 ROLES = [
-    "居民", "村民", "市民", "志愿者", "网格员", "业主", "教师", "记者", "作家", "党员", "负责人", "专家", "代表",
-    "职工", "校长", "医生",
+    "居民",
+    "村民",
+    "市民",
+    "志愿者",
+    "网格员",
+    "业主",
+    "教师",
+    "记者",
+    "作家",
+    "党员",
+    "负责人",
+    "专家",
+    "代表",
+    "职工",
+    "校长",
+    "医生",
 ]
 SPEECH = ["说", "介绍", "表示", "告诉记者", "指出", "认为", "坦言"]
 QUOTES = [
-    "这件事办到了大家心坎上", "以前孩子放学没人接，现在有了课后服务，我们心里踏实多了",
-    "公交开进了村里，去城里只要二十分钟", "小区里的路面平了，灯也亮了", "电梯装好后，老人上下楼方便多了",
-    "我们把群众的需求摆在第一位", "接下来还要把后续管护做好", "干部们天天在现场，邻里都看在眼里",
-    "这里的变化大家有目共睹", "发票和补贴都按时发放到位", "要让每一分钱都花在刀刃上",
-    "头发白了的老人也学会了用App预约", "食堂干净卫生，饭菜价格实惠",
+    "这件事办到了大家心坎上",
+    "以前孩子放学没人接，现在有了课后服务，我们心里踏实多了",
+    "公交开进了村里，去城里只要二十分钟",
+    "小区里的路面平了，灯也亮了",
+    "电梯装好后，老人上下楼方便多了",
+    "我们把群众的需求摆在第一位",
+    "接下来还要把后续管护做好",
+    "干部们天天在现场，邻里都看在眼里",
+    "这里的变化大家有目共睹",
+    "发票和补贴都按时发放到位",
+    "要让每一分钱都花在刀刃上",
+    "头发白了的老人也学会了用App预约",
+    "食堂干净卫生，饭菜价格实惠",
 ]
 LATIN = [
-    "12345热线", "5G基站", "App", "PM2.5", "WiFi", "AED设备", "GDP", "CT室", "LED路灯", "ETC", "QR码", "AI助手",
-    "VR体验馆", "PPP项目", "EPC总承包", "BIM技术", "B超", "3D打印", "USB充电口",
+    "12345热线",
+    "5G基站",
+    "App",
+    "PM2.5",
+    "WiFi",
+    "AED设备",
+    "GDP",
+    "CT室",
+    "LED路灯",
+    "ETC",
+    "QR码",
+    "AI助手",
+    "VR体验馆",
+    "PPP项目",
+    "EPC总承包",
+    "BIM技术",
+    "B超",
+    "3D打印",
+    "USB充电口",
 ]
 OVERRIDES = [
-    "-{zh-hans:里;zh-hant:裏}-", "-{范}-", "-{余}-", "-{zh-hans:干;zh-hant:幹}-", "-{GB/T 50180}-",
+    "-{zh-hans:里;zh-hant:裏}-",
+    "-{范}-",
+    "-{余}-",
+    "-{zh-hans:干;zh-hant:幹}-",
+    "-{GB/T 50180}-",
     "-{zh-hans:后;zh-hant:后}-",
 ]
 LINKS = [
-    "https://www.baoji.gov.cn/zwgk/tzgg/{n}.html", "https://jyj.example.gov.cn/art/2024/{n}.html",
-    "../updates/{n}/", "/initiatives/{n}/",
+    "https://www.baoji.gov.cn/zwgk/tzgg/{n}.html",
+    "https://jyj.example.gov.cn/art/2024/{n}.html",
+    "../updates/{n}/",
+    "/initiatives/{n}/",
 ]
 LINK_TEXT = ["详见通知", "政策原文", "办事指南", "项目清单", "查看进度", "公示名单"]
 
@@ -341,14 +663,21 @@ def run(corpus: Corpus, glossary: Sequence[tuple[str, str]], repeat: int, log: C
     glossary = tuple(glossary)
     cases: list[Case] = []
 
-    def add(key: str, label: str, chars: int, setup: Callable[[], Any], body: Callable[[Any], object],
-            baseline: str | None = None) -> None:
+    def add(
+        key: str,
+        label: str,
+        chars: int,
+        setup: Callable[[], Any],
+        body: Callable[[Any], object],
+        baseline: str | None = None,
+    ) -> None:
         cases.append(Case(key, label, chars, setup, body, baseline))
 
     def each(fn: Callable[[str], object], texts: list[str]) -> Callable[[Any], None]:
         def body(_: Any) -> None:
             for t in texts:
                 fn(t)
+
         return body
 
     def gongshi_each(texts: list[str], source: str, target: str) -> Callable[[Converter], None]:
@@ -356,6 +685,7 @@ def run(corpus: Corpus, glossary: Sequence[tuple[str, str]], repeat: int, log: C
             convert = conv.convert
             for t in texts:
                 convert(t, source, target)  # type: ignore[arg-type]
+
         return body
 
     none = lambda: None  # noqa: E731
@@ -364,12 +694,29 @@ def run(corpus: Corpus, glossary: Sequence[tuple[str, str]], repeat: int, log: C
 
     add("1", "bare OpenCC s2tw, whole corpus, one call", len(whole), none, lambda _: s2tw.convert(whole))
     add("2", "bare OpenCC s2tw, per paragraph", n_chars, none, each(s2tw.convert, paras), baseline="1")
-    add("3", "gongshi s→t per paragraph, empty glossary", n_chars, fresh,
-        gongshi_each(paras, "zh-Hans", "zh-Hant"), baseline="2")
-    add("4", f"gongshi s→t per paragraph, {len(glossary)}-entry glossary", n_chars, fresh_g,
-        gongshi_each(paras, "zh-Hans", "zh-Hant"), baseline="2")
-    add("5a", "Markdown parse+render, identity text_fn", n_md, none,
-        each(lambda t: markdown.render(parse(t), str), md_paras))
+    add(
+        "3",
+        "gongshi s→t per paragraph, empty glossary",
+        n_chars,
+        fresh,
+        gongshi_each(paras, "zh-Hans", "zh-Hant"),
+        baseline="2",
+    )
+    add(
+        "4",
+        f"gongshi s→t per paragraph, {len(glossary)}-entry glossary",
+        n_chars,
+        fresh_g,
+        gongshi_each(paras, "zh-Hans", "zh-Hant"),
+        baseline="2",
+    )
+    add(
+        "5a",
+        "Markdown parse+render, identity text_fn",
+        n_md,
+        none,
+        each(lambda t: markdown.render(parse(t), str), md_paras),
+    )
 
     def md_conv(conv: Converter) -> None:
         fn = lambda s: conv.convert(s, "zh-Hans", "zh-Hant")  # noqa: E731
@@ -377,11 +724,23 @@ def run(corpus: Corpus, glossary: Sequence[tuple[str, str]], repeat: int, log: C
             markdown.render(parse(t), fn)
 
     add("5b", "Markdown parse+render, gongshi s→t text_fn", n_md, fresh, md_conv, baseline="5a")
-    add("5c", "CLI convert_markdown_line s→t, per line", n_md, fresh,
-        lambda conv: [convert_markdown_line(conv, line, "zh-Hans", "zh-Hant") for line in md_lines], baseline="2")
+    add(
+        "5c",
+        "CLI convert_markdown_line s→t, per line",
+        n_md,
+        fresh,
+        lambda conv: [convert_markdown_line(conv, line, "zh-Hans", "zh-Hant") for line in md_lines],
+        baseline="2",
+    )
     add("6a", "bare OpenCC tw2s, per paragraph", n_hant, none, each(tw2s.convert, hant))
-    add("6b", "gongshi t→s per paragraph, empty glossary", n_hant, fresh,
-        gongshi_each(hant, "zh-Hant", "zh-Hans"), baseline="6a")
+    add(
+        "6b",
+        "gongshi t→s per paragraph, empty glossary",
+        n_hant,
+        fresh,
+        gongshi_each(hant, "zh-Hant", "zh-Hans"),
+        baseline="6a",
+    )
 
     # Round-robin: run k of every case, then run k+1 …, so a burst of load from elsewhere on the
     # machine lands on all cases alike instead of on one, and the ratios stay meaningful.
@@ -390,8 +749,10 @@ def run(corpus: Corpus, glossary: Sequence[tuple[str, str]], repeat: int, log: C
         log(f"  run {k + 1}/{repeat}: " + " ".join(c.key for c in cases))
         for c in cases:
             times[c.key].append(time_once(c.setup, c.body))
-    results = [Result(c.key, c.label, c.chars, [w for w, _ in times[c.key]], [u for _, u in times[c.key]],
-                      c.baseline) for c in cases]
+    results = [
+        Result(c.key, c.label, c.chars, [w for w, _ in times[c.key]], [u for _, u in times[c.key]], c.baseline)
+        for c in cases
+    ]
     by_key = {r.key: r for r in results}
     for r in results:
         if r.baseline:
@@ -448,10 +809,19 @@ def load_average() -> float | None:
 def table(results: list[Result]) -> str:
     rows = [("case", "what", "chars", "median s", "min s", "cpu s", "chars/s", "ratio", "vs")]
     for r in results:
-        rows.append((r.key, r.label, f"{r.chars:,}", f"{r.median:.3f}", f"{min(r.times):.3f}",
-                     f"{statistics.median(r.cpu_times):.3f}",
-                     f"{r.rate / 1e6:.2f} M", f"{r.ratio:.2f}×" if r.ratio is not None else "—",
-                     r.baseline or "—"))
+        rows.append(
+            (
+                r.key,
+                r.label,
+                f"{r.chars:,}",
+                f"{r.median:.3f}",
+                f"{min(r.times):.3f}",
+                f"{statistics.median(r.cpu_times):.3f}",
+                f"{r.rate / 1e6:.2f} M",
+                f"{r.ratio:.2f}×" if r.ratio is not None else "—",
+                r.baseline or "—",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     right = {2, 3, 4, 5, 6, 7}
     lines = []
@@ -459,8 +829,9 @@ def table(results: list[Result]) -> str:
         cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
         lines.append("| " + " | ".join(cells) + " |")
         if n == 0:
-            lines.append("| " + " | ".join(("-" * (w - 1) + ":") if i in right else "-" * w
-                                            for i, w in enumerate(widths)) + " |")
+            lines.append(
+                "| " + " | ".join(("-" * (w - 1) + ":") if i in right else "-" * w for i, w in enumerate(widths)) + " |"
+            )
     return "\n".join(lines)
 
 
@@ -471,8 +842,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--glossary", type=int, default=200, help="site glossary entries for case 4 (default 200)")
     parser.add_argument("--seed", type=int, default=SEED, help="corpus seed (default %(default)s)")
     parser.add_argument("--json", metavar="PATH", type=Path, help="also write the numbers as JSON to PATH")
-    parser.add_argument("--profile", action="store_true",
-                        help="after timing, cProfile one gongshi run each way and print the top functions")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="after timing, cProfile one gongshi run each way and print the top functions",
+    )
     args = parser.parse_args(argv)
     if args.chars < 1000 or args.repeat < 1:
         parser.error("--chars must be at least 1000 and --repeat at least 1")
@@ -512,30 +886,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         "wall_seconds": round(elapsed, 1),
         "load_average_before_after": [load_before, load_average()],
     }
-    print(f"gongshi conversion throughput — {meta['date']}, Python {meta['python']}, OpenCC {meta['opencc']}, "
-          f"{meta['cpus']} CPU(s) {meta['cpu']}; 1-min load average {load_before} before, "
-          f"{meta['load_average_before_after'][1]} after")
-    print(f"corpus: {meta['chars']:,} chars in {meta['paragraphs']:,} paragraphs (Markdown {meta['markdown_chars']:,}, "
-          f"Traditional {meta['hant_chars']:,}); median of {args.repeat} (cases interleaved); chars/s in millions "
-          "from the median wall time; cpu s = median process CPU time\n")
+    print(
+        f"gongshi conversion throughput — {meta['date']}, Python {meta['python']}, OpenCC {meta['opencc']}, "
+        f"{meta['cpus']} CPU(s) {meta['cpu']}; 1-min load average {load_before} before, "
+        f"{meta['load_average_before_after'][1]} after"
+    )
+    print(
+        f"corpus: {meta['chars']:,} chars in {meta['paragraphs']:,} paragraphs (Markdown {meta['markdown_chars']:,}, "
+        f"Traditional {meta['hant_chars']:,}); median of {args.repeat} (cases interleaved); chars/s in millions "
+        "from the median wall time; cpu s = median process CPU time\n"
+    )
     print(table(results))
     conv_in_md = next(r for r in results if r.key == "5b").median - next(r for r in results if r.key == "5a").median
     bare = next(r for r in results if r.key == "2")
-    print(f"\nconversion inside Markdown rendering (5b − 5a): {conv_in_md:.3f} s "
-          f"= {meta['markdown_chars'] / conv_in_md / 1e6:.2f} M chars/s; "
-          f"bare OpenCC per paragraph on the plain corpus: {bare.median:.3f} s")
-    print("segments (s→t, glossary): " + ", ".join(
-        f"{k} {v['segments']:,} segs / {v['chars']:,} chars" for k, v in sorted(mix.items())))
+    print(
+        f"\nconversion inside Markdown rendering (5b − 5a): {conv_in_md:.3f} s "
+        f"= {meta['markdown_chars'] / conv_in_md / 1e6:.2f} M chars/s; "
+        f"bare OpenCC per paragraph on the plain corpus: {bare.median:.3f} s"
+    )
+    print(
+        "segments (s→t, glossary): "
+        + ", ".join(f"{k} {v['segments']:,} segs / {v['chars']:,} chars" for k, v in sorted(mix.items()))
+    )
     print(f"wall time {elapsed:.1f} s")
 
     if args.json:
         doc = {
             "meta": meta,
             "results": [
-                {"case": r.key, "label": r.label, "chars": r.chars, "times_s": [round(t, 6) for t in r.times],
-                 "cpu_times_s": [round(t, 6) for t in r.cpu_times],
-                 "median_s": round(r.median, 6), "chars_per_s": round(r.rate), "baseline": r.baseline,
-                 "ratio": None if r.ratio is None else round(r.ratio, 4)}
+                {
+                    "case": r.key,
+                    "label": r.label,
+                    "chars": r.chars,
+                    "times_s": [round(t, 6) for t in r.times],
+                    "cpu_times_s": [round(t, 6) for t in r.cpu_times],
+                    "median_s": round(r.median, 6),
+                    "chars_per_s": round(r.rate),
+                    "baseline": r.baseline,
+                    "ratio": None if r.ratio is None else round(r.ratio, 4),
+                }
                 for r in results
             ],
             "conversion_in_markdown_s": round(conv_in_md, 6),

@@ -40,29 +40,186 @@ SLOTS = (SITE, INITIATIVE, UPDATE)
 
 # What staff (and their editors) insert by mistake, and what an attacker would try.
 TOKENS = (
-    "\t", ":", ": ", "：", " :", "'", '"', "''", '""', "\\", "#", "# ", "|", ">", "|-\n", ">+\n",
-    "&a ", "*a", "&a [1, *a] ", "*b", "<<: *a\n", "? ", "- ", "-", "[", "]", "{", "}", ",", "[]", "{}",
-    "!!int ", "!!float ", "!!bool ", "!!str ", "!!null ", "!!binary ", "!!timestamp ", "!!set ", "!!omap ",
-    "!!pairs ", "!!map ", "!!seq ", "!!merge ", "!!value ", "!!python/object/apply:os.system ['true'] ",
-    "!!python/name:os.system ", "!custom ", "!<tag:yaml.org,2002:int> ", "!<!> ", "!",
-    "%YAML 1.1\n", "%TAG ! tag:yaml.org,2002:\n", "---\n", "...\n", "--- ", "@", "`", "%", "&", "*",
-    "~", "null", "yes", "no", "on", "off", ".nan", ".inf", "-.inf", "0x_", "0b_", "+0x_", "0o7", "0777",
-    "1_000", "1:30", "190:20:30", "1e400", "-0", "0x7fffffffffffffff", "2019-02-30", "2019-13", "2019-00-01",
-    "0000-01-01", "9999-12-31", "2019-07-01T00:00:00Z", "-{", "}-", "-{zh-hans:a;zh-hant:b}-",
-    "\x00", "\x01", "\x1b", "\x7f", "\x85", "\u2028", "\u2029", "\ufeff", "\u3000", "\xa0", "\u200b",
-    "\ufffd", "\U0001f600", "\r", "\n", "\n\n", "  ", "    ", "title", "status", "date", "lang: zh-Hant\n",
-    "zh-Hans: ", "zh-Hant: ", "initiatives: [", "source:\n  url: javascript:alert(1)\n", "<script>", "{{ 7*7 }}",
+    "\t",
+    ":",
+    ": ",
+    "：",
+    " :",
+    "'",
+    '"',
+    "''",
+    '""',
+    "\\",
+    "#",
+    "# ",
+    "|",
+    ">",
+    "|-\n",
+    ">+\n",
+    "&a ",
+    "*a",
+    "&a [1, *a] ",
+    "*b",
+    "<<: *a\n",
+    "? ",
+    "- ",
+    "-",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "[]",
+    "{}",
+    "!!int ",
+    "!!float ",
+    "!!bool ",
+    "!!str ",
+    "!!null ",
+    "!!binary ",
+    "!!timestamp ",
+    "!!set ",
+    "!!omap ",
+    "!!pairs ",
+    "!!map ",
+    "!!seq ",
+    "!!merge ",
+    "!!value ",
+    "!!python/object/apply:os.system ['true'] ",
+    "!!python/name:os.system ",
+    "!custom ",
+    "!<tag:yaml.org,2002:int> ",
+    "!<!> ",
+    "!",
+    "%YAML 1.1\n",
+    "%TAG ! tag:yaml.org,2002:\n",
+    "---\n",
+    "...\n",
+    "--- ",
+    "@",
+    "`",
+    "%",
+    "&",
+    "*",
+    "~",
+    "null",
+    "yes",
+    "no",
+    "on",
+    "off",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "0x_",
+    "0b_",
+    "+0x_",
+    "0o7",
+    "0777",
+    "1_000",
+    "1:30",
+    "190:20:30",
+    "1e400",
+    "-0",
+    "0x7fffffffffffffff",
+    "2019-02-30",
+    "2019-13",
+    "2019-00-01",
+    "0000-01-01",
+    "9999-12-31",
+    "2019-07-01T00:00:00Z",
+    "-{",
+    "}-",
+    "-{zh-hans:a;zh-hant:b}-",
+    "\x00",
+    "\x01",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\u3000",
+    "\xa0",
+    "\u200b",
+    "\ufffd",
+    "\U0001f600",
+    "\r",
+    "\n",
+    "\n\n",
+    "  ",
+    "    ",
+    "title",
+    "status",
+    "date",
+    "lang: zh-Hant\n",
+    "zh-Hans: ",
+    "zh-Hant: ",
+    "initiatives: [",
+    "source:\n  url: javascript:alert(1)\n",
+    "<script>",
+    "{{ 7*7 }}",
 )
 # Values put after `key: `: scalars that the YAML resolver turns into numbers, booleans, nulls.
 SPECIAL_VALUES = (
-    "0x_", "0b_", "-0b_", "0x", "0b", "!!int abc", "!!int", "!!float abc", "!!bool maybe", "!!null x",
-    "!!int ''", "!!float ''", ".nan", ".NaN", ".inf", "-.Inf", "~", "null", "yes", "No", "on", "1e400",
-    "1_0", "0o17", "0777", "08", "1:60", "-1", "101", "3.5", "[]", "{}", "[1, 2]", "{a: 1}", "*a", "&a x",
-    "!!binary aGVsbG8=", "!!timestamp 2019-07-01", "!!str 5", "'2019-07-01'", "2019-07-01 12:00:00",
-    "\"\\x00\"", "\"\\ud800\"", "\"\\U0010ffff\"", "\"\\e\"", "|\n  block", ">-\n  folded",
+    "0x_",
+    "0b_",
+    "-0b_",
+    "0x",
+    "0b",
+    "!!int abc",
+    "!!int",
+    "!!float abc",
+    "!!bool maybe",
+    "!!null x",
+    "!!int ''",
+    "!!float ''",
+    ".nan",
+    ".NaN",
+    ".inf",
+    "-.Inf",
+    "~",
+    "null",
+    "yes",
+    "No",
+    "on",
+    "1e400",
+    "1_0",
+    "0o17",
+    "0777",
+    "08",
+    "1:60",
+    "-1",
+    "101",
+    "3.5",
+    "[]",
+    "{}",
+    "[1, 2]",
+    "{a: 1}",
+    "*a",
+    "&a x",
+    "!!binary aGVsbG8=",
+    "!!timestamp 2019-07-01",
+    "!!str 5",
+    "'2019-07-01'",
+    "2019-07-01 12:00:00",
+    '"\\x00"',
+    '"\\ud800"',
+    '"\\U0010ffff"',
+    '"\\e"',
+    "|\n  block",
+    ">-\n  folded",
 )
-SCHEMES = ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<b>", "vbscript:x", "//evil.example",
-           "https://example.org/\u0000", "mailto:", "http://", "https://例子.中国/路径")
+SCHEMES = (
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "data:text/html,<b>",
+    "vbscript:x",
+    "//evil.example",
+    "https://example.org/\u0000",
+    "mailto:",
+    "http://",
+    "https://例子.中国/路径",
+)
 
 
 @dataclass
@@ -236,9 +393,18 @@ def m_splice(rng: random.Random, data: bytes, pool: list[bytes]) -> bytes:
 def m_unicode(rng: random.Random, data: bytes, pool: list[bytes]) -> bytes:
     text = data.decode("utf-8", "replace")
     i = rng.randint(0, len(text))
-    ch = chr(rng.choice([rng.randrange(0x20), rng.randrange(0x80, 0x100), rng.randrange(0x2000, 0x3100),
-                         rng.randrange(0x4E00, 0xA000), rng.randrange(0xFE00, 0x10000),
-                         rng.randrange(0x10000, 0x20000)]))
+    ch = chr(
+        rng.choice(
+            [
+                rng.randrange(0x20),
+                rng.randrange(0x80, 0x100),
+                rng.randrange(0x2000, 0x3100),
+                rng.randrange(0x4E00, 0xA000),
+                rng.randrange(0xFE00, 0x10000),
+                rng.randrange(0x10000, 0x20000),
+            ]
+        )
+    )
     if 0xD800 <= ord(ch) <= 0xDFFF:
         ch = "\ufffd"
     return (text[:i] + ch + text[i:]).encode("utf-8")
@@ -261,8 +427,17 @@ def m_nesting(rng: random.Random, data: bytes, pool: list[bytes]) -> bytes:
 
 def m_big_number(rng: random.Random, data: bytes, pool: list[bytes]) -> bytes:
     digits = rng.choice([rng.randint(1, 30), rng.randint(300, 5000)])
-    value = rng.choice(["9" * digits, "0x" + "f" * digits, "0b" + "1" * digits, "0" + "7" * digits,
-                        "-" + "9" * digits, "1" + "0" * digits + ".5", "1e" + "9" * min(digits, 20)])
+    value = rng.choice(
+        [
+            "9" * digits,
+            "0x" + "f" * digits,
+            "0b" + "1" * digits,
+            "0" + "7" * digits,
+            "-" + "9" * digits,
+            "1" + "0" * digits + ".5",
+            "1e" + "9" * min(digits, 20),
+        ]
+    )
     return m_set_key(rng, data, value.encode())
 
 
@@ -307,9 +482,28 @@ def m_front_matter(rng: random.Random, data: bytes, pool: list[bytes]) -> bytes:
 
 
 MUTATORS: tuple[Callable[[random.Random, bytes, list[bytes]], bytes], ...] = (
-    m_flip, m_delete_lines, m_duplicate_line, m_swap_lines, m_insert_token, m_insert_token, m_token_at_line_start,
-    m_replace_value, m_replace_value, m_retext, m_retext, m_retext, m_reindent, m_truncate, m_delete_bytes,
-    m_insert_bytes, m_splice, m_unicode, m_nesting, m_big_number, m_alias_bomb, m_front_matter,
+    m_flip,
+    m_delete_lines,
+    m_duplicate_line,
+    m_swap_lines,
+    m_insert_token,
+    m_insert_token,
+    m_token_at_line_start,
+    m_replace_value,
+    m_replace_value,
+    m_retext,
+    m_retext,
+    m_retext,
+    m_reindent,
+    m_truncate,
+    m_delete_bytes,
+    m_insert_bytes,
+    m_splice,
+    m_unicode,
+    m_nesting,
+    m_big_number,
+    m_alias_bomb,
+    m_front_matter,
 )
 
 
@@ -320,8 +514,9 @@ def encode(rng: random.Random, data: bytes) -> bytes:
         text = data.decode("utf-8", "replace")
         return text.encode("gbk", "replace")
     if roll < 0.09:
-        return data.decode("utf-8", "replace").encode(rng.choice(["utf-16", "utf-16-le", "big5", "utf-8-sig"]),
-                                                       "replace")
+        return data.decode("utf-8", "replace").encode(
+            rng.choice(["utf-16", "utf-16-le", "big5", "utf-8-sig"]), "replace"
+        )
     if roll < 0.15:
         return b"\xef\xbb\xbf" * rng.randint(1, 2) + data
     if roll < 0.23:
@@ -397,8 +592,9 @@ def signature(exc: BaseException) -> str:
     return f"{type(exc).__name__} at {Path(ours[-1].filename).name}:{ours[-1].lineno} in {ours[-1].name}"
 
 
-def reduce(root: Path, files: dict[str, bytes], sig: str, base: dict[str, list[bytes]],
-           budget: int = 400) -> dict[str, bytes]:
+def reduce(
+    root: Path, files: dict[str, bytes], sig: str, base: dict[str, list[bytes]], budget: int = 400
+) -> dict[str, bytes]:
     """A smaller input with the same crash: other files reset to valid ones, then lines and bytes cut."""
     calls = 0
 
@@ -443,8 +639,14 @@ def show(data: bytes, limit: int = 400) -> str:
     return text if len(text) <= limit else text[:limit] + f"... ({len(data)} bytes)"
 
 
-def run_fuzz(count: int, seed: int, *, minimize: bool = True, report: Callable[[str], None] | None = None,
-             workdir: Path | None = None) -> FuzzStats:
+def run_fuzz(
+    count: int,
+    seed: int,
+    *,
+    minimize: bool = True,
+    report: Callable[[str], None] | None = None,
+    workdir: Path | None = None,
+) -> FuzzStats:
     """Feed `count` generated inputs to the loader; deterministic for a given `seed`."""
     rng = random.Random(seed)
     base, pool = corpus(), material()
@@ -475,8 +677,13 @@ def run_fuzz(count: int, seed: int, *, minimize: bool = True, report: Callable[[
                 if sig in stats.distinct:
                     stats.distinct[sig].count += 1
                     continue
-                crash = Crash(sig, f"{type(exc).__name__}: {str(exc)[:200]}",
-                              "".join(traceback.format_exception(exc)[-6:]), files, round_)
+                crash = Crash(
+                    sig,
+                    f"{type(exc).__name__}: {str(exc)[:200]}",
+                    "".join(traceback.format_exception(exc)[-6:]),
+                    files,
+                    round_,
+                )
                 stats.distinct[sig] = crash
                 if minimize:
                     t1 = time.perf_counter()
@@ -494,8 +701,10 @@ def calibrate(root: Path, base: dict[str, list[bytes]]) -> None:
         for update in base[UPDATE]:
             outcome, exc = check(root, {SITE: base[SITE][0], INITIATIVE: initiative, UPDATE: update})
             if outcome != "accepted":
-                raise RuntimeError(f"the unmutated fixture files do not load cleanly ({outcome}: {exc!r}); "
-                                   "is tests/fixtures/basic/content valid?")
+                raise RuntimeError(
+                    f"the unmutated fixture files do not load cleanly ({outcome}: {exc!r}); "
+                    "is tests/fixtures/basic/content valid?"
+                )
 
 
 def describe(crash: Crash) -> str:
@@ -504,8 +713,7 @@ def describe(crash: Crash) -> str:
     if crash.reduced is not None:
         lines.append("  reduced reproducer (other files are the valid fixture files):")
         base = corpus()
-        lines += [f"    {slot}: {show(data, 600)}" for slot, data in crash.reduced.items()
-                  if data not in base[slot]]
+        lines += [f"    {slot}: {show(data, 600)}" for slot, data in crash.reduced.items() if data not in base[slot]]
     lines.append("  traceback (last frames):")
     lines += ["    " + line for line in crash.trace.rstrip().splitlines()]
     return "\n".join(lines)

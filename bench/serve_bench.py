@@ -75,8 +75,15 @@ import corpus  # noqa: E402
 from build_bench import common_arguments, gongshi_revision, snapshot  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-quic", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
 TARGET_MS = 300.0
 SUMMARY_RE = re.compile(r"\b(?:built|showed)\b.* in ([\d.]+) ?(ms|s)\s*$")  # full build, or an edit's pages first
 PROGRESS_RE = re.compile(r"^progress: \d+$", re.M)
@@ -160,9 +167,19 @@ class Serve:
 
     def __init__(self, cmd: list[str], cwd: Path) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
-                                     bufsize=1, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            bufsize=1,
+            start_new_session=True,
+        )
         self.lines: list[tuple[float, str]] = []
         self._lock = threading.Lock()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -228,8 +245,9 @@ def free_port_pair() -> int:
 
 
 def serve_accepts(python: str, tree: Path, option: str) -> bool:
-    done = subprocess.run([python, str(tree / "build.py"), "serve", "--help"], cwd=ROOT, capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [python, str(tree / "build.py"), "serve", "--help"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     return option in done.stdout
 
 
@@ -404,13 +422,19 @@ class Edit:
 
     def to_json(self) -> dict[str, Any]:
         doc = asdict(self)
-        doc.update(total_ms=self.total_ms, rebuild_s=self.rebuild_s, detect_ms=self.detect_ms,
-                   notify_ms=self.notify_ms, load_ms=self.load_ms)
+        doc.update(
+            total_ms=self.total_ms,
+            rebuild_s=self.rebuild_s,
+            detect_ms=self.detect_ms,
+            notify_ms=self.notify_ms,
+            load_ms=self.load_ms,
+        )
         return doc
 
 
-def measure_edit(page: Page, serve: Serve, path: Path, text: str, want: dict[str, Any], change: str,
-                 args: argparse.Namespace) -> Edit:
+def measure_edit(
+    page: Page, serve: Serve, path: Path, text: str, want: dict[str, Any], change: str, args: argparse.Namespace
+) -> Edit:
     """One edit: wait for a quiet moment, arm the page, write, wait until the browser shows it."""
     wait_registered(page, args.timeout)
     wait_idle(serve, args.timeout)
@@ -430,26 +454,46 @@ def measure_edit(page: Page, serve: Serve, path: Path, text: str, want: dict[str
     time.sleep(0.05)  # let the reader thread catch up with serve's output
     lines = serve.since(t0)
     builds = [b for b in serve.builds(t0) if b.at <= seen]
-    others = [line for at, line in lines
-              if at <= seen and not SUMMARY_RE.search(line) and not TORNADO_INFO.match(line)]
-    return Edit(want["kind"], path.relative_to(path.parents[1]).as_posix(), change, t0, seen, noticed,
-                local(got["reload"]), local(got["nav_start"]), local(got["response_end"]), builds, others,
-                got["type"])
+    others = [line for at, line in lines if at <= seen and not SUMMARY_RE.search(line) and not TORNADO_INFO.match(line)]
+    return Edit(
+        want["kind"],
+        path.relative_to(path.parents[1]).as_posix(),
+        change,
+        t0,
+        seen,
+        noticed,
+        local(got["reload"]),
+        local(got["nav_start"]),
+        local(got["response_end"]),
+        builds,
+        others,
+        got["type"],
+    )
 
 
-def progress_edits(page: Page, serve: Serve, record: Path, original: int, args: argparse.Namespace,
-                   log: Any) -> list[Edit]:
+def progress_edits(
+    page: Page, serve: Serve, record: Path, original: int, args: argparse.Namespace, log: Any
+) -> list[Edit]:
     text = record.read_text(encoding="utf-8")
     edits = []
     previous = original
     for k in range(args.edits):
         value = original + 1 + k % 2
-        edit = measure_edit(page, serve, record, with_progress(text, value), {"kind": "progress", "value": value},
-                            f"progress {previous} → {value}", args)
+        edit = measure_edit(
+            page,
+            serve,
+            record,
+            with_progress(text, value),
+            {"kind": "progress", "value": value},
+            f"progress {previous} → {value}",
+            args,
+        )
         edits.append(edit)
         previous = value
-        log(f"  edit {k + 1}/{args.edits}: {edit.change}: {edit.total_ms:,.0f} ms "
-            f"(rebuild {fmt_s(edit.rebuild_s)}, {len(edit.builds)} build(s))")
+        log(
+            f"  edit {k + 1}/{args.edits}: {edit.change}: {edit.total_ms:,.0f} ms "
+            f"(rebuild {fmt_s(edit.rebuild_s)}, {len(edit.builds)} build(s))"
+        )
     return edits
 
 
@@ -458,8 +502,15 @@ def update_edits(page: Page, serve: Serve, update: Path, args: argparse.Namespac
     edits = []
     for k in range(args.update_edits):
         sentence = MARKER.format(f"{int(time.time()) % 100000}{k}")
-        edit = measure_edit(page, serve, update, with_sentence(text, sentence), {"kind": "text", "value": sentence},
-                            f"sentence added: {sentence}", args)
+        edit = measure_edit(
+            page,
+            serve,
+            update,
+            with_sentence(text, sentence),
+            {"kind": "text", "value": sentence},
+            f"sentence added: {sentence}",
+            args,
+        )
         edit.kind = "update"
         edits.append(edit)
         log(f"  update edit {k + 1}/{args.update_edits}: {edit.total_ms:,.0f} ms (rebuild {fmt_s(edit.rebuild_s)})")
@@ -498,8 +549,13 @@ def unconnected_edit(page: Page, serve: Serve, record: Path, original: int, args
     build = serve.builds(t0)[0]
     time.sleep(args.pause)
     shown = bool(page.evaluate("() => sessionStorage.getItem('bench-seen')"))
-    return {"write": t0, "build": asdict(build), "detect_ms": (build.at - build.seconds - t0) * 1000,
-            "waited_after_build_s": args.pause, "shown": shown}
+    return {
+        "write": t0,
+        "build": asdict(build),
+        "detect_ms": (build.at - build.seconds - t0) * 1000,
+        "waited_after_build_s": args.pause,
+        "shown": shown,
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -521,20 +577,26 @@ def stats_ms(edits: list[Edit]) -> dict[str, float]:
 
 
 def table(edits: list[Edit]) -> str:
-    lines = ["| # | file | change | total ms | detect ms | rebuild (serve) | notify ms | reload → shown ms | builds |",
-             "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| # | file | change | total ms | detect ms | rebuild (serve) | notify ms | reload → shown ms | builds |",
+        "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for k, e in enumerate(edits, 1):
         change = e.change if e.kind == "progress" else "a sentence added to the first paragraph"
-        lines.append(f"| {k} | {e.file} | {change} | {fmt_ms(e.total_ms)} | {fmt_ms(e.detect_ms)} | "
-                     f"{fmt_s(e.rebuild_s)} | {fmt_ms(e.notify_ms)} | {fmt_ms(e.load_ms)} | {len(e.builds)} |")
+        lines.append(
+            f"| {k} | {e.file} | {change} | {fmt_ms(e.total_ms)} | {fmt_ms(e.detect_ms)} | "
+            f"{fmt_s(e.rebuild_s)} | {fmt_ms(e.notify_ms)} | {fmt_ms(e.load_ms)} | {len(e.builds)} |"
+        )
     return "\n".join(lines)
 
 
 def verdict(edits: list[Edit]) -> str:
     s = stats_ms(edits)
     met = s["max"] < TARGET_MS
-    return (f"save → shown: median {s['median']:,.0f} ms, min {s['min']:,.0f} ms, max {s['max']:,.0f} ms "
-            f"over {len(edits)} edit(s); target < {TARGET_MS:.0f} ms for every edit: {'met' if met else 'NOT met'}")
+    return (
+        f"save → shown: median {s['median']:,.0f} ms, min {s['min']:,.0f} ms, max {s['max']:,.0f} ms "
+        f"over {len(edits)} edit(s); target < {TARGET_MS:.0f} ms for every edit: {'met' if met else 'NOT met'}"
+    )
 
 
 @dataclass
@@ -563,8 +625,9 @@ def prepare(args: argparse.Namespace, scratch: Path, log: Any) -> Setup:
     return Setup(stats, folder, content, ident, original, record, simplified_update(content, ident))
 
 
-def browse(browser: Browser, serve: Serve, setup: Setup, base: str, args: argparse.Namespace,
-           log: Any) -> tuple[list[Edit], dict[str, Any]]:
+def browse(
+    browser: Browser, serve: Serve, setup: Setup, base: str, args: argparse.Namespace, log: Any
+) -> tuple[list[Edit], dict[str, Any]]:
     """The measured edits in the browser; `blocked` describes a livereload that never connected."""
     page, console = open_page(browser, f"{base}/initiatives/{setup.ident}/index.html", args)
     if not connected(page, args.connect_timeout):
@@ -601,14 +664,26 @@ def run(args: argparse.Namespace, tree: Path, scratch: Path, log: Any) -> tuple[
     load.append(os.getloadavg()[0])
     progress, updates = [e for e in edits if e.kind == "progress"], [e for e in edits if e.kind == "update"]
     result = {
-        "n": args.n, "corpus": setup.stats, "corpus_dir": str(setup.folder), "initiative": setup.ident,
-        "original_progress": setup.original, "update": setup.update.stem, "command": cmd,
-        "write": "atomic (write a sibling, rename)" if args.atomic else "plain", "pause_s": args.pause,
-        "bypass_csp": args.bypass_csp, "first_build": asdict(first), "load_average_1min": load,
-        "livereload_connected": not blocked, "blocked": blocked or None,
-        "progress_ms": stats_ms(progress) if progress else None, "update_ms": stats_ms(updates) if updates else None,
-        "target_ms": TARGET_MS, "meets_target": bool(edits) and max(e.total_ms for e in edits) < TARGET_MS,
-        "edits": [e.to_json() for e in edits], "serve_output": serve_lines[-200:],
+        "n": args.n,
+        "corpus": setup.stats,
+        "corpus_dir": str(setup.folder),
+        "initiative": setup.ident,
+        "original_progress": setup.original,
+        "update": setup.update.stem,
+        "command": cmd,
+        "write": "atomic (write a sibling, rename)" if args.atomic else "plain",
+        "pause_s": args.pause,
+        "bypass_csp": args.bypass_csp,
+        "first_build": asdict(first),
+        "load_average_1min": load,
+        "livereload_connected": not blocked,
+        "blocked": blocked or None,
+        "progress_ms": stats_ms(progress) if progress else None,
+        "update_ms": stats_ms(updates) if updates else None,
+        "target_ms": TARGET_MS,
+        "meets_target": bool(edits) and max(e.total_ms for e in edits) < TARGET_MS,
+        "edits": [e.to_json() for e in edits],
+        "serve_output": serve_lines[-200:],
     }
     return result, edits
 
@@ -627,8 +702,12 @@ def report_blocked(blocked: dict[str, Any]) -> list[str]:
 
 def report(result: dict[str, Any], edits: list[Edit]) -> str:
     bypass = "; page CSP bypassed in the browser (--bypass-csp)" if result["bypass_csp"] else ""
-    lines = [f"N = {result['n']:,}: initiative {result['initiative']}, update {result['update']}; "
-             f"{result['write']} writes{bypass}", f"first build: {result['first_build']['line']}", ""]
+    lines = [
+        f"N = {result['n']:,}: initiative {result['initiative']}, update {result['update']}; "
+        f"{result['write']} writes{bypass}",
+        f"first build: {result['first_build']['line']}",
+        "",
+    ]
     if result["blocked"]:
         lines += report_blocked(result["blocked"])
     else:
@@ -642,11 +721,16 @@ def report(result: dict[str, Any], edits: list[Edit]) -> str:
             lines.append("all edits:           " + verdict(edits))
         for k, e in enumerate(edits, 1):
             if len(e.builds) != 1 or e.other_lines or e.navigation != "reload":
-                lines.append(f"note: edit {k}: {len(e.builds)} build(s), navigation {e.navigation!r}; other output: "
-                             + " / ".join(e.other_lines[:5]))
-        lines += ["", "total = write → first frame showing the change (browser clock); detect = write → rebuild "
-                  "start; notify = summary line → reload message in the browser; reload → shown = that message → "
-                  "first frame showing the change"]
+                lines.append(
+                    f"note: edit {k}: {len(e.builds)} build(s), navigation {e.navigation!r}; other output: "
+                    + " / ".join(e.other_lines[:5])
+                )
+        lines += [
+            "",
+            "total = write → first frame showing the change (browser clock); detect = write → rebuild "
+            "start; notify = summary line → reload message in the browser; reload → shown = that message → "
+            "first frame showing the change",
+        ]
     load = result["load_average_1min"]
     lines.append(f"1-min load average {load[0]:.2f} before, {load[-1]:.2f} after")
     return "\n".join(lines)
@@ -657,19 +741,32 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=1000, help="initiatives and updates (default 1000)")
     parser.add_argument("--edits", type=int, default=10, help="edits of the initiative's progress (default 10)")
     parser.add_argument("--update-edits", type=int, default=1, help="edits of an update's Markdown body (default 1)")
-    parser.add_argument("--timeout", type=float, default=120,
-                        help="seconds to wait for each edit to show (default 120)")
-    parser.add_argument("--startup-timeout", type=float, default=900,
-                        help="seconds to wait for serve's first build (default 900)")
-    parser.add_argument("--pause", type=float, default=3.5,
-                        help="seconds of quiet before each edit (default 3.5; livereload drops a reload within 3 s "
-                        "of the previous one)")
-    parser.add_argument("--connect-timeout", type=float, default=15,
-                        help="seconds to wait for livereload to connect in the page (default 15)")
+    parser.add_argument(
+        "--timeout", type=float, default=120, help="seconds to wait for each edit to show (default 120)"
+    )
+    parser.add_argument(
+        "--startup-timeout", type=float, default=900, help="seconds to wait for serve's first build (default 900)"
+    )
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=3.5,
+        help="seconds of quiet before each edit (default 3.5; livereload drops a reload within 3 s "
+        "of the previous one)",
+    )
+    parser.add_argument(
+        "--connect-timeout",
+        type=float,
+        default=15,
+        help="seconds to wait for livereload to connect in the page (default 15)",
+    )
     parser.add_argument("--atomic", action="store_true", help="save by writing a sibling and renaming it")
-    parser.add_argument("--bypass-csp", action="store_true",
-                        help="let the browser ignore the pages' Content-Security-Policy: revisions before 0ad5488 "
-                        "blocked livereload's inline loader in serve")
+    parser.add_argument(
+        "--bypass-csp",
+        action="store_true",
+        help="let the browser ignore the pages' Content-Security-Policy: revisions before 0ad5488 "
+        "blocked livereload's inline loader in serve",
+    )
     common_arguments(parser)
     args = parser.parse_args()
     venv = ROOT / ".venv" / "bin" / "python"
@@ -699,10 +796,12 @@ def main() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
     print(report(result, edits), flush=True)
     if args.json:
-        doc = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "gongshi_revision": revision,
-               "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                           "python": platform.python_version()},
-               "result": result}
+        doc = {
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "gongshi_revision": revision,
+            "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
+            "result": result,
+        }
         args.json.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 

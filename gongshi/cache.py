@@ -79,8 +79,10 @@ def load(path: Path, out: Path) -> Manifest | None:
             out=data["out"],
             inputs=str(data["inputs"]),
             files={str(p): Entry(str(k), str(s), int(n), int(t)) for p, (k, s, n, t) in data["files"].items()},
-            search={str(lang): {str(p): (str(k), str(i)) for p, (k, i) in pages.items()}
-                    for lang, pages in data["search"].items()},
+            search={
+                str(lang): {str(p): (str(k), str(i)) for p, (k, i) in pages.items()}
+                for lang, pages in data["search"].items()
+            },
             warnings=[Diagnostic(**{**w, "severity": Severity(w["severity"])}) for w in data["warnings"]],
             valid=[str(key) for key in data["valid"]],
         )
@@ -110,8 +112,12 @@ def save(path: Path, manifest: Manifest) -> None:
 
 def inside(rel: str) -> bool:
     """Whether an output path stays inside the output folder: relative, normalised, no `..`."""
-    return (rel == posixpath.normpath(rel) and not rel.startswith(("/", "../")) and rel not in ("", ".", "..")
-            and "\\" not in rel)
+    return (
+        rel == posixpath.normpath(rel)
+        and not rel.startswith(("/", "../"))
+        and rel not in ("", ".", "..")
+        and "\\" not in rel
+    )
 
 
 def intact(manifest: Manifest, out: Path) -> dict[str, Entry]:

@@ -31,33 +31,49 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="command")
 
     def site_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--content", type=Path, default=Path("content"),
-                       help="content folder (default: content)")
-        p.add_argument("--templates", type=Path, default=None,
-                       help="templates overriding the built-in ones (default: templates/ beside content)")
+        p.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+        p.add_argument(
+            "--templates",
+            type=Path,
+            default=None,
+            help="templates overriding the built-in ones (default: templates/ beside content)",
+        )
         p.add_argument("--base-url", default=None, help="absolute address of the site, for canonical links and feeds")
-        p.add_argument("--as-of", type=_date, default=None,
-                       help="report date YYYY-MM-DD (default: newest date in content)")
+        p.add_argument(
+            "--as-of", type=_date, default=None, help="report date YYYY-MM-DD (default: newest date in content)"
+        )
         p.add_argument("--strict", action="store_true", help="treat warnings as errors")
-        p.add_argument("--format", choices=("text", "github", "json"), default="text",
-                       help="how to print problems (github: Actions annotations)")
+        p.add_argument(
+            "--format",
+            choices=("text", "github", "json"),
+            default="text",
+            help="how to print problems (github: Actions annotations)",
+        )
 
     build = sub.add_parser("build", help="build content/ into site/ (the default command)")
     site_options(build)
     build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     build.add_argument("--quiet", action="store_true", help="print problems only, no summary")
     build.add_argument("--no-search", action="store_true", help="skip the search index (faster previews)")
-    build.add_argument("--no-cache", action="store_true",
-                       help="build everything afresh, without reading or writing the build cache in .cache/")
-    build.add_argument("--no-history", action="store_true",
-                       help="do not read revision history from git (pages say it is unavailable)")
-    build.add_argument("--review", action="store_true",
-                       help="also build the conversion review page site/_review/ (never linked or indexed)")
+    build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="build everything afresh, without reading or writing the build cache in .cache/",
+    )
+    build.add_argument(
+        "--no-history", action="store_true", help="do not read revision history from git (pages say it is unavailable)"
+    )
+    build.add_argument(
+        "--review",
+        action="store_true",
+        help="also build the conversion review page site/_review/ (never linked or indexed)",
+    )
 
     review = sub.add_parser("review", help="list conversion choices for editors to confirm")
     site_options(review)
-    review.add_argument("--accept", action="store_true",
-                        help="confirm every listed choice (writes content/review.yaml)")
+    review.add_argument(
+        "--accept", action="store_true", help="confirm every listed choice (writes content/review.yaml)"
+    )
     review.add_argument("--all", action="store_true", help="list confirmed choices too")
 
     check = sub.add_parser("check", help="validate content without writing anything")
@@ -80,8 +96,12 @@ def _parser() -> argparse.ArgumentParser:
 
     convert = sub.add_parser("convert", help="convert text between Simplified and Traditional")
     convert.add_argument("--to", required=True, choices=("zh-Hant", "zh-Hans"), help="target edition")
-    convert.add_argument("--content", type=Path, default=Path("content"),
-                         help="content folder whose glossary and settings apply (default: content)")
+    convert.add_argument(
+        "--content",
+        type=Path,
+        default=Path("content"),
+        help="content folder whose glossary and settings apply (default: content)",
+    )
     convert.add_argument("file", nargs="?", type=Path, help="file to convert (default: standard input)")
     return parser
 
@@ -128,15 +148,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:  # a bug: say so, and where to report it, instead of a bare traceback
         import traceback
 
-        print(f"gongshi {__version__}: internal error. This is a bug in gongshi, not in your content.\n"
-              f"Please report it at {BUG_URL} with the text below.\n", file=sys.stderr)
+        print(
+            f"gongshi {__version__}: internal error. This is a bug in gongshi, not in your content.\n"
+            f"Please report it at {BUG_URL} with the text below.\n",
+            file=sys.stderr,
+        )
         traceback.print_exc()
         return 3
 
 
-STAGE_NAMES = {"history": "reading git history", "cache": "comparing with the last build", "load": "reading content",
-               "validate": "checking", "render": "rendering pages", "write": "writing site",
-               "search": "indexing for search", "review": "reviewing conversion"}  # in the order a build runs them
+STAGE_NAMES = {
+    "history": "reading git history",
+    "cache": "comparing with the last build",
+    "load": "reading content",
+    "validate": "checking",
+    "render": "rendering pages",
+    "write": "writing site",
+    "search": "indexing for search",
+    "review": "reviewing conversion",
+}  # in the order a build runs them
 
 
 def _progress(stage: str) -> None:
@@ -153,12 +183,19 @@ def _interactive() -> bool:
 
 
 def _options(args: argparse.Namespace) -> Options:
-    return Options(content=args.content, out=getattr(args, "out", Path("site")), base_url=args.base_url,
-                   progress=_progress if _interactive() and not getattr(args, "quiet", False) else None,
-                   as_of=args.as_of, templates=args.templates, strict=args.strict,
-                   review=getattr(args, "review", False), search=not getattr(args, "no_search", False),
-                   cache=not getattr(args, "no_cache", False),
-                   history=not getattr(args, "no_history", False))
+    return Options(
+        content=args.content,
+        out=getattr(args, "out", Path("site")),
+        base_url=args.base_url,
+        progress=_progress if _interactive() and not getattr(args, "quiet", False) else None,
+        as_of=args.as_of,
+        templates=args.templates,
+        strict=args.strict,
+        review=getattr(args, "review", False),
+        search=not getattr(args, "no_search", False),
+        cache=not getattr(args, "no_cache", False),
+        history=not getattr(args, "no_history", False),
+    )
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -64,8 +64,9 @@ def _display_path(cwd: str, path: Path) -> str:
     return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
 
 
-def load_content(root: Path, known_valid: frozenset[str] = frozenset(),
-                 read: Callable[[Path], bytes] = Path.read_bytes) -> Loaded:
+def load_content(
+    root: Path, known_valid: frozenset[str] = frozenset(), read: Callable[[Path], bytes] = Path.read_bytes
+) -> Loaded:
     """Read every file under `root` (the content folder) into the model.
 
     `known_valid`: keys (`Documents.key`) of documents known to pass their schema check. `read`
@@ -83,8 +84,9 @@ def load_content(root: Path, known_valid: frozenset[str] = frozenset(),
         result.initiative_files.setdefault(ident, []).append(display_path(path))
         if not _check_name(path, diags):
             continue
-        source = read_source(path, diags, "an initiative record holds short facts; move long text into an update",
-                             docs.read)
+        source = read_source(
+            path, diags, "an initiative record holds short facts; move long text into an update", docs.read
+        )
         if source is None:
             continue
         key = docs.key("initiative", source)
@@ -109,8 +111,9 @@ def load_content(root: Path, known_valid: frozenset[str] = frozenset(),
     return result
 
 
-def read_source(path: Path, diags: list[Diagnostic], too_large_hint: str = "",
-                read: Callable[[Path], bytes] = Path.read_bytes) -> Source | None:
+def read_source(
+    path: Path, diags: list[Diagnostic], too_large_hint: str = "", read: Callable[[Path], bytes] = Path.read_bytes
+) -> Source | None:
     """One file's text, or None with the reason added to `diags`."""
     source, problems = _decoded(read(path), display_path(path), too_large_hint)
     diags.extend(problems)
@@ -143,8 +146,9 @@ class Documents:
         """A document's key: its schema and its file's whole text (front matter and body)."""
         return hashlib.sha256(f"{schemas_digest()}\0{schema}\0{source.text}".encode()).hexdigest()
 
-    def check(self, source: Source, schema: str,
-              empty_ok: bool = False) -> tuple[Tree | None, tuple[Diagnostic, ...], bool]:
+    def check(
+        self, source: Source, schema: str, empty_ok: bool = False
+    ) -> tuple[Tree | None, tuple[Diagnostic, ...], bool]:
         """The document's tree, its problems, and whether it can be built (`checked`)."""
         key = self.key(schema, source)
         found = checked(source, schema, empty_ok=empty_ok, known_valid=key in self.known)
@@ -157,8 +161,9 @@ class Documents:
             self.valid.add(key)
 
 
-def _read_yaml(path: Path, schema: str, docs: Documents, diags: list[Diagnostic],
-               empty_ok: bool = False) -> tuple[Tree | None, bool]:
+def _read_yaml(
+    path: Path, schema: str, docs: Documents, diags: list[Diagnostic], empty_ok: bool = False
+) -> tuple[Tree | None, bool]:
     """One YAML file parsed and checked against `schema`: the tree, and whether it can be built."""
     source = read_source(path, diags, read=docs.read)
     if source is None:
@@ -169,8 +174,14 @@ def _read_yaml(path: Path, schema: str, docs: Documents, diags: list[Diagnostic]
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def checked(source: Source, schema: str, text: str | None = None, line_offset: int = 0,
-            empty_ok: bool = False, known_valid: bool = False) -> tuple[Tree | None, tuple[Diagnostic, ...], bool]:
+def checked(
+    source: Source,
+    schema: str,
+    text: str | None = None,
+    line_offset: int = 0,
+    empty_ok: bool = False,
+    known_valid: bool = False,
+) -> tuple[Tree | None, tuple[Diagnostic, ...], bool]:
     """Parse a document (all of `source`, or its front matter `text`) and check it against `schema`.
 
     A pure function of the text, memoised: `serve` rebuilds after every save, and parsing and
@@ -185,8 +196,9 @@ def checked(source: Source, schema: str, text: str | None = None, line_offset: i
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _initiative(source: Source, ident: str, source_lang: Lang,
-                known_valid: bool) -> tuple[Initiative | None, tuple[Diagnostic, ...], bool]:
+def _initiative(
+    source: Source, ident: str, source_lang: Lang, known_valid: bool
+) -> tuple[Initiative | None, tuple[Diagnostic, ...], bool]:
     """An initiative record built from its file, its problems, and whether it passed its schema check.
 
     Memoised like `checked`: building the dataclasses of a thousand records costs more than
@@ -204,8 +216,9 @@ def _initiative(source: Source, ident: str, source_lang: Lang,
     return built, tuple(diags), valid
 
 
-def _check_tree(tree: Tree, schema: str, diags: list[Diagnostic], empty_ok: bool = False,
-                known_valid: bool = False) -> bool:
+def _check_tree(
+    tree: Tree, schema: str, diags: list[Diagnostic], empty_ok: bool = False, known_valid: bool = False
+) -> bool:
     """Schema-check a document; False when it cannot be built."""
     if tree.value is None and not empty_ok:
         diags.append(tree.at((), "file is empty", _EMPTY_HINTS.get(schema, "")))
@@ -213,8 +226,13 @@ def _check_tree(tree: Tree, schema: str, diags: list[Diagnostic], empty_ok: bool
     if tree.value is None:
         return True
     if not isinstance(tree.value, dict):
-        diags.append(tree.at((), "the top level must be a mapping of keys and values",
-                             "write 'key: value' lines, starting at the left margin"))
+        diags.append(
+            tree.at(
+                (),
+                "the top level must be a mapping of keys and values",
+                "write 'key: value' lines, starting at the left margin",
+            )
+        )
         return False
     problems = [] if known_valid else validate_tree(tree, schema)
     diags.extend(problems)
@@ -241,35 +259,57 @@ def _files(folder: Path, suffixes: tuple[str, ...], root: Path, diags: list[Diag
         if entry.name.startswith("."):
             continue
         if entry.is_symlink() and not path.resolve().is_relative_to(top):
-            diags.append(Diagnostic(display_path(path), 1, 1,
-                                    "symbolic link points outside the content folder",
-                                    "copy the file into content/ instead of linking to it"))
+            diags.append(
+                Diagnostic(
+                    display_path(path),
+                    1,
+                    1,
+                    "symbolic link points outside the content folder",
+                    "copy the file into content/ instead of linking to it",
+                )
+            )
             continue
         if path.suffix in suffixes and entry.is_file():
             out.append(path)
         elif entry.is_file() or entry.is_dir():
-            diags.append(Diagnostic(display_path(path), 1, 1,
-                                    f"file is ignored: {folder.name}/ holds only "
-                                    + " and ".join(f"'{s}'" for s in suffixes) + " files",
-                                    severity=Severity.WARNING))
+            diags.append(
+                Diagnostic(
+                    display_path(path),
+                    1,
+                    1,
+                    f"file is ignored: {folder.name}/ holds only "
+                    + " and ".join(f"'{s}'" for s in suffixes)
+                    + " files",
+                    severity=Severity.WARNING,
+                )
+            )
     return out
 
 
 def _check_name(path: Path, diags: list[Diagnostic]) -> bool:
     if ID_RE.match(path.stem):
         return True
-    diags.append(Diagnostic(
-        display_path(path), 1, 1, f"file name '{path.name}' cannot be used as an id",
-        "name files with lowercase letters, digits and hyphens, e.g. 'rural-bus"
-        f"{path.suffix}'; the name becomes the page's address"))
+    diags.append(
+        Diagnostic(
+            display_path(path),
+            1,
+            1,
+            f"file name '{path.name}' cannot be used as an id",
+            "name files with lowercase letters, digits and hyphens, e.g. 'rural-bus"
+            f"{path.suffix}'; the name becomes the page's address",
+        )
+    )
     return False
 
 
 def _load_config(root: Path, docs: Documents, diags: list[Diagnostic]) -> SiteConfig | None:
     path = root / "site.yaml"
     if not path.is_file():
-        diags.append(Diagnostic(display_path(path), 1, 1, "site.yaml is missing",
-                                "create content/site.yaml with at least 'title:'"))
+        diags.append(
+            Diagnostic(
+                display_path(path), 1, 1, "site.yaml is missing", "create content/site.yaml with at least 'title:'"
+            )
+        )
         return None
     tree, valid = _read_yaml(path, "site", docs, diags)
     if tree is None or not valid:
@@ -295,17 +335,24 @@ def _load_glossary(root: Path, docs: Documents, diags: list[Diagnostic]) -> tupl
     )
 
 
-def _load_updates(root: Path, source_lang: Lang, docs: Documents, diags: list[Diagnostic], result: Loaded,
-                  known: set[str]) -> list[Update]:
+def _load_updates(
+    root: Path, source_lang: Lang, docs: Documents, diags: list[Diagnostic], result: Loaded, known: set[str]
+) -> list[Update]:
     mains: dict[str, tuple[Path, Source]] = {}
     written: dict[str, list[tuple[Lang, Path, Source]]] = {}
     for path in _files(root / "updates", (".md",), root, diags):
         stem, _, edition = path.stem.partition(".")
         lang = next((lang for lang in LANGS if lang.lower() == edition), None)
         if edition and lang is None:
-            diags.append(Diagnostic(display_path(path), 1, 1,
-                                    f"'{edition}' in the file name is not an edition",
-                                    "a hand-written edition is named <slug>.zh-hant.md or <slug>.zh-hans.md"))
+            diags.append(
+                Diagnostic(
+                    display_path(path),
+                    1,
+                    1,
+                    f"'{edition}' in the file name is not an edition",
+                    "a hand-written edition is named <slug>.zh-hant.md or <slug>.zh-hans.md",
+                )
+            )
             continue
         if not _check_name(path.with_name(stem + ".md"), diags):
             continue
@@ -327,8 +374,14 @@ def _load_updates(root: Path, source_lang: Lang, docs: Documents, diags: list[Di
             result.traditional += [other for lang, _path, other in siblings if lang == "zh-Hant"]
     for slug, entries in sorted(written.items()):
         for _lang, _path, source in entries:
-            diags.append(source.diagnostic(1, 1, f"hand-written edition without an update '{slug}.md'",
-                                           f"create updates/{slug}.md, or rename this file"))
+            diags.append(
+                source.diagnostic(
+                    1,
+                    1,
+                    f"hand-written edition without an update '{slug}.md'",
+                    f"create updates/{slug}.md, or rename this file",
+                )
+            )
     return updates
 
 
@@ -345,8 +398,15 @@ def _front_matter(source: Source, schema: str, known_valid: bool, diags: list[Di
     return tree if valid else None, Body(body, body_line, origin)
 
 
-def _build_update(slug: str, source: Source, source_lang: Lang, written: tuple[tuple[Lang, Path, Source], ...],
-                  known: set[str], docs: Documents, diags: list[Diagnostic]) -> Update | None:
+def _build_update(
+    slug: str,
+    source: Source,
+    source_lang: Lang,
+    written: tuple[tuple[Lang, Path, Source], ...],
+    known: set[str],
+    docs: Documents,
+    diags: list[Diagnostic],
+) -> Update | None:
     """An update from its file and its hand-written editions; the initiatives it names must be in `known`."""
     keys = (docs.key("update", source), *(docs.key("translation", other) for _lang, _path, other in written))
     update, tree, problems = _update(slug, source, source_lang, written, all(k in docs.known for k in keys))
@@ -357,15 +417,20 @@ def _build_update(slug: str, source: Source, source_lang: Lang, written: tuple[t
         return None
     missing = [(index, ident) for index, ident in enumerate(update.initiatives) if ident not in known]
     for index, ident in missing:
-        diags.append(tree.at(("initiatives", index), f"no initiative has the id '{ident}'",
-                             suggest(ident, sorted(known), "ids are the file names in content/initiatives/"
-                                     " (without .yaml)")))
+        diags.append(
+            tree.at(
+                ("initiatives", index),
+                f"no initiative has the id '{ident}'",
+                suggest(ident, sorted(known), "ids are the file names in content/initiatives/ (without .yaml)"),
+            )
+        )
     return None if missing else update
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _update(slug: str, source: Source, source_lang: Lang, written: tuple[tuple[Lang, Path, Source], ...],
-            known_valid: bool) -> tuple[Update | None, Tree | None, tuple[Diagnostic, ...]]:
+def _update(
+    slug: str, source: Source, source_lang: Lang, written: tuple[tuple[Lang, Path, Source], ...], known_valid: bool
+) -> tuple[Update | None, Tree | None, tuple[Diagnostic, ...]]:
     """An update built from its files (memoised like `_initiative`), its front matter, and its problems."""
     diags: list[Diagnostic] = []
     tree, body = _front_matter(source, "update", known_valid, diags)
@@ -379,16 +444,25 @@ def _update(slug: str, source: Source, source_lang: Lang, written: tuple[tuple[L
     for edition, _path, other in written:
         other_tree, other_body = _front_matter(other, "translation", known_valid, diags)
         if edition == lang:
-            diags.append(other.diagnostic(1, 1, f"this update is already written in {lang}",
-                                          "a hand-written edition must be in the other script"))
+            diags.append(
+                other.diagnostic(
+                    1,
+                    1,
+                    f"this update is already written in {lang}",
+                    "a hand-written edition must be in the other script",
+                )
+            )
             continue
         bodies.append((edition, other_body))
         extra = (other_tree.value or {}) if other_tree is not None else {}
         if "title" in extra:
             title = Text(title.source, (*title.values, (edition, extra["title"])), title.line)
         if "summary" in extra:
-            summary = Text(summary.source, (*summary.values, (edition, extra["summary"])), summary.line) \
-                if summary is not None else Text(edition, ((edition, extra["summary"]),))
+            summary = (
+                Text(summary.source, (*summary.values, (edition, extra["summary"])), summary.line)
+                if summary is not None
+                else Text(edition, ((edition, extra["summary"]),))
+            )
     date = build.date(data["date"], ("date",))
     if date is None or not build.ok:
         return None, tree, tuple(diags)

@@ -139,8 +139,9 @@ class Converter:
     strings and names recur on every page.
     """
 
-    def __init__(self, glossary: Sequence[tuple[str, str]] = (), standard: str = "s2tw",
-                 rules: Rules | None = None) -> None:
+    def __init__(
+        self, glossary: Sequence[tuple[str, str]] = (), standard: str = "s2tw", rules: Rules | None = None
+    ) -> None:
         if standard not in STANDARDS:
             raise ValueError(f"unknown conversion standard {standard!r}; use one of {STANDARDS}")
         self.standard = standard
@@ -192,8 +193,7 @@ class Converter:
         pos = 0
         for match in OVERRIDE_RE.finditer(text):
             yield from self._plain(text[pos : match.start()], pos, source, target)
-            yield Segment(match.start(), match.group(0), self._override(match.group(1), source, target),
-                          "override")
+            yield Segment(match.start(), match.group(0), self._override(match.group(1), source, target), "override")
             pos = match.end()
         yield from self._plain(text[pos:], pos, source, target)
 
@@ -262,4 +262,3 @@ class Converter:
         if source == target:
             return text
         return (self._to_hant if target == "zh-Hant" else self._to_hans).convert(text)
-

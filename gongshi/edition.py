@@ -82,7 +82,8 @@ class Edition:
         """Open, and not updated for longer than `stale_after_days` before the report date."""
         last = self.last_updated(item)
         return item.status in stats.OPEN_STATUSES and (
-            last is None or (self.as_of - last).days > self.content.config.stale_after_days)
+            last is None or (self.as_of - last).days > self.content.config.stale_after_days
+        )
 
     def absolute(self, path: str) -> str:
         """`path` (from the site root) as an absolute URL, or "" when no base_url is set."""
@@ -127,5 +128,3 @@ class Edition:
         if isinstance(value, dt.date):
             return f"{value.year}年{value.month}月{value.day}日"
         return f"{value.year}年{value.month}月" + (f"{value.day}日" if value.day else "")
-
-

@@ -82,10 +82,7 @@ def format_github(diag: Diagnostic) -> str:
     """A GitHub Actions workflow command, so the problem shows on the pull request's line."""
     kind = "error" if diag.is_error else "warning"
     text = diag.message + (f" (hint: {diag.hint})" if diag.hint else "")
-    return (
-        f"::{kind} file={_gh_escape(diag.path, True)},line={diag.line},col={diag.col}"
-        f"::{_gh_escape(text, False)}"
-    )
+    return f"::{kind} file={_gh_escape(diag.path, True)},line={diag.line},col={diag.col}::{_gh_escape(text, False)}"
 
 
 def format_json(diags: Iterable[Diagnostic]) -> str:

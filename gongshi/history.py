@@ -66,8 +66,11 @@ def read_history(content_dir: Path) -> History:
     if head.returncode != 0:
         return History(False, "the content is not in a git repository")
     if _git(content_dir, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true":
-        return History(False, "the repository is a shallow clone",
-                       "fetch the full history (git fetch --unshallow; in GitHub Actions: fetch-depth: 0)")
+        return History(
+            False,
+            "the repository is a shallow clone",
+            "fetch the full history (git fetch --unshallow; in GitHub Actions: fetch-depth: 0)",
+        )
     commit = head.stdout.decode().strip()
     cache = content_dir.resolve().parent / ".cache" / "history.json"
     cached = _load_cache(cache, commit, content_dir)
@@ -79,8 +82,9 @@ def read_history(content_dir: Path) -> History:
 
 
 def _read(content_dir: Path) -> History:
-    log = _git(content_dir, "log", "--format=%x1e%H %cI", "--raw", "--no-abbrev", "--no-renames",
-               "--reverse", "--", ".")
+    log = _git(
+        content_dir, "log", "--format=%x1e%H %cI", "--raw", "--no-abbrev", "--no-renames", "--reverse", "--", "."
+    )
     top = Path(_git(content_dir, "rev-parse", "--show-toplevel").stdout.decode().strip())
     prefix = content_dir.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
@@ -106,9 +110,16 @@ def _read(content_dir: Path) -> History:
         status, progress = values.get(blob, (None, None))
         previous = revisions.setdefault(ident, [])
         last = previous[-1] if previous else None
-        previous.append(Revision(date, commit[:10], status, progress,
-                                 status_changed=last is None or last.status != status,
-                                 progress_changed=last is None or last.progress != progress))
+        previous.append(
+            Revision(
+                date,
+                commit[:10],
+                status,
+                progress,
+                status_changed=last is None or last.status != status,
+                progress_changed=last is None or last.progress != progress,
+            )
+        )
     return History(True, revisions={k: tuple(v) for k, v in revisions.items()}, changed=changed)
 
 
@@ -149,9 +160,20 @@ def _load_cache(path: Path, commit: str, content_dir: Path) -> History | None:
         return None
     return History(
         True,
-        revisions={ident: tuple(Revision(dt.date.fromisoformat(r["date"]), r["commit"], r["status"], r["progress"],
-                                         r["status_changed"], r["progress_changed"]) for r in items)
-                   for ident, items in data["revisions"].items()},
+        revisions={
+            ident: tuple(
+                Revision(
+                    dt.date.fromisoformat(r["date"]),
+                    r["commit"],
+                    r["status"],
+                    r["progress"],
+                    r["status_changed"],
+                    r["progress_changed"],
+                )
+                for r in items
+            )
+            for ident, items in data["revisions"].items()
+        },
         changed={p: dt.date.fromisoformat(d) for p, d in data["changed"].items()},
     )
 
@@ -159,10 +181,20 @@ def _load_cache(path: Path, commit: str, content_dir: Path) -> History | None:
 def _save_cache(path: Path, commit: str, content_dir: Path, history: History) -> None:
     data = {
         "key": _cache_key(commit, content_dir),
-        "revisions": {ident: [{"date": r.date.isoformat(), "commit": r.commit, "status": r.status,
-                               "progress": r.progress, "status_changed": r.status_changed,
-                               "progress_changed": r.progress_changed} for r in items]
-                      for ident, items in history.revisions.items()},
+        "revisions": {
+            ident: [
+                {
+                    "date": r.date.isoformat(),
+                    "commit": r.commit,
+                    "status": r.status,
+                    "progress": r.progress,
+                    "status_changed": r.status_changed,
+                    "progress_changed": r.progress_changed,
+                }
+                for r in items
+            ]
+            for ident, items in history.revisions.items()
+        },
         "changed": {p: d.isoformat() for p, d in history.changed.items()},
     }
     try:

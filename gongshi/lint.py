@@ -30,6 +30,8 @@ def _other_edition_lines(text: str, lang: str) -> set[int]:
     """Lines holding a hand-written value for the other edition (`zh-Hans: …` in a Traditional file)."""
     key = "zh-Hans:" if lang == "zh-Hant" else "zh-Hant:"
     return {number for number, line in enumerate(text.split("\n"), 1) if key in line}
+
+
 # Taiwan/Hong Kong words and machine mis-localisations that OpenCC's tw2sp does not undo, with the
 # mainland word (in Traditional script) that the text meant.
 KNOWN_MISLOCALISED = {
@@ -72,11 +74,17 @@ def lint_traditional(source: Source, standard: str = "s2tw") -> list[Diagnostic]
         warn(index, f"'{char}' is a Simplified character in a file written in Traditional", f"write '{form}'")
     for index, char, preferred, mixed in _variants(text, standard):
         if mixed:
-            warn(index, f"'{char}' and '{preferred}' are two forms of one character in this file",
-                 f"write '{preferred}' throughout")
+            warn(
+                index,
+                f"'{char}' and '{preferred}' are two forms of one character in this file",
+                f"write '{preferred}' throughout",
+            )
         else:
-            warn(index, f"'{char}' is an inherited variant form", f"the {standard[2:].upper()} standard writes "
-                 f"'{preferred}'")
+            warn(
+                index,
+                f"'{char}' is an inherited variant form",
+                f"the {standard[2:].upper()} standard writes '{preferred}'",
+            )
     for index, word, mainland in _vocabulary(text):
         warn(index, f"'{word}' is Taiwan or Hong Kong usage, not mainland usage", f"write '{mainland}'")
     skip = _other_edition_lines(text, "zh-Hant")
@@ -159,8 +167,15 @@ def lint_copy(source: Source, lang: str) -> list[Diagnostic]:
                 continue  # in `[a, b]` and `{a: b, c: d}` the comma is YAML syntax, not Chinese punctuation
             line = result.line + offset
             col = result.col + next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), 0)
-            out.append(source.diagnostic(line, col, "Chinese typesetting: spacing or punctuation",
-                                         f"write: {new.strip()}", severity=Severity.WARNING))
+            out.append(
+                source.diagnostic(
+                    line,
+                    col,
+                    "Chinese typesetting: spacing or punctuation",
+                    f"write: {new.strip()}",
+                    severity=Severity.WARNING,
+                )
+            )
     if lang == "zh-Hans":
         to_hans, valid = engine("t2s"), _valid_in_simplified()
         skip = _other_edition_lines(source.text, lang)
@@ -170,10 +185,15 @@ def lint_copy(source: Source, lang: str) -> list[Diagnostic]:
             for match in _HAN.finditer(text):
                 char = match.group()
                 if char not in valid and to_hans.convert(char) != char:
-                    out.append(source.diagnostic(
-                        number, match.start() + 1, f"'{char}' is a Traditional character in a file written in "
-                        "Simplified", f"write '{to_hans.convert(char)}', or mark the file 'lang: zh-Hant'",
-                        severity=Severity.WARNING))
+                    out.append(
+                        source.diagnostic(
+                            number,
+                            match.start() + 1,
+                            f"'{char}' is a Traditional character in a file written in Simplified",
+                            f"write '{to_hans.convert(char)}', or mark the file 'lang: zh-Hant'",
+                            severity=Severity.WARNING,
+                        )
+                    )
     return sorted(out, key=lambda d: (d.line, d.col))
 
 

@@ -43,12 +43,59 @@ def is_safe_url(url: str) -> bool:
     return match is None or match.group(1).lower() in SAFE_SCHEMES
 
 
-ALLOWED_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt", "em",
-    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol",
-    "p", "pre", "q", "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
-    "th", "thead", "time", "tr", "u", "ul",
-})
+ALLOWED_TAGS = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "code",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "tr",
+        "u",
+        "ul",
+    }
+)
 ALLOWED_ATTRIBUTES = {
     "*": {"lang", "title", "class"},
     "a": {"href"},
@@ -80,7 +127,6 @@ def _make(html: bool) -> MarkdownIt:
     return md
 
 
-
 def parse(markdown: str, allow_html: bool = False) -> Parsed:
     """Parse a body once; `token.map` lines are relative to the body's first line."""
     md = _MD_HTML if allow_html else _MD
@@ -93,9 +139,15 @@ def render(parsed: Parsed, text_fn: TextFn) -> str:
     md = _MD_HTML if parsed.allow_html else _MD
     html = str(md.renderer.render(list(parsed.tokens), md.options, env))
     if parsed.allow_html:
-        html = nh3.clean(html, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-                         url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer",
-                         strip_comments=True, attribute_filter=_url_filter)
+        html = nh3.clean(
+            html,
+            tags=set(ALLOWED_TAGS),
+            attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+            url_schemes={"http", "https", "mailto"},
+            link_rel="noopener noreferrer",
+            strip_comments=True,
+            attribute_filter=_url_filter,
+        )
     return html
 
 

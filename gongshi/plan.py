@@ -33,10 +33,14 @@ class Records:
         updates = {u.slug: digest(repr(u)) for u in content.updates}
         reports = stats.updates_by_initiative(content)
         initiatives = {
-            i.id: digest(repr(i), repr(history.revisions.get(i.id)),
-                         repr(history.last_changed(f"initiatives/{Path(i.origin.path).name}")),
-                         *(updates[u.slug] for u in reports.get(i.id, ())))
-            for i in content.initiatives}
+            i.id: digest(
+                repr(i),
+                repr(history.revisions.get(i.id)),
+                repr(history.last_changed(f"initiatives/{Path(i.origin.path).name}")),
+                *(updates[u.slug] for u in reports.get(i.id, ())),
+            )
+            for i in content.initiatives
+        }
         return cls(initiatives, updates)
 
 
@@ -52,8 +56,9 @@ class Plan:
     status, progress and last change shown on any page come from them.
     """
 
-    def __init__(self, base: str, previous: Mapping[str, str], records: Records,
-                 only: frozenset[str] | None = None) -> None:
+    def __init__(
+        self, base: str, previous: Mapping[str, str], records: Records, only: frozenset[str] | None = None
+    ) -> None:
         self.base = base
         self.previous = previous
         self.files: dict[str, bytes] = {}

@@ -90,18 +90,27 @@ class RecordBuilder:
         )
 
     def target(self, data: dict[str, Any], path: Path_) -> Target:
-        return Target(self.text(data["name"], (*path, "name")), data.get("target"), data.get("actual"),
-                      self.opt_text(data, "unit", path), self.opt_text(data, "note", path))
+        return Target(
+            self.text(data["name"], (*path, "name")),
+            data.get("target"),
+            data.get("actual"),
+            self.opt_text(data, "unit", path),
+            self.opt_text(data, "note", path),
+        )
 
     def milestone(self, data: dict[str, Any], path: Path_) -> Milestone:
         date = self.date(data["date"], (*path, "date"))
-        return Milestone(date or Date(1, 1), self.text(data["title"], (*path, "title")),
-                         bool(data.get("done", False)))
+        return Milestone(date or Date(1, 1), self.text(data["title"], (*path, "title")), bool(data.get("done", False)))
 
     def log_entry(self, data: dict[str, Any], path: Path_) -> LogEntry:
         date = self.date(data["date"], (*path, "date"))
-        return LogEntry(date or Date(1, 1), data.get("status"), data.get("progress"),
-                        self.opt_text(data, "note", path), self.opt_text(data, "source", path))
+        return LogEntry(
+            date or Date(1, 1),
+            data.get("status"),
+            data.get("progress"),
+            self.opt_text(data, "note", path),
+            self.opt_text(data, "source", path),
+        )
 
     def correction(self, data: dict[str, Any], path: Path_) -> Correction:
         date = self.date(data["date"], (*path, "date"))
@@ -127,8 +136,13 @@ class RecordBuilder:
             summary=self.opt_text(data, "summary"),
             reason=self.opt_text(data, "reason"),
             remedy=self.opt_text(data, "remedy"),
-            budget=Budget(budget["amount"], self.text(budget["unit"], ("budget", "unit")),
-                          self.opt_text(budget, "note", ("budget",))) if budget else None,
+            budget=Budget(
+                budget["amount"],
+                self.text(budget["unit"], ("budget", "unit")),
+                self.opt_text(budget, "note", ("budget",)),
+            )
+            if budget
+            else None,
             targets=self.items(data, "targets", self.target),
             milestones=tuple(sorted(self.items(data, "milestones", self.milestone), key=lambda m: m.date)),
             log=tuple(sorted(self.items(data, "log", self.log_entry), key=lambda e: e.date)),
@@ -145,22 +159,34 @@ class RecordBuilder:
         if not isinstance(progress, int) or isinstance(progress, bool):
             progress = None
         if status == "completed" and progress is not None and progress < 100:
-            self.error(("progress",), f"status is completed but progress is {progress}",
-                       "set progress: 100, or choose status in_progress")
+            self.error(
+                ("progress",),
+                f"status is completed but progress is {progress}",
+                "set progress: 100, or choose status in_progress",
+            )
         if status == "planned" and progress:
-            self.error(("progress",), f"status is planned but progress is {progress}",
-                       "work has started: choose status in_progress, or set progress: 0")
+            self.error(
+                ("progress",),
+                f"status is planned but progress is {progress}",
+                "work has started: choose status in_progress, or set progress: 0",
+            )
         start, due = _quiet_date(data.get("start")), _quiet_date(data.get("due"))
         if start and due and due.last() < start.first():
             self.error(("due",), f"due {due.iso} is before start {start.iso}", "check the year and month of both dates")
         if status == "cancelled" and not data.get("reason"):
-            self.error(("status",), "a cancelled initiative needs 'reason:'",
-                       "add 'reason:' saying why it will not be done; readers are owed an explanation")
+            self.error(
+                ("status",),
+                "a cancelled initiative needs 'reason:'",
+                "add 'reason:' saying why it will not be done; readers are owed an explanation",
+            )
         if status == "delayed":
             for key, what in (("reason", "why it is delayed"), ("remedy", "what is being done")):
                 if not data.get(key):
-                    self.error(("status",), f"a delayed initiative needs '{key}:'",
-                               f"add '{key}:' saying {what}; readers are owed an explanation")
+                    self.error(
+                        ("status",),
+                        f"a delayed initiative needs '{key}:'",
+                        f"add '{key}:' saying {what}; readers are owed an explanation",
+                    )
 
 
 def _quiet_date(value: object) -> Date | None:

@@ -40,10 +40,15 @@ from gongshi.plan import Plan, Records, Rendered, digest
 from gongshi.resources import builtin_path
 from gongshi.review import Finding, group_findings
 
-GROUP_FIELDS = (("departments", "department", "责任单位"), ("categories", "category", "类别"),
-                ("regions", "region", "地区"))
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'")
+GROUP_FIELDS = (
+    ("departments", "department", "责任单位"),
+    ("categories", "category", "类别"),
+    ("regions", "region", "地区"),
+)
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'"
+)
 # Pagefind runs WebAssembly and a worker on the search page only.
 SEARCH_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'") + "; worker-src 'self'"
 
@@ -88,10 +93,17 @@ def static_files(site_templates: Path | None = None) -> dict[str, bytes]:
 PARALLEL_FROM = 400  # records; below this, starting worker processes costs more than it saves
 
 
-def render_site(content: Content, converter: Converter, templates: Path | None, as_of: dt.date,
-                static: dict[str, bytes], history: History | None = None, base: str = "",
-                previous: Mapping[str, str] | None = None,
-                rendered: Callable[[Lang, Rendered], None] | None = None) -> Rendered:
+def render_site(
+    content: Content,
+    converter: Converter,
+    templates: Path | None,
+    as_of: dt.date,
+    static: dict[str, bytes],
+    history: History | None = None,
+    base: str = "",
+    previous: Mapping[str, str] | None = None,
+    rendered: Callable[[Lang, Rendered], None] | None = None,
+) -> Rendered:
     """Every output file of the site: both editions with their feeds and data, chooser, 404, assets.
 
     `base` digests what every file depends on beyond the content (gongshi's code, the templates);
@@ -104,11 +116,33 @@ def render_site(content: Content, converter: Converter, templates: Path | None, 
     history = history or History(False, "no history was read")
     previous = previous or {}
     langs = content.config.editions
-    keys = digest(base, repr(content.config), repr(content.glossary), as_of.isoformat(), repr(sorted(versions.items())),
-                  repr(history.available), history.reason)  # what every file's key starts from
+    keys = digest(
+        base,
+        repr(content.config),
+        repr(content.glossary),
+        as_of.isoformat(),
+        repr(sorted(versions.items())),
+        repr(history.available),
+        history.reason,
+    )  # what every file's key starts from
     records = Records.of(content, history)
-    jobs = [(content, converter.glossary, converter.standard, templates, as_of, history, versions, lang, base, keys,
-             records, {p: k for p, k in previous.items() if p.startswith(edition_dir(lang) + "/")}) for lang in langs]
+    jobs = [
+        (
+            content,
+            converter.glossary,
+            converter.standard,
+            templates,
+            as_of,
+            history,
+            versions,
+            lang,
+            base,
+            keys,
+            records,
+            {p: k for p, k in previous.items() if p.startswith(edition_dir(lang) + "/")},
+        )
+        for lang in langs
+    ]
     workers = min(len(jobs), os.cpu_count() or 1)
     tell = rendered or (lambda _lang, _part: None)
     parts: dict[Lang, Rendered] = {}
@@ -139,8 +173,16 @@ def render_site(content: Content, converter: Converter, templates: Path | None, 
     return done
 
 
-def render_pages(content: Content, converter: Converter, templates: Path | None, as_of: dt.date,
-                 static: dict[str, bytes], history: History, base: str, paths: frozenset[str]) -> dict[str, bytes]:
+def render_pages(
+    content: Content,
+    converter: Converter,
+    templates: Path | None,
+    as_of: dt.date,
+    static: dict[str, bytes],
+    history: History,
+    base: str,
+    paths: frozenset[str],
+) -> dict[str, bytes]:
     """Just the pages `paths` (from the site root), as `render_site` makes them: `serve` shows an edit first."""
     files: dict[str, bytes] = {}
     versions = _versions(static)
@@ -156,8 +198,11 @@ def render_pages(content: Content, converter: Converter, templates: Path | None,
 def record_pages(content: Content, initiatives: Iterable[str], updates: Iterable[str]) -> frozenset[str]:
     """The pages of the initiatives and updates named, in every edition."""
     folders = [("initiatives", ident) for ident in initiatives] + [("updates", slug) for slug in updates]
-    return frozenset(f"{edition_dir(lang)}/{folder}/{name}/index.html"
-                     for lang in content.config.editions for folder, name in folders)
+    return frozenset(
+        f"{edition_dir(lang)}/{folder}/{name}/index.html"
+        for lang in content.config.editions
+        for folder, name in folders
+    )
 
 
 def _versions(static: Mapping[str, bytes]) -> dict[str, str]:
@@ -180,13 +225,19 @@ def _render_edition(job: tuple[Any, ...], converter: Converter | None = None) ->
 
 def render_review(env: Environment, content: Content, findings: Sequence[Finding]) -> bytes:
     """The editors' review page: findings grouped by the glossary line that would pin them."""
-    html = env.get_template("review.html").render(site=content.config, groups=group_findings(list(findings)),
-                                                  count=len(findings), csp=CSP)
+    html = env.get_template("review.html").render(
+        site=content.config, groups=group_findings(list(findings)), count=len(findings), csp=CSP
+    )
     return html.encode("utf-8")
 
 
-def related_initiatives(item: Initiative, keys: Mapping[str, tuple[str, ...]], members: Mapping[str, frozenset[str]],
-                        by_id: Mapping[str, Initiative], limit: int = 4) -> tuple[Initiative, ...]:
+def related_initiatives(
+    item: Initiative,
+    keys: Mapping[str, tuple[str, ...]],
+    members: Mapping[str, frozenset[str]],
+    by_id: Mapping[str, Initiative],
+    limit: int = 4,
+) -> tuple[Initiative, ...]:
     """Initiatives sharing the most of department, category and region with `item`, then by id.
 
     `keys[id]` are an initiative's group keys; `members[key]` the ids in each group. Level by
@@ -226,10 +277,22 @@ def line_chart(revisions: Sequence[Revision], width: int = 600, height: int = 16
     first, last = points[0][0], points[-1][0]
     span = max((last - first).days, 1)
     left, right, top, bottom = 40, width - 10, 10, height - 30
-    coords = [(round(left + (right - left) * (d - first).days / span, 1),
-               round(bottom - (bottom - top) * p / 100, 1), d, p) for d, p in points]
-    return {"width": width, "height": height, "left": left, "right": right, "top": top, "bottom": bottom,
-            "points": " ".join(f"{x},{y}" for x, y, _, _ in coords), "coords": coords, "first": first, "last": last}
+    coords = [
+        (round(left + (right - left) * (d - first).days / span, 1), round(bottom - (bottom - top) * p / 100, 1), d, p)
+        for d, p in points
+    ]
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "right": right,
+        "top": top,
+        "bottom": bottom,
+        "points": " ".join(f"{x},{y}" for x, y, _, _ in coords),
+        "coords": coords,
+        "first": first,
+        "last": last,
+    }
 
 
 class _EditionRenderer:
@@ -254,8 +317,10 @@ class _EditionRenderer:
                 members[f"{folder}/{group.key}"] = frozenset(i.id for i in group.items)
                 for member in group.items:
                     keys[member.id] += (f"{folder}/{group.key}",)
-        filters = {"groups": {name: tuple(g.facet for g in groups) for name, groups in by_field.items()},
-                   "years": years}
+        filters = {
+            "groups": {name: tuple(g.facet for g in groups) for name, groups in by_field.items()},
+            "years": years,
+        }
 
         def add(path: str, template: str, **context: Any) -> None:
             plan.add(f"{ed.dir}/{path}", (template, context), lambda: self.page(ed.dir, template, path, **context))
@@ -266,23 +331,40 @@ class _EditionRenderer:
                 add(path, "list.html", items=tuple(members), heading=heading, label=label, **filters)
 
         if plan.wants(f"{ed.dir}/index.html"):
-            add("index.html", "home.html", overview=stats.overview(items, self.as_of), items=items,
+            add(
+                "index.html",
+                "home.html",
+                overview=stats.overview(items, self.as_of),
+                items=items,
                 stale=tuple(i for i in items if ed.stale(i)),
-                updates=content.updates[::-1][:8], charts=self.charts(by_field["categories"]), **filters)
+                updates=content.updates[::-1][:8],
+                charts=self.charts(by_field["categories"]),
+                **filters,
+            )
         listing("initiatives/index.html", items, ed.ui("全部实事"))
         for index, item in enumerate(items):
             if not plan.wants(f"{ed.dir}/initiatives/{item.id}/index.html"):
                 continue
-            add(f"initiatives/{item.id}/index.html", "initiative.html", item=item,
-                updates=ed.updates_of(item), related=related_initiatives(item, keys, members, by_id),
+            add(
+                f"initiatives/{item.id}/index.html",
+                "initiative.html",
+                item=item,
+                updates=ed.updates_of(item),
+                related=related_initiatives(item, keys, members, by_id),
                 prev=items[index - 1] if index else None,
-                next=items[index + 1] if index + 1 < len(items) else None)
+                next=items[index + 1] if index + 1 < len(items) else None,
+            )
         for status, label in STATUS_LABELS.items():
-            listing(f"status/{status}/index.html", (i for i in items if i.status == status), ed.ui(label),
-                    ed.ui("状态"))
+            listing(
+                f"status/{status}/index.html", (i for i in items if i.status == status), ed.ui(label), ed.ui("状态")
+            )
         for mark, label in SCHEDULE_LABELS.items():
-            listing(f"schedule/{mark}/index.html", (i for i in items if ed.schedule(i).mark == mark), ed.ui(label),
-                    ed.ui("序时进度"))
+            listing(
+                f"schedule/{mark}/index.html",
+                (i for i in items if ed.schedule(i).mark == mark),
+                ed.ui(label),
+                ed.ui("序时进度"),
+            )
         for year in years:
             listing(f"years/{year}/index.html", (i for i in items if i.year == year), f"{year}年", ed.ui("年度"))
         for folder, _attr, label in GROUP_FIELDS:
@@ -293,11 +375,19 @@ class _EditionRenderer:
         for update in content.updates:
             if not plan.wants(f"{ed.dir}/updates/{update.slug}/index.html"):
                 continue
-            add(f"updates/{update.slug}/index.html", "update.html", update=update,
-                initiatives=tuple(by_id[x] for x in update.initiatives if x in by_id))
-        add("corrections/index.html", "corrections.html",
-            corrections=sorted(((c, i) for i in items for c in i.corrections), key=lambda p: (p[0].date, p[1].id),
-                               reverse=True))
+            add(
+                f"updates/{update.slug}/index.html",
+                "update.html",
+                update=update,
+                initiatives=tuple(by_id[x] for x in update.initiatives if x in by_id),
+            )
+        add(
+            "corrections/index.html",
+            "corrections.html",
+            corrections=sorted(
+                ((c, i) for i in items for c in i.corrections), key=lambda p: (p[0].date, p[1].id), reverse=True
+            ),
+        )
         add("about/index.html", "about.html")
         add("search/index.html", "search.html", csp=SEARCH_CSP)
 
@@ -332,8 +422,14 @@ class _EditionRenderer:
             version = self.versions.get(f"static/{name}", "")
             return url(f"static/{name}") + (f"?v={version}" if version else "")
 
-        alternates = [(lang, url(f"{edition_dir(lang)}/{path}"), ed.absolute(f"{edition_dir(lang)}/{path}"))
-                      for lang in self.config.editions] if root else []
+        alternates = (
+            [
+                (lang, url(f"{edition_dir(lang)}/{path}"), ed.absolute(f"{edition_dir(lang)}/{path}"))
+                for lang in self.config.editions
+            ]
+            if root
+            else []
+        )
         html = self.env.get_template(template).render(
             site=self.config,
             lang=ed.lang,
@@ -364,4 +460,3 @@ class _EditionRenderer:
             **{"csp": CSP, **context},
         )
         return html.encode("utf-8")
-

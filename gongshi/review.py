@@ -56,12 +56,13 @@ class Finding:
 
     def render(self) -> str:
         alternatives = "/".join(self.forms)
-        return (f"{self.path}:{self.line}: {self.edition} {self.char}→{self.chosen} ({alternatives})\n"
-                f"  {self.before}\n  {self.after}\n  glossary: {self.pin}")
+        return (
+            f"{self.path}:{self.line}: {self.edition} {self.char}→{self.chosen} ({alternatives})\n"
+            f"  {self.before}\n  {self.after}\n  glossary: {self.pin}"
+        )
 
 
-def review_text(converter: Converter, text: str, source: Lang, target: Lang, path: str,
-                line: int) -> Iterator[Finding]:
+def review_text(converter: Converter, text: str, source: Lang, target: Lang, path: str, line: int) -> Iterator[Finding]:
     """Findings in one text; `line` is the file line of its first line."""
     table = ambiguity_table(target)
     out_pos = 0
@@ -78,12 +79,12 @@ def review_text(converter: Converter, text: str, source: Lang, target: Lang, pat
             if forms is None:
                 continue
             pos, opos = start + offset, out_start + offset
-            yield _finding(text, converted, pos, opos, forms, target, path,
-                           line + text.count("\n", 0, pos))
+            yield _finding(text, converted, pos, opos, forms, target, path, line + text.count("\n", 0, pos))
 
 
-def _finding(text: str, converted: str, pos: int, opos: int, forms: tuple[str, ...], target: Lang,
-             path: str, line: int) -> Finding:
+def _finding(
+    text: str, converted: str, pos: int, opos: int, forms: tuple[str, ...], target: Lang, path: str, line: int
+) -> Finding:
     s_start, s_end = _sentence(text, pos)
     sentence = text[s_start:s_end]
     o_start = opos - (pos - s_start)
@@ -148,8 +149,7 @@ def review_content(content: Content, converter: Converter) -> list[Finding]:
                 line = update.body.line + (token.map[0] if token.map else 0)
                 for child in token.children or ():
                     if child.type == "text":
-                        found += review_text(converter, child.content, update.lang, target,
-                                             update.origin.path, line)
+                        found += review_text(converter, child.content, update.lang, target, update.origin.path, line)
     unique = {(f.path, f.line, f.key): f for f in found}
     return sorted(unique.values(), key=lambda f: (f.edition, f.path, f.line, f.key))
 
@@ -173,10 +173,15 @@ def load_reviewed(content_dir: Path) -> set[str]:
 
 def save_reviewed(content_dir: Path, findings: list[Finding], reviewed: set[str]) -> None:
     """Record every current finding as confirmed, with a readable note beside each fingerprint."""
-    lines = ["# 已确认的简繁转换选择：由 `python build.py review --accept` 写入，勿手工编辑。",
-             "# 句子改动后，相应条目会重新出现在审阅报告中。", "confirmed:"]
+    lines = [
+        "# 已确认的简繁转换选择：由 `python build.py review --accept` 写入，勿手工编辑。",
+        "# 句子改动后，相应条目会重新出现在审阅报告中。",
+        "confirmed:",
+    ]
     entries = {f.key: f"{f.key} {f.edition} {f.char}→{f.chosen} {f.pin.split(':')[0]}" for f in findings}
     entries.update({key: key for key in reviewed if key not in entries})
-    lines += [f"  - {yaml.safe_dump(entries[key], allow_unicode=True).strip().removesuffix('...').strip()}"
-              for key in sorted(entries)]
+    lines += [
+        f"  - {yaml.safe_dump(entries[key], allow_unicode=True).strip().removesuffix('...').strip()}"
+        for key in sorted(entries)
+    ]
     (content_dir / REVIEW_FILE).write_text("\n".join(lines) + "\n", "utf-8")

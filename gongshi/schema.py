@@ -124,10 +124,7 @@ def _explain(tree: Tree, error: ValidationError) -> list[Diagnostic]:
         extras = sorted(k for k in value if k not in allowed) if allowed else []
         if not allowed:  # a mapping where only fixed keys make sense, e.g. an edition text
             return [tree.at(path, f"{name} must be text", "write the text directly after the colon")]
-        return [
-            tree.at((*path, key), f"unknown key '{key}'", suggest(str(key), allowed), key=True)
-            for key in extras
-        ]
+        return [tree.at((*path, key), f"unknown key '{key}'", suggest(str(key), allowed), key=True) for key in extras]
     if kind == "required":
         missing = error.message.split("'")[1]
         allowed = sorted(schema.get("properties", {}))
@@ -141,15 +138,18 @@ def _explain(tree: Tree, error: ValidationError) -> list[Diagnostic]:
         return [tree.at(path, f"{name} is empty", hint)]
     if kind == "enum":
         choices = [str(c) for c in expected]
-        return [tree.at(path, f"{name} '{value}' is not one of {', '.join(choices)}",
-                        _enum_hint(str(value), choices))]
+        return [tree.at(path, f"{name} '{value}' is not one of {', '.join(choices)}", _enum_hint(str(value), choices))]
     if kind == "type":
-        return [tree.at(path, f"{name} must be {_type_words(expected)}, not {_describe(value)}",
-                        _type_hint(expected, path))]
+        return [
+            tree.at(path, f"{name} must be {_type_words(expected)}, not {_describe(value)}", _type_hint(expected, path))
+        ]
     if kind in ("minimum", "maximum"):
         low, high = schema.get("minimum"), schema.get("maximum")
-        span = f"from {low} to {high}" if low is not None and high is not None else (
-            f"at least {low}" if low is not None else f"at most {high}")
+        span = (
+            f"from {low} to {high}"
+            if low is not None and high is not None
+            else (f"at least {low}" if low is not None else f"at most {high}")
+        )
         hint = _RANGE_HINTS.get(str(path[-1]) if path else "", "")
         return [tree.at(path, f"{name} is {value}; it must be {span}", hint)]
     if kind == "pattern":
@@ -167,19 +167,32 @@ def _pattern(tree: Tree, path: Path_, name: str, value: Any, pattern: str) -> Di
     if pattern.startswith("^[0-9]{4}"):
         return tree.at(path, f"{name} '{value}' is not a date", DATE_HINT)
     if pattern.startswith("^(https?"):
-        return tree.at(path, f"{name} '{value}' is not a web address",
-                       "only http://, https:// and mailto: addresses are linked")
+        return tree.at(
+            path, f"{name} '{value}' is not a web address", "only http://, https:// and mailto: addresses are linked"
+        )
     if pattern.startswith("^[a-z0-9]"):
-        return tree.at(path, f"'{value}' is not an initiative id",
-                       "ids are lowercase letters, digits and hyphens, like the file name")
+        return tree.at(
+            path,
+            f"'{value}' is not an initiative id",
+            "ids are lowercase letters, digits and hyphens, like the file name",
+        )
     return tree.at(path, f"{name} '{value}' is not in the expected form")
 
 
-STATUS_NAMES = {"planned": "未启动", "in_progress": "推进中", "delayed": "滞后", "completed": "已完成",
-                "cancelled": "已取消"}
+STATUS_NAMES = {
+    "planned": "未启动",
+    "in_progress": "推进中",
+    "delayed": "滞后",
+    "completed": "已完成",
+    "cancelled": "已取消",
+}
 # Staff write the status as they read it on the site, in either script.
-_STATUS_BY_NAME = {**{label: code for code, label in STATUS_NAMES.items()},
-                   "未啟動": "planned", "推進中": "in_progress", "滯後": "delayed"}
+_STATUS_BY_NAME = {
+    **{label: code for code, label in STATUS_NAMES.items()},
+    "未啟動": "planned",
+    "推進中": "in_progress",
+    "滯後": "delayed",
+}
 
 
 def _status_hint() -> str:

@@ -187,22 +187,33 @@ class Preview:
     def widen_csp(self, page: bytes) -> bytes:
         """Let livereload's inline loader (by its hash), its script and its socket through."""
         hosts = [f"127.0.0.1:{self.liveport}", f"localhost:{self.liveport}"]
-        scripts = " ".join([f"&#39;sha256-{livereload_snippet_hash(self.liveport)}&#39;",
-                            *(f"http://{host}" for host in hosts)])
+        scripts = " ".join(
+            [f"&#39;sha256-{livereload_snippet_hash(self.liveport)}&#39;", *(f"http://{host}" for host in hosts)]
+        )
         sockets = " ".join(f"ws://{host}" for host in hosts)
         return page.replace(b"script-src &#39;self&#39;", f"script-src &#39;self&#39; {scripts}".encode()).replace(
-            b"connect-src &#39;self&#39;", f"connect-src &#39;self&#39; {sockets}".encode())
+            b"connect-src &#39;self&#39;", f"connect-src &#39;self&#39; {sockets}".encode()
+        )
 
     def error_page(self) -> bytes:
-        return ("<!DOCTYPE html><html lang=\"zh-Hans\"><head><meta charset=\"utf-8\"><title>构建失败</title></head>"
-                "<body><h1>构建失败：请修改以下问题，保存后页面会自动刷新</h1><pre>" + html.escape(self.error or "")
-                + "</pre><p>上一次成功构建的网站仍保留在输出文件夹中。</p></body></html>").encode("utf-8")
+        return (
+            '<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>构建失败</title></head>'
+            "<body><h1>构建失败：请修改以下问题，保存后页面会自动刷新</h1><pre>"
+            + html.escape(self.error or "")
+            + "</pre><p>上一次成功构建的网站仍保留在输出文件夹中。</p></body></html>"
+        ).encode("utf-8")
 
     @staticmethod
     def _respond(start_response: StartResponse, status: str, kind: str, data: bytes, cache: str = "") -> list[bytes]:
         charset = "; charset=utf-8" if kind.startswith("text/") or kind.endswith(("json", "xml", "javascript")) else ""
-        start_response(status, [("Content-Type", kind + charset), ("Content-Length", str(len(data))),
-                                ("Cache-Control", cache or "no-store")])
+        start_response(
+            status,
+            [
+                ("Content-Type", kind + charset),
+                ("Content-Length", str(len(data))),
+                ("Cache-Control", cache or "no-store"),
+            ],
+        )
         return [data]
 
 
@@ -212,9 +223,11 @@ def livereload_snippet_hash(liveport: int) -> str:
     A page's CSP allows no inline script, so the preview allows this one by its hash.
     tests/browser/test_serve.py checks in a real browser that the page reloads after an edit.
     """
-    snippet = (f'(function(){{var s=document.createElement("script");var port={liveport};'
-               's.src="//"+window.location.hostname+":"+port+ "/livereload.js?port=" + port;'
-               'document.head.appendChild(s);})();')
+    snippet = (
+        f'(function(){{var s=document.createElement("script");var port={liveport};'
+        's.src="//"+window.location.hostname+":"+port+ "/livereload.js?port=" + port;'
+        "document.head.appendChild(s);})();"
+    )
     return base64.b64encode(hashlib.sha256(snippet.encode()).digest()).decode()
 
 

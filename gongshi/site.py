@@ -82,8 +82,10 @@ class Result:
         return sum(1 for path in self.paths if path.endswith(".html"))
 
     def summary(self) -> str:
-        return (f"built {self.pages} pages, {len(self.paths)} files: {self.written} written, "
-                f"{self.unchanged} unchanged, {self.removed} removed in {self.seconds:.2f} s")
+        return (
+            f"built {self.pages} pages, {len(self.paths)} files: {self.written} written, "
+            f"{self.unchanged} unchanged, {self.removed} removed in {self.seconds:.2f} s"
+        )
 
 
 T = TypeVar("T")
@@ -105,8 +107,9 @@ class _Timer:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def check_site(options: Options, editorial: bool = False,
-               known_valid: frozenset[str] = frozenset()) -> tuple[Content, Converter, Result]:
+def check_site(
+    options: Options, editorial: bool = False, known_valid: frozenset[str] = frozenset()
+) -> tuple[Content, Converter, Result]:
     """Load and validate everything; raise ContentError listing every problem.
 
     `editorial` adds the warnings meant for editors (glossary entries that change nothing, the
@@ -138,8 +141,12 @@ def check_site(options: Options, editorial: bool = False,
     return content, converter, result
 
 
-def render_files(options: Options, previous: cache.Manifest | None = None, history: History | None = None,
-                 meanwhile: Callable[[Result], None] | None = None) -> Result:
+def render_files(
+    options: Options,
+    previous: cache.Manifest | None = None,
+    history: History | None = None,
+    meanwhile: Callable[[Result], None] | None = None,
+) -> Result:
     """Check, then render every output file in memory (`result.files`); nothing is written.
 
     With `previous`, the manifest of the last build into `options.out` (files still intact there),
@@ -154,19 +161,38 @@ def render_files(options: Options, previous: cache.Manifest | None = None, histo
     if history is None:
         history = timer.run("history", lambda: _history(options))
     if history.hint:
-        result.warnings.append(Diagnostic(str(options.content), 1, 1, f"revision history unavailable: {history.reason}",
-                                          history.hint, severity=Severity.WARNING))
+        result.warnings.append(
+            Diagnostic(
+                str(options.content),
+                1,
+                1,
+                f"revision history unavailable: {history.reason}",
+                history.hint,
+                severity=Severity.WARNING,
+            )
+        )
     templates = options.template_dir
     keys = {path: entry.key for path, entry in previous.files.items()} if previous else {}
     base = code_and_templates(options)
     binary = search.find_binary() if options.search else None
     if binary is None and options.search:
-        result.warnings.append(Diagnostic(
-            str(options.content), 1, 1, "search index not built: the Pagefind binary was not found",
-            "run `bash scripts/setup` (installs it with npm), or set PAGEFIND_BINARY_PATH", severity=Severity.WARNING))
+        result.warnings.append(
+            Diagnostic(
+                str(options.content),
+                1,
+                1,
+                "search index not built: the Pagefind binary was not found",
+                "run `bash scripts/setup` (installs it with npm), or set PAGEFIND_BINARY_PATH",
+                severity=Severity.WARNING,
+            )
+        )
     with _Indexing(options.out, binary, previous) as indexing:
-        rendered = timer.run("render", lambda: render.render_site(
-            content, converter, templates, as_of, static, history, base, keys, indexing.start))
+        rendered = timer.run(
+            "render",
+            lambda: render.render_site(
+                content, converter, templates, as_of, static, history, base, keys, indexing.start
+            ),
+        )
         result.files, result.keys, result.reused = rendered.files, rendered.keys, rendered.reused
         if meanwhile is not None:
             meanwhile(result)
@@ -198,8 +224,9 @@ def edited_files(options: Options, changed: Iterable[Path]) -> list[str] | None:
     return sorted(set(named))
 
 
-def build_edited(options: Options, named: Iterable[str], history: History,
-                 known_valid: frozenset[str] = frozenset()) -> Result:
+def build_edited(
+    options: Options, named: Iterable[str], history: History, known_valid: frozenset[str] = frozenset()
+) -> Result:
     """Write at once the pages of the records whose files were just saved (`serve`, before a full build).
 
     `named` are the files (`edited_files`). Only the edited initiatives' and updates' own pages,
@@ -221,9 +248,19 @@ def build_edited(options: Options, named: Iterable[str], history: History,
             slugs.add(stem)
             ids.update(initiatives.intersection(updates[stem].initiatives))
     base = code_and_templates(options)
-    result.files = _Timer(result.timings).run("render", lambda: render.render_pages(
-        content, converter, options.template_dir, stats.report_date(content), render.static_files(options.template_dir),
-        history, base, render.record_pages(content, ids, slugs)))
+    result.files = _Timer(result.timings).run(
+        "render",
+        lambda: render.render_pages(
+            content,
+            converter,
+            options.template_dir,
+            stats.report_date(content),
+            render.static_files(options.template_dir),
+            history,
+            base,
+            render.record_pages(content, ids, slugs),
+        ),
+    )
     for rel, data in sorted(result.files.items()):
         _check_path(rel)
         (options.out / rel).parent.mkdir(parents=True, exist_ok=True)  # a new record's folder
@@ -320,13 +357,26 @@ def build_site(options: Options) -> Result:
             if previous.inputs == inputs and len(intact) == len(previous.files):
                 if intact != previous.files:  # same bytes, new times (restored from a CI cache): remember them
                     cache.save(manifest_file, replace(previous, files=intact))
-                return Result(reused=set(intact), keys={p: e.key for p, e in intact.items()}, search=previous.search,
-                              valid=set(previous.valid), unchanged=len(intact), warnings=previous.warnings,
-                              timings=timings, elapsed=time.perf_counter() - start)
+                return Result(
+                    reused=set(intact),
+                    keys={p: e.key for p, e in intact.items()},
+                    search=previous.search,
+                    valid=set(previous.valid),
+                    unchanged=len(intact),
+                    warnings=previous.warnings,
+                    timings=timings,
+                    elapsed=time.perf_counter() - start,
+                )
     broken = set(previous.files) - set(intact) if previous else set()
-    usable = previous and replace(previous, files=intact, search={  # an index with a file gone is rebuilt
-        lang: pages for lang, pages in previous.search.items()
-        if not any(search.main_bundle(p, cast(Lang, lang)) for p in broken)})
+    usable = previous and replace(
+        previous,
+        files=intact,
+        search={  # an index with a file gone is rebuilt
+            lang: pages
+            for lang, pages in previous.search.items()
+            if not any(search.main_bundle(p, cast(Lang, lang)) for p in broken)
+        },
+    )
     writers: list[Writer] = []  # made once everything rendered: a build failing on content touches nothing
 
     def write(result: Result) -> None:
@@ -340,16 +390,25 @@ def build_site(options: Options) -> Result:
     entries = writer.finish(result)
     result.elapsed = time.perf_counter() - start
     if manifest_file is not None:
-        cache.save(manifest_file, cache.Manifest(str(options.out.resolve()), inputs, entries, result.search,
-                                                 result.warnings, sorted(result.valid)))
+        cache.save(
+            manifest_file,
+            cache.Manifest(
+                str(options.out.resolve()), inputs, entries, result.search, result.warnings, sorted(result.valid)
+            ),
+        )
     return result
 
 
 def _inputs(options: Options, history: History) -> str:
     """The digest of everything this build reads (`cache.inputs_digest`)."""
-    settings = {"base_url": options.base_url, "as_of": repr(options.as_of), "strict": options.strict,
-                "review": options.review, "search": options.search and str(search.find_binary()),
-                "history": repr(history)}
+    settings = {
+        "base_url": options.base_url,
+        "as_of": repr(options.as_of),
+        "strict": options.strict,
+        "review": options.review,
+        "search": options.search and str(search.find_binary()),
+        "history": repr(history),
+    }
     return cache.inputs_digest(options.content, options.template_dir, settings)
 
 
@@ -445,7 +504,7 @@ def _create(target: str, data: bytes) -> os.stat_result:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         return os.fstat(fd)
     finally:
         os.close(fd)
@@ -483,5 +542,6 @@ def _check_out(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder")
     if out.is_dir() and any(out.iterdir()) and not ((out / "index.html").is_file() and (out / "static").is_dir()):
-        raise UsageError(f"--out {out} is not empty and does not look like a gongshi site; "
-                         "choose an empty or new folder")
+        raise UsageError(
+            f"--out {out} is not empty and does not look like a gongshi site; choose an empty or new folder"
+        )

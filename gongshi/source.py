@@ -111,22 +111,30 @@ def split_front_matter(source: Source) -> tuple[str, str, int, list[Diagnostic]]
     """Split `---` front matter from a Markdown body: (front matter, body, body's first line)."""
     lines = source.text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        return "", source.text, 1, [
-            source.diagnostic(
-                1, 1, "missing front matter",
-                "start the file with a line '---', the title, date and initiatives, then '---'",
-            )
-        ]
+        return (
+            "",
+            source.text,
+            1,
+            [
+                source.diagnostic(
+                    1,
+                    1,
+                    "missing front matter",
+                    "start the file with a line '---', the title, date and initiatives, then '---'",
+                )
+            ],
+        )
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             front = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1 :])
             return front, body, index + 2, []
-    return "", "", 1, [
-        source.diagnostic(
-            1, 1, "front matter is not closed", "add a line '---' after the last front matter line"
-        )
-    ]
+    return (
+        "",
+        "",
+        1,
+        [source.diagnostic(1, 1, "front matter is not closed", "add a line '---' after the last front matter line")],
+    )
 
 
 def parse_yaml(source: Source, text: str | None = None, line_offset: int = 0) -> tuple[Tree | None, list[Diagnostic]]:
@@ -153,9 +161,15 @@ def _swallowed_comments(source: Source, text: str | None, offset: int) -> list[D
     out = []
     for number, line in enumerate((source.text if text is None else text).split("\n"), 1 + offset):
         if match := _SWALLOWED_COMMENT.match(line):
-            out.append(source.diagnostic(
-                number, match.start(3) + 1, "text after ' #' is a comment and will not be shown",
-                "if '#' belongs to the text, put the whole value in quotes", severity=Severity.WARNING))
+            out.append(
+                source.diagnostic(
+                    number,
+                    match.start(3) + 1,
+                    "text after ' #' is a comment and will not be shown",
+                    "if '#' belongs to the text, put the whole value in quotes",
+                    severity=Severity.WARNING,
+                )
+            )
     return out
 
 
@@ -187,18 +201,23 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise self.fail(
-                node, f"file holds more than {MAX_NODES:,} values",
+                node,
+                f"file holds more than {MAX_NODES:,} values",
                 "YAML aliases (*name) may be expanding the file; write the values out",
             )
         if node.tag not in _PLAIN_TAGS:
             tag = "!!" + node.tag[len(_TAG) :] if node.tag.startswith(_TAG) else node.tag
             raise self.fail(
-                node, f"YAML tag '{tag}' is not allowed",
+                node,
+                f"YAML tag '{tag}' is not allowed",
                 "remove the '!' tag; gongshi reads plain text, numbers, lists and mappings",
             )
         if len(path) > MAX_DEPTH:
-            raise self.fail(node, f"values are nested more than {MAX_DEPTH} levels deep",
-                            "check the indentation and the brackets [ ] { }")
+            raise self.fail(
+                node,
+                f"values are nested more than {MAX_DEPTH} levels deep",
+                "check the indentation and the brackets [ ] { }",
+            )
         self.positions[path] = self.pos(node)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
@@ -221,11 +240,17 @@ class _Builder:
         if tag == "null":
             return None
         try:
-            value = {"int": _SCALAR.construct_yaml_int, "float": _SCALAR.construct_yaml_float,
-                     "bool": _SCALAR.construct_yaml_bool}[tag](node)
+            value = {
+                "int": _SCALAR.construct_yaml_int,
+                "float": _SCALAR.construct_yaml_float,
+                "bool": _SCALAR.construct_yaml_bool,
+            }[tag](node)
         except (ValueError, IndexError, KeyError):
-            raise self.fail(node, f"'{str(node.value)[:40]}' is not a valid {tag}",
-                            "write the number in digits, or put text in quotes") from None
+            raise self.fail(
+                node,
+                f"'{str(node.value)[:40]}' is not a valid {tag}",
+                "write the number in digits, or put text in quotes",
+            ) from None
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
             raise self.fail(node, "number is too large", f"numbers up to {MAX_NUMBER:,} are accepted")
         return value
@@ -242,7 +267,9 @@ class _Builder:
                 line, col = self.pos(key_node)
                 self.diagnostics.append(
                     self.source.diagnostic(
-                        line, col, f"duplicate key '{key}' (first on line {first})",
+                        line,
+                        col,
+                        f"duplicate key '{key}' (first on line {first})",
                         "keep one of them; the second would silently replace the first",
                     )
                 )
@@ -272,29 +299,48 @@ def _syntax_error(source: Source, exc: yaml.MarkedYAMLError, offset: int) -> Dia
     for number in (line, line - 1):
         text = source.line(number)
         if "\t" in text[: len(text) - len(text.lstrip())] or ("\t" in text and "tab" in (exc.problem or "")):
-            return source.diagnostic(number, text.index("\t") + 1, "YAML syntax: a tab character cannot be used here",
-                                     "YAML indents with spaces only; replace the tab with spaces")
+            return source.diagnostic(
+                number,
+                text.index("\t") + 1,
+                "YAML syntax: a tab character cannot be used here",
+                "YAML indents with spaces only; replace the tab with spaces",
+            )
         if match := _FULLWIDTH_COLON.match(text):
             return source.diagnostic(
-                number, text.index("：") + 1,
+                number,
+                text.index("：") + 1,
                 "YAML syntax: a full-width colon '：' cannot separate a key from its value",
-                f"use the half-width colon ':' followed by a space: '{match.group(2)}: '")
+                f"use the half-width colon ':' followed by a space: '{match.group(2)}: '",
+            )
         if match := _NO_SPACE.match(text):
-            return source.diagnostic(number, match.end(2) + 1,
-                                     f"YAML syntax: the colon after '{match.group(2)}' needs a space after it",
-                                     f"write '{match.group(2)}: ' with a space after the colon")
+            return source.diagnostic(
+                number,
+                match.end(2) + 1,
+                f"YAML syntax: the colon after '{match.group(2)}' needs a space after it",
+                f"write '{match.group(2)}: ' with a space after the colon",
+            )
         if match := _TEXT_AFTER_QUOTE.match(text):
-            return source.diagnostic(number, match.start(3) + 1, "YAML syntax: text continues after the closing quote",
-                                     "put the whole value in quotes, or use Chinese quotes “” inside the text")
+            return source.diagnostic(
+                number,
+                match.start(3) + 1,
+                "YAML syntax: text continues after the closing quote",
+                "put the whole value in quotes, or use Chinese quotes “” inside the text",
+            )
         if "-{" in text and ("[" in text or "{" in text.split("-{")[0]):
-            return source.diagnostic(number, text.index("-{") + 1,
-                                     "YAML syntax: an override -{…}- inside a [list] or {mapping} must be quoted",
-                                     "put that value in quotes: \"-{…}-\"")
+            return source.diagnostic(
+                number,
+                text.index("-{") + 1,
+                "YAML syntax: an override -{…}- inside a [list] or {mapping} must be quoted",
+                'put that value in quotes: "-{…}-"',
+            )
         if match := _SPECIAL_START.match(text):
             char = match.group(3)
-            return source.diagnostic(number, match.start(3) + 1,
-                                     f"YAML syntax: a value starting with '{char[0]}' must be in quotes",
-                                     f'put the whole value in quotes: {match.group(2)}: "{char}..."')
+            return source.diagnostic(
+                number,
+                match.start(3) + 1,
+                f"YAML syntax: a value starting with '{char[0]}' must be in quotes",
+                f'put the whole value in quotes: {match.group(2)}: "{char}..."',
+            )
     problem = exc.problem or "YAML syntax error"
     hint = ""
     if "quoted scalar" in (exc.context or "") and exc.context_mark is not None:

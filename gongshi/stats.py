@@ -172,8 +172,4 @@ def groups(items: Iterable[Initiative], field: str, simplified: Callable[[Text],
             continue
         name = simplified(value)
         found.setdefault(name, (value, []))[1].append(item)
-    return tuple(
-        Group(group_key(name), text, tuple(members))
-        for name, (text, members) in sorted(found.items())
-    )
-
+    return tuple(Group(group_key(name), text, tuple(members)) for name, (text, members) in sorted(found.items()))

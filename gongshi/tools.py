@@ -81,16 +81,24 @@ def review_command(options: Options, accept: bool, show_all: bool, stream: TextI
     groups = group_findings(pending)
     for (edition, pin), items in groups:
         first = items[0]
-        print(f"{edition} {first.char}→{first.chosen} ({'/'.join(first.forms)})  glossary: {pin}"
-              f"  [{len(items)}×]", file=stream)
+        print(
+            f"{edition} {first.char}→{first.chosen} ({'/'.join(first.forms)})  glossary: {pin}  [{len(items)}×]",
+            file=stream,
+        )
         for item in items[:3]:
             print(f"  {item.path}:{item.line}: {item.before}\n  {' ' * len(item.path)}  → {item.after}", file=stream)
     confirmed = len(findings) - len(pending)
-    print(f"{len(pending)} choice(s) to review in {len(groups)} group(s)"
-          + (f"; {confirmed} confirmed before" if confirmed else ""), file=stream)
+    print(
+        f"{len(pending)} choice(s) to review in {len(groups)} group(s)"
+        + (f"; {confirmed} confirmed before" if confirmed else ""),
+        file=stream,
+    )
     if pending:
-        print("if a choice is wrong, correct the glossary line and add it to content/glossary.yaml;"
-              " when all are right: review --accept", file=stream)
+        print(
+            "if a choice is wrong, correct the glossary line and add it to content/glossary.yaml;"
+            " when all are right: review --accept",
+            file=stream,
+        )
     if accept:
         save_reviewed(options.content, findings, load_reviewed(options.content))
         print(f"confirmed: {options.content / 'review.yaml'} now lists {len(findings)} choice(s)", file=stream)

@@ -22,9 +22,15 @@ def validate_content(loaded: Loaded) -> list[Diagnostic]:
             if len(paths) > 1:
                 for path in paths:
                     others = ", ".join(p for p in paths if p != path)
-                    diags.append(Diagnostic(path, 1, 1,
-                                            f"{kind} '{ident}' is also defined in {others}; both would "
-                                            "write the same page", "keep one file and delete the other"))
+                    diags.append(
+                        Diagnostic(
+                            path,
+                            1,
+                            1,
+                            f"{kind} '{ident}' is also defined in {others}; both would write the same page",
+                            "keep one file and delete the other",
+                        )
+                    )
     return diags
 
 
@@ -33,12 +39,20 @@ def glossary_warnings(content: Content, converter: Converter) -> list[Diagnostic
     plain = Converter((), converter.standard, converter.rules)
     out = []
     for entry in content.glossary:
-        if plain.convert(entry.hans, "zh-Hans", "zh-Hant") == entry.hant and \
-                plain.convert(entry.hant, "zh-Hant", "zh-Hans") == entry.hans:
-            out.append(Diagnostic(entry.origin.path, entry.origin.line, 1,
-                                  f"glossary entry '{entry.hans}' changes nothing: the conversion "
-                                  f"already gives '{entry.hant}'", "delete the line, or keep it to pin the form",
-                                  severity=Severity.WARNING))
+        if (
+            plain.convert(entry.hans, "zh-Hans", "zh-Hant") == entry.hant
+            and plain.convert(entry.hant, "zh-Hant", "zh-Hans") == entry.hans
+        ):
+            out.append(
+                Diagnostic(
+                    entry.origin.path,
+                    entry.origin.line,
+                    1,
+                    f"glossary entry '{entry.hans}' changes nothing: the conversion already gives '{entry.hant}'",
+                    "delete the line, or keep it to pin the form",
+                    severity=Severity.WARNING,
+                )
+            )
     return out
 
 
@@ -56,15 +70,29 @@ def stale_warnings(content: Content) -> list[Diagnostic]:
         days = (as_of - last.last()).days if last else None
         if days is None or days > limit:
             when = f"last report {last.iso}, {days} days before {as_of.isoformat()}" if last else "never reported"
-            out.append(Diagnostic(item.origin.path, 1, 1, f"initiative not updated for over {limit} days ({when})",
-                                  "add a 'log:' entry or an update with the current state",
-                                  severity=Severity.WARNING))
+            out.append(
+                Diagnostic(
+                    item.origin.path,
+                    1,
+                    1,
+                    f"initiative not updated for over {limit} days ({when})",
+                    "add a 'log:' entry or an update with the current state",
+                    severity=Severity.WARNING,
+                )
+            )
         plan = stats.schedule(item, as_of, content.config.schedule_tolerance)
         if plan.mark == "behind" and item.reason is None:
-            out.append(Diagnostic(item.origin.path, 1, 1,
-                                  f"initiative is behind schedule (progress {item.progress}%, expected "
-                                  f"{plan.expected}%) but gives no reason",
-                                  "add 'reason:' and 'remedy:', or status: delayed", severity=Severity.WARNING))
+            out.append(
+                Diagnostic(
+                    item.origin.path,
+                    1,
+                    1,
+                    f"initiative is behind schedule (progress {item.progress}%, expected "
+                    f"{plan.expected}%) but gives no reason",
+                    "add 'reason:' and 'remedy:', or status: delayed",
+                    severity=Severity.WARNING,
+                )
+            )
     return out
 
 

@@ -18,8 +18,9 @@ GOLDEN = TESTS / "golden"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite tests/golden/ from the current output (review the diff!)")
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/ from the current output (review the diff!)"
+    )
 
 
 @pytest.fixture
@@ -36,9 +37,16 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, bytes], None]:
         assert path.exists(), f"no golden file {name}; run pytest --update-golden and review it"
         expected = path.read_bytes()
         if expected != data:
-            diff = "\n".join(difflib.unified_diff(
-                expected.decode("utf-8").splitlines(), data.decode("utf-8").splitlines(),
-                f"golden/{name}", "output", lineterm="", n=2))
+            diff = "\n".join(
+                difflib.unified_diff(
+                    expected.decode("utf-8").splitlines(),
+                    data.decode("utf-8").splitlines(),
+                    f"golden/{name}",
+                    "output",
+                    lineterm="",
+                    n=2,
+                )
+            )
             pytest.fail(f"{name} differs from its golden file (pytest --update-golden to accept):\n{diff}")
 
     return check
@@ -50,7 +58,15 @@ def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
 
     def run(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-        return subprocess.run([sys.executable, "-m", "gongshi", *args], cwd=cwd or tmp_path, input=stdin,
-                              capture_output=True, text=True, encoding="utf-8", env=env, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "gongshi", *args],
+            cwd=cwd or tmp_path,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=env,
+            timeout=120,
+        )
 
     return run

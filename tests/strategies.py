@@ -18,8 +18,7 @@ from gongshi.convert import default_rules
 def is_han(ch: str) -> bool:
     """True for a CJK unified or compatibility ideograph (any block, assigned or not)."""
     cp = ord(ch)
-    if (0x3400 <= cp <= 0x4DBF or 0x4E00 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF
-            or 0x20000 <= cp <= 0x3FFFF):
+    if 0x3400 <= cp <= 0x4DBF or 0x4E00 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0x20000 <= cp <= 0x3FFFF:
         return True
     name = unicodedata.name(ch, "")
     return name.startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
@@ -75,9 +74,7 @@ def hans_text(min_size: int = 0, max_size: int = 30) -> st.SearchStrategy[str]:
         han_chars(TRICKY_HANS),
         st.sampled_from(_rule_words()),
     )
-    return st.lists(piece, min_size=min_size, max_size=max_size).map("".join).filter(
-        lambda s: len(s) >= min_size
-    )
+    return st.lists(piece, min_size=min_size, max_size=max_size).map("".join).filter(lambda s: len(s) >= min_size)
 
 
 def common_hans_text(min_size: int = 1, max_size: int = 40) -> st.SearchStrategy[str]:
@@ -157,7 +154,7 @@ def urls(draw: st.DrawFn) -> str:
 
 def code_content(max_size: int = 12) -> st.SearchStrategy[str]:
     """What goes between backticks: Han, Latin and inner spaces (never at the ends)."""
-    alphabet = common_hans() + TRICKY_HANS + "abcxyz019 _*[]()<>&\""
+    alphabet = common_hans() + TRICKY_HANS + 'abcxyz019 _*[]()<>&"'
     return st.text(alphabet=alphabet, min_size=1, max_size=max_size).filter(
         lambda s: s.strip() == s and s.strip() != ""
     )

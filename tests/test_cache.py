@@ -78,23 +78,28 @@ def site_templates(root: Path) -> Path:
 
 
 EDITS: dict[str, Callable[[Path], None]] = {
-    "initiative progress": lambda root: replace_in(root / "content/initiatives/rural-bus.yaml",
-                                                   "progress: 40", "progress: 45"),
-    "initiative title": lambda root: replace_in(root / "content/initiatives/rural-bus.yaml",
-                                                "title: ", "title: 新"),
+    "initiative progress": lambda root: replace_in(
+        root / "content/initiatives/rural-bus.yaml", "progress: 40", "progress: 45"
+    ),
+    "initiative title": lambda root: replace_in(root / "content/initiatives/rural-bus.yaml", "title: ", "title: 新"),
     "update body": lambda root: replace_in(root / "content/updates/2019-07-bus.md", "出行更方便了", "出行更便捷了"),
     "update added": lambda root: (root / "content/updates/2019-08-bus.md").write_text(
-        "---\ntitle: 第二条线路开通\ndate: 2019-08-01\ninitiatives: [rural-bus]\n---\n又一条线路开通了。\n", "utf-8"),
+        "---\ntitle: 第二条线路开通\ndate: 2019-08-01\ninitiatives: [rural-bus]\n---\n又一条线路开通了。\n", "utf-8"
+    ),
     "update removed": lambda root: (root / "content/updates/2019-07-bus.md").unlink(),
     "hand-written edition added": lambda root: (root / "content/updates/2019-07-bus.zh-hant.md").write_text(
-        "測試區第一條城鄉公交線路開通了。\n", "utf-8"),
+        "測試區第一條城鄉公交線路開通了。\n", "utf-8"
+    ),
     "glossary entry": lambda root: (root / "content/glossary.yaml").write_text(
-        (root / "content/glossary.yaml").read_text("utf-8") + "公交: 公車\n", "utf-8"),
+        (root / "content/glossary.yaml").read_text("utf-8") + "公交: 公車\n", "utf-8"
+    ),
     "site.yaml": lambda root: replace_in(root / "content/site.yaml", "title: 民生实事测试站", "title: 民生实事公示站"),
-    "template": lambda root: replace_in(site_templates(root) / "_macros.html", "{{ _(\"按状态\") }}",
-                                        "{{ _(\"按进展状态\") }}"),
+    "template": lambda root: replace_in(
+        site_templates(root) / "_macros.html", '{{ _("按状态") }}', '{{ _("按进展状态") }}'
+    ),
     "static asset": lambda root: (site_templates(root) / "static" / "style.css").write_text(
-        (builtin_path("templates", "static", "style.css")).read_text("utf-8") + "\nmain { color: #111; }\n", "utf-8"),
+        (builtin_path("templates", "static", "style.css")).read_text("utf-8") + "\nmain { color: #111; }\n", "utf-8"
+    ),
     "output edited by hand": lambda root: (root / "site/zh-hans/about/index.html").write_text("hand-edited", "utf-8"),
     "output deleted by hand": lambda root: shutil.rmtree(root / "site/zh-hant/initiatives"),
     "search index deleted by hand": lambda root: shutil.rmtree(root / "site/zh-hans/pagefind"),
@@ -266,8 +271,10 @@ def test_an_empty_main_index_is_never_kept() -> None:
     """After a build with nothing to index, the first searchable page makes a main bundle, not a delta."""
     binary = search.find_binary()
     assert binary is not None
-    page = ('<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>测试</title></head><body>'
-            '<article data-pagefind-body><h1>测试</h1><p>城乡公交线路开通。</p></article></body></html>').encode()
+    page = (
+        '<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>测试</title></head><body>'
+        "<article data-pagefind-body><h1>测试</h1><p>城乡公交线路开通。</p></article></body></html>"
+    ).encode()
     done = search.index_edition("zh-Hans", {"zh-hans/updates/a/index.html": "k"}, lambda path: page, binary, base={})
     assert not done.keep_base and "zh-hans/pagefind/pagefind.js" in done.files
     assert done.base == {"zh-hans/updates/a/index.html": ("k", done.base["zh-hans/updates/a/index.html"][1])}
@@ -326,23 +333,29 @@ def test_the_main_index_is_made_in_parts(parted: Path) -> None:
     for edition, lang in (("zh-hans", "zh-Hans"), ("zh-hant", "zh-Hant")):
         folder = parted / "site" / edition
         assert sorted(p.name for p in folder.glob("pagefind*")) == [*PARTS, "pagefind-delta"]
-        counts = [json.loads((folder / part / "pagefind-entry.json").read_text("utf-8"))["languages"][edition]
-                  ["page_count"] for part in PARTS]
+        counts = [
+            json.loads((folder / part / "pagefind-entry.json").read_text("utf-8"))["languages"][edition]["page_count"]
+            for part in PARTS
+        ]
         assert counts == [2, 2, 1]
         info = json.loads((folder / "pagefind-delta/delta.json").read_text("utf-8"))
         assert info == {"parts": ["../pagefind-2/", "../pagefind-3/"], "merge": False, "superseded": []}
         manifest = cache.load(next((parted / ".cache").glob("build-*.json")), parted / "site")
         assert manifest is not None
-        ids = {f"{edition}{page['url']}index.html": ident for part in PARTS
-               for ident, page in fragments(folder / part).items()}
+        ids = {
+            f"{edition}{page['url']}index.html": ident
+            for part in PARTS
+            for ident, page in fragments(folder / part).items()
+        }
         assert {p: i for p, (_, i) in manifest.search[lang].items()} == ids and len(ids) == 5
         # Each run's ids are its own (Pagefind makes them unique within a run only): see
         # test_a_shared_id_makes_a_new_main_index for what a shared one would do.
         assert len(set(ids.values())) == 5
 
 
-@pytest.mark.parametrize("edit", ["update body", "initiative title", "update added", "update removed",
-                                  "search index deleted by hand"])
+@pytest.mark.parametrize(
+    "edit", ["update body", "initiative title", "update added", "update removed", "search index deleted by hand"]
+)
 def test_cached_rebuild_with_parts_equals_clean_build(parted: Path, edit: str) -> None:
     EDITS[edit](parted)
     build(parted)
@@ -371,7 +384,8 @@ def test_a_file_of_a_part_gone_makes_a_new_main_index(parted: Path) -> None:
     build(parted, "clean", cached=False)
     assert found(parted / "site") == found(parted / "clean")
     assert (parted / "site/zh-hans/pagefind-2/pagefind-entry.json").read_bytes() == (
-        parted / "clean/zh-hans/pagefind-2/pagefind-entry.json").read_bytes()
+        parted / "clean/zh-hans/pagefind-2/pagefind-entry.json"
+    ).read_bytes()
 
 
 def test_main_bundle_paths() -> None:

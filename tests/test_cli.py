@@ -60,8 +60,9 @@ def test_progress_bar_follows_the_build(tmp_path: Path) -> None:
     from gongshi.site import Options, build_site
 
     told: list[str] = []
-    build_site(Options(content=_copy_basic(tmp_path), out=tmp_path / "site", history=False, review=True,
-                       progress=told.append))
+    build_site(
+        Options(content=_copy_basic(tmp_path), out=tmp_path / "site", history=False, review=True, progress=told.append)
+    )
     order = list(cli.STAGE_NAMES)
     assert set(told) <= set(order) and {"render", "write", "search"} <= set(told)
     assert [order.index(stage) for stage in told] == sorted(order.index(stage) for stage in told), told
@@ -73,8 +74,13 @@ def test_build_py_entry_point(run_cli, tmp_path: Path) -> None:
     import sys
 
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(BASIC), "--out", str(out)],
-                            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--content", str(BASIC), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert (out / "index.html").is_file()
 

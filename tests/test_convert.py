@@ -66,6 +66,7 @@ def to_hans(text: str, converter: Converter | None = None) -> str:
 
 # --- 1. the phrase table ----------------------------------------------------------------------
 
+
 def test_phrase_table_is_complete() -> None:
     """The copied phrase table is whole: 153 phrases, three columns, no duplicates."""
     assert len(PHRASES) == 153
@@ -151,17 +152,14 @@ MAINLAND_VOCABULARY = [
 # What s2twp (the Taiwan-vocabulary mode gongshi must not use) makes of the words above.
 TAIWAN_VOCABULARY = ("專案", "資訊", "視訊", "影片", "軟體", "稽核", "點比特", "工作輔導", "筦道")
 
-@pytest.mark.parametrize(
-    ("simplified", "expected"), SURNAME_WITH_TITLE, ids=_ids(SURNAME_WITH_TITLE)
-)
+
+@pytest.mark.parametrize(("simplified", "expected"), SURNAME_WITH_TITLE, ids=_ids(SURNAME_WITH_TITLE))
 def test_surname_before_title(conv: Converter, simplified: str, expected: str) -> None:
     """A surname before a title keeps its surname form (余主任, not 餘主任)."""
     assert conv.convert(simplified, HANS, HANT) == expected
 
 
-@pytest.mark.parametrize(
-    ("simplified", "expected"), SURNAME_AFTER_ROLE, ids=_ids(SURNAME_AFTER_ROLE)
-)
+@pytest.mark.parametrize(("simplified", "expected"), SURNAME_AFTER_ROLE, ids=_ids(SURNAME_AFTER_ROLE))
 def test_surname_after_role_word(conv: Converter, simplified: str, expected: str) -> None:
     """A surname after a role word keeps its surname form (作家余秋, not 作家餘秋)."""
     assert conv.convert(simplified, HANS, HANT) == expected
@@ -173,9 +171,7 @@ def test_function_words_still_convert(conv: Converter, simplified: str, expected
     assert conv.convert(simplified, HANS, HANT) == expected
 
 
-@pytest.mark.parametrize(
-    ("simplified", "expected"), LOCATIVE_BEFORE_LI, ids=_ids(LOCATIVE_BEFORE_LI)
-)
+@pytest.mark.parametrize(("simplified", "expected"), LOCATIVE_BEFORE_LI, ids=_ids(LOCATIVE_BEFORE_LI))
 def test_locative_li_before_li_word(conv: Converter, simplified: str, expected: str) -> None:
     """里 meaning "inside" becomes 裡 even when the next word starts with 里 (城里程度)."""
     assert conv.convert(simplified, HANS, HANT) == expected
@@ -187,9 +183,7 @@ def test_journey_keeps_zheng(conv: Converter, simplified: str, expected: str) ->
     assert conv.convert(simplified, HANS, HANT) == expected
 
 
-@pytest.mark.parametrize(
-    ("simplified", "expected"), MAINLAND_VOCABULARY, ids=_ids(MAINLAND_VOCABULARY)
-)
+@pytest.mark.parametrize(("simplified", "expected"), MAINLAND_VOCABULARY, ids=_ids(MAINLAND_VOCABULARY))
 def test_mainland_vocabulary_stays(conv: Converter, simplified: str, expected: str) -> None:
     """Mainland vocabulary is converted character by character (项目→項目), never localised."""
     assert conv.convert(simplified, HANS, HANT) == expected
@@ -214,12 +208,8 @@ PREPOSITION_BEFORE_TITLE = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("simplified", "expected"), PREPOSITION_BEFORE_TITLE, ids=_ids(PREPOSITION_BEFORE_TITLE)
-)
-def test_preposition_before_title_not_enumerated(
-    conv: Converter, simplified: str, expected: str
-) -> None:
+@pytest.mark.parametrize(("simplified", "expected"), PREPOSITION_BEFORE_TITLE, ids=_ids(PREPOSITION_BEFORE_TITLE))
+def test_preposition_before_title_not_enumerated(conv: Converter, simplified: str, expected: str) -> None:
     """于/余 as preposition or numeral suffix before a title converts even when not listed."""
     assert conv.convert(simplified, HANS, HANT) == expected
 
@@ -237,10 +227,14 @@ SURNAME_IN_SENTENCE = [
     ("对此余主任表示", "對此余主任表示"),
 ]
 
-_YU_AFTER_WORD = pytest.mark.xfail(strict=True, reason=(
-    "于 before a title counts as a surname only at the start of a phrase or after one of the "
-    "`name_boundary` characters (的和…据天午上日晚); after any other word (本周, 随后, 今年, 会后) "
-    "it becomes 於: a character list cannot enumerate the words that come before a name"))
+_YU_AFTER_WORD = pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "于 before a title counts as a surname only at the start of a phrase or after one of the "
+        "`name_boundary` characters (的和…据天午上日晚); after any other word (本周, 随后, 今年, 会后) "
+        "it becomes 於: a character list cannot enumerate the words that come before a name"
+    ),
+)
 
 # Held out from the list above: 于 after other common time and linking words.
 SURNAME_YU_AFTER_OTHER_WORDS = [
@@ -252,12 +246,11 @@ SURNAME_YU_AFTER_OTHER_WORDS = [
 
 
 @pytest.mark.parametrize(
-    ("simplified", "expected"), [*SURNAME_IN_SENTENCE, *SURNAME_YU_AFTER_OTHER_WORDS],
+    ("simplified", "expected"),
+    [*SURNAME_IN_SENTENCE, *SURNAME_YU_AFTER_OTHER_WORDS],
     ids=[*_ids(SURNAME_IN_SENTENCE), *(p.id for p in SURNAME_YU_AFTER_OTHER_WORDS)],
 )
-def test_surname_before_title_in_sentence(
-    conv: Converter, simplified: str, expected: str
-) -> None:
+def test_surname_before_title_in_sentence(conv: Converter, simplified: str, expected: str) -> None:
     """余/于 as a surname before a title stays a surname in the middle of a sentence."""
     assert conv.convert(simplified, HANS, HANT) == expected
 
@@ -285,18 +278,25 @@ NAUTICAL_MILE = [
 
 
 @pytest.mark.parametrize(("simplified", "expected"), NAUTICAL_MILE, ids=_ids(NAUTICAL_MILE))
-def test_li_as_unit_after_locative_character(
-    conv: Converter, simplified: str, expected: str
-) -> None:
+def test_li_as_unit_after_locative_character(conv: Converter, simplified: str, expected: str) -> None:
     """里 in a unit of length (海里) is not the locative 里 and stays 里."""
     assert conv.convert(simplified, HANS, HANT) == expected
 
 
 def test_class_phrases_are_not_in_the_table() -> None:
     """The class tests use their own phrases, so the table cannot be passed by a lookup."""
-    cases = (SURNAME_WITH_TITLE + SURNAME_AFTER_ROLE + FUNCTION_WORDS + LOCATIVE_BEFORE_LI
-             + JOURNEY + MAINLAND_VOCABULARY + PREPOSITION_BEFORE_TITLE + SURNAME_IN_SENTENCE
-             + ROLE_BEFORE_WORD + NAUTICAL_MILE)
+    cases = (
+        SURNAME_WITH_TITLE
+        + SURNAME_AFTER_ROLE
+        + FUNCTION_WORDS
+        + LOCATIVE_BEFORE_LI
+        + JOURNEY
+        + MAINLAND_VOCABULARY
+        + PREPOSITION_BEFORE_TITLE
+        + SURNAME_IN_SENTENCE
+        + ROLE_BEFORE_WORD
+        + NAUTICAL_MILE
+    )
     held_out = {str(p.values[0]) for p in SURNAME_YU_AFTER_OTHER_WORDS}
     assert not {s for s, _, _ in PHRASES} & ({s for s, _ in cases} | held_out)
 
@@ -344,17 +344,14 @@ REVERSE_DOUBLE_CONVERSION = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("traditional", "expected"), REVERSE_DOUBLE_CONVERSION, ids=_ids(REVERSE_DOUBLE_CONVERSION)
-)
-def test_reverse_phrase_not_converted_twice(
-    conv: Converter, traditional: str, expected: str
-) -> None:
+@pytest.mark.parametrize(("traditional", "expected"), REVERSE_DOUBLE_CONVERSION, ids=_ids(REVERSE_DOUBLE_CONVERSION))
+def test_reverse_phrase_not_converted_twice(conv: Converter, traditional: str, expected: str) -> None:
     """A Traditional phrase with a fixed Simplified form keeps it (乾縣→乾县, not 干县)."""
     assert conv.convert(traditional, HANT, HANS) == expected
 
 
 # --- 4. glossary ------------------------------------------------------------------------------
+
 
 def test_glossary_wins_over_engine() -> None:
     """A site's glossary entry replaces what OpenCC would give."""
@@ -370,10 +367,14 @@ def test_glossary_wins_over_defaults() -> None:
     assert Converter().convert("新征程", HANS, HANT) == "新征程"
 
 
-@pytest.mark.parametrize("glossary", [
-    (("清姜", "清姜"), ("清姜商场", "清姜商場")),
-    (("清姜商场", "清姜商場"), ("清姜", "清姜")),
-], ids=["short-first", "long-first"])
+@pytest.mark.parametrize(
+    "glossary",
+    [
+        (("清姜", "清姜"), ("清姜商场", "清姜商場")),
+        (("清姜商场", "清姜商場"), ("清姜", "清姜")),
+    ],
+    ids=["short-first", "long-first"],
+)
 def test_glossary_longest_match_first(glossary: tuple[tuple[str, str], ...]) -> None:
     """The longest glossary phrase wins, whatever the order of the entries."""
     converter = Converter(glossary=glossary)
@@ -412,6 +413,7 @@ def test_glossary_wins_over_rules() -> None:
 
 
 # --- 5. overrides -----------------------------------------------------------------------------
+
 
 def test_override_kept_verbatim_both_directions(conv: Converter) -> None:
     """-{…}- keeps its text as written, whichever edition is produced."""
@@ -456,11 +458,15 @@ def test_override_wins_over_glossary() -> None:
 
 # --- 6. standards -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("standard", "expected"), [
-    ("s2tw", "學校裡程序"),
-    ("s2hk", "學校裏程序"),
-    ("s2t", "學校裏程序"),
-])
+
+@pytest.mark.parametrize(
+    ("standard", "expected"),
+    [
+        ("s2tw", "學校裡程序"),
+        ("s2hk", "學校裏程序"),
+        ("s2t", "學校裏程序"),
+    ],
+)
 def test_standard_decides_locative_form(standard: str, expected: str) -> None:
     """The locative 里 takes the standard's form: 裡 for s2tw, 裏 for s2hk and s2t."""
     assert Converter(standard=standard).convert("学校里程序", HANS, HANT) == expected
@@ -480,6 +486,7 @@ def test_unknown_standard_rejected(standard: str) -> None:
 
 
 # --- 7. properties ----------------------------------------------------------------------------
+
 
 @given(S.non_han_text())
 @PROPERTY
@@ -535,9 +542,12 @@ def test_override_always_wins(body: str) -> None:
         assert conv.convert(f"-{{{body}}}-", source, target) == body
 
 
-@given(st.lists(st.tuples(S.brace_free(S.mixed_text(max_size=8)), S.brace_free(S.override_body())),
-                min_size=1, max_size=4),
-       S.brace_free(S.mixed_text(max_size=8)))
+@given(
+    st.lists(
+        st.tuples(S.brace_free(S.mixed_text(max_size=8)), S.brace_free(S.override_body())), min_size=1, max_size=4
+    ),
+    S.brace_free(S.mixed_text(max_size=8)),
+)
 @PROPERTY
 def test_override_in_context(pieces: list[tuple[str, str]], tail: str) -> None:
     """Around overrides, the text between them converts as it would alone."""
@@ -556,9 +566,15 @@ _HREF_RE = re.compile(r'href="([^"]*)"')
 
 @given(S.md_document())
 @SLOW_PROPERTY
-@example(("[发布](https://example.org/路径?q=发) `代码 发`",
-          [("link", "[发布](https://example.org/路径?q=发)", "https://example.org/路径?q=发"),
-           ("code", "`代码 发`", "代码 发")]))
+@example(
+    (
+        "[发布](https://example.org/路径?q=发) `代码 发`",
+        [
+            ("link", "[发布](https://example.org/路径?q=发)", "https://example.org/路径?q=发"),
+            ("code", "`代码 发`", "代码 发"),
+        ],
+    )
+)
 def test_markdown_render_keeps_code_and_urls(doc: MdLine) -> None:
     """Rendering an edition converts text but leaves code spans and link URLs byte-for-byte."""
     source, fragments = doc
@@ -577,8 +593,9 @@ def test_markdown_render_keeps_code_and_urls(doc: MdLine) -> None:
 def test_markdown_render_converts_link_text() -> None:
     """The reader-facing text of a link is converted while its URL is not."""
     conv = Converter()
-    out = markdown.render(markdown.parse("见[发布会](https://example.org/路径?q=发) `代码 发`"),
-                          lambda s: conv.convert(s, HANS, HANT))
+    out = markdown.render(
+        markdown.parse("见[发布会](https://example.org/路径?q=发) `代码 发`"), lambda s: conv.convert(s, HANS, HANT)
+    )
     assert "見" in out and ">發佈會</a>" in out
     assert 'href="https://example.org/%E8%B7%AF%E5%BE%84?q=%E5%8F%91"' in out
     assert "<code>代码 发</code>" in out
@@ -600,7 +617,8 @@ def test_convert_markdown_line_example() -> None:
     conv = Converter()
     line = "见[发布](https://example.org/路径?q=发) 和 `代码 发`，-{清姜}-商场"
     assert convert_markdown_line(conv, line, HANS, HANT) == (
-        "見[發佈](https://example.org/路径?q=发) 和 `代码 发`，清姜商場")
+        "見[發佈](https://example.org/路径?q=发) 和 `代码 发`，清姜商場"
+    )
 
 
 @given(S.md_line(bare_urls=True))
@@ -628,8 +646,7 @@ def test_convert_markdown_line_reads_like_the_build(line_and_fragments: MdLine) 
     """A line converted by the tool reads exactly as the build's edition of that line."""
     line, _ = line_and_fragments
     conv = Converter()
-    tool = markdown.plain_text(markdown.parse(convert_markdown_line(conv, line, HANS, HANT)),
-                               lambda s: s)
+    tool = markdown.plain_text(markdown.parse(convert_markdown_line(conv, line, HANS, HANT)), lambda s: s)
     build = markdown.plain_text(markdown.parse(line), lambda s: conv.convert(s, HANS, HANT))
     assert tool == build
 
@@ -647,8 +664,7 @@ def test_convert_markdown_line_keeps_reference_links() -> None:
     conv = Converter()
     lines = ["见[发布会][参考]。", "", "[参考]: https://example.org/"]
     converted = "\n".join(convert_markdown_line(conv, line, HANS, HANT) for line in lines)
-    assert 'href="https://example.org/"' in markdown.render(markdown.parse("\n".join(lines)),
-                                                            lambda s: s)
+    assert 'href="https://example.org/"' in markdown.render(markdown.parse("\n".join(lines)), lambda s: s)
     assert 'href="https://example.org/"' in markdown.render(markdown.parse(converted), lambda s: s)
 
 
@@ -659,10 +675,13 @@ def test_convert_markdown_line_keeps_angle_bracket_target() -> None:
     assert _code_and_hrefs(out) == _code_and_hrefs(line)
 
 
-@pytest.mark.parametrize("url", [
-    "https://zh.wikipedia.org/wiki/发展",
-    "https://example.org/路径/通知?q=发布会",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://zh.wikipedia.org/wiki/发展",
+        "https://example.org/路径/通知?q=发布会",
+    ],
+)
 def test_convert_markdown_line_keeps_bare_unicode_url(url: str) -> None:
     """A bare URL with a Chinese path, ended by a space or Chinese comma, is kept as written."""
     conv = Converter()
@@ -670,8 +689,7 @@ def test_convert_markdown_line_keeps_bare_unicode_url(url: str) -> None:
         assert url in convert_markdown_line(conv, line, HANS, HANT)
 
 
-@given(st.one_of(S.md_line().map(lambda x: x[0]),
-                 st.text(st.characters(codec="utf-8", exclude_characters="\n"))))
+@given(st.one_of(S.md_line().map(lambda x: x[0]), st.text(st.characters(codec="utf-8", exclude_characters="\n"))))
 @SLOW_PROPERTY
 @example("发布\r")
 @example("`代码 发`发")

@@ -24,19 +24,26 @@ DEPLOY = ROOT / "deploy"
 BASIC = FIXTURES / "basic" / "content"
 RSYNC_DEPLOY = DEPLOY / "rsync-deploy.sh"
 OFFICIAL_ACTIONS = {
-    "actions/checkout@v4", "actions/setup-python@v5", "actions/setup-node@v4", "actions/configure-pages@v5",
-    "actions/upload-pages-artifact@v3", "actions/deploy-pages@v4", "actions/cache@v4",
+    "actions/checkout@v4",
+    "actions/setup-python@v5",
+    "actions/setup-node@v4",
+    "actions/configure-pages@v5",
+    "actions/upload-pages-artifact@v3",
+    "actions/deploy-pages@v4",
+    "actions/cache@v4",
 }
 # What CI would put in the variables the recipes pass to --base-url.
 GITHUB_PAGES_URL = "https://example.github.io/gongshi"
 GITLAB_PAGES_URL = "https://example.gitlab.io/gongshi"
 VARIABLES = {"$BASE_URL": GITHUB_PAGES_URL, "$CI_PAGES_URL": GITLAB_PAGES_URL}
 PYTHONS = {"python", "python3", ".venv/bin/python"}
-needs_rsync = pytest.mark.skipif(shutil.which("rsync") is None,
-                                 reason="rsync is not installed (apt-get install rsync fixes it)")
+needs_rsync = pytest.mark.skipif(
+    shutil.which("rsync") is None, reason="rsync is not installed (apt-get install rsync fixes it)"
+)
 
 
 # --- reading the recipes ---------------------------------------------------------------------
+
 
 def load(path: Path) -> Any:
     """A recipe as plain data."""
@@ -87,6 +94,7 @@ def gitlab_commands(job: str) -> list[str]:
 
 # --- translating a recipe's command into one that runs here ----------------------------------
 
+
 def local_argv(command: str) -> list[str]:
     """`python build.py [build|check] OPTIONS` from a recipe, as an argv for this machine.
 
@@ -121,14 +129,20 @@ def fixture_copy(folder: Path, broken: bool = False) -> Path:
     shutil.copytree(BASIC, folder / "content")
     if broken:
         (folder / "content" / "initiatives" / "broken-record.yaml").write_text(
-            "title: 测试\nstatus: nonsense\n", encoding="utf-8")
+            "title: 测试\nstatus: nonsense\n", encoding="utf-8"
+        )
     return folder
 
 
 def git(cwd: Path, *args: str) -> None:
     """Run git quietly, with an identity for commits."""
-    subprocess.run(["git", "-c", "user.name=gongshi tests", "-c", "user.email=tests@example.invalid", *args],
-                   cwd=cwd, check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        ["git", "-c", "user.name=gongshi tests", "-c", "user.email=tests@example.invalid", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
 
 
 def clone(origin: Path, folder: Path, depth: int) -> Path:
@@ -141,15 +155,28 @@ def clone(origin: Path, folder: Path, depth: int) -> Path:
             update.write_text(update.read_text(encoding="utf-8") + f"\n{message}\n", encoding="utf-8")
             git(origin, "add", "-A")
             git(origin, "commit", "-q", "-m", message)
-    git(origin.parent, "clone", "-q", *(["--no-local"] if depth == 0 else ["--depth", str(depth)]),
-        origin.as_uri(), str(folder))
+    git(
+        origin.parent,
+        "clone",
+        "-q",
+        *(["--no-local"] if depth == 0 else ["--depth", str(depth)]),
+        origin.as_uri(),
+        str(folder),
+    )
     return folder
 
 
 def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run `argv` in `cwd` and capture its output as text."""
-    return subprocess.run(argv, cwd=cwd, capture_output=True, text=True, encoding="utf-8", timeout=120,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})})
+    return subprocess.run(
+        argv,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})},
+    )
 
 
 class Runs:
@@ -159,8 +186,9 @@ class Runs:
         self.base = base
         self.done: dict[tuple[str, bool, int | None], tuple[subprocess.CompletedProcess[str], Path]] = {}
 
-    def __call__(self, command: str, broken: bool = False,
-                 depth: int | None = None) -> tuple[subprocess.CompletedProcess[str], Path]:
+    def __call__(
+        self, command: str, broken: bool = False, depth: int | None = None
+    ) -> tuple[subprocess.CompletedProcess[str], Path]:
         """Run `command` in a plain copy of the fixture, or in a git clone of it `depth` deep (0: full)."""
         key = (command, broken, depth)
         if key not in self.done:
@@ -182,17 +210,31 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
 def test_local_argv_translates_and_refuses() -> None:
     """The translation handles the recipes' forms and refuses anything that is not a plain gongshi call."""
     argv = local_argv('python build.py build --out public --base-url "$CI_PAGES_URL"')
-    assert argv == [sys.executable, str(ROOT / "build.py"), "build", "--out", "public",
-                    "--base-url", GITLAB_PAGES_URL, "--no-search"]
+    assert argv == [
+        sys.executable,
+        str(ROOT / "build.py"),
+        "build",
+        "--out",
+        "public",
+        "--base-url",
+        GITLAB_PAGES_URL,
+        "--no-search",
+    ]
     assert local_argv(".venv/bin/python build.py check --strict")[2:] == ["check", "--strict"]
     assert local_argv("python build.py --quiet")[2:] == ["build", "--quiet", "--no-search"]
-    for bad in ("python build.py check && rm -rf site", "bash build.py", "python build.py --base-url $SECRET",
-                "python build.py serve", "python build.py build --out /var/www"):
+    for bad in (
+        "python build.py check && rm -rf site",
+        "bash build.py",
+        "python build.py --base-url $SECRET",
+        "python build.py serve",
+        "python build.py build --out /var/www",
+    ):
         with pytest.raises(AssertionError):
             local_argv(bad)
 
 
 # --- GitHub Actions --------------------------------------------------------------------------
+
 
 def test_github_triggers() -> None:
     """The workflow runs on pull requests and on pushes to main."""
@@ -280,6 +322,7 @@ def test_shallow_clone_loses_history(runs: Runs) -> None:
 
 # --- GitLab CI -------------------------------------------------------------------------------
 
+
 def test_gitlab_structure() -> None:
     """GitLab: python:3.11 with Node from apt, full clone, `check` on merge requests, `pages` publishing public/."""
     ci = gitlab()
@@ -314,6 +357,7 @@ def test_gitlab_commands_run(runs: Runs) -> None:
 
 # --- pre-commit ------------------------------------------------------------------------------
 
+
 def hooks() -> dict[str, dict]:
     """.pre-commit-hooks.yaml by hook id."""
     data = load(ROOT / ".pre-commit-hooks.yaml")
@@ -347,13 +391,25 @@ def test_pre_commit_entries_run(runs: Runs) -> None:
 
 # --- rsync -----------------------------------------------------------------------------------
 
+
 def deploy(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run rsync-deploy.sh from `folder`, building its content/ (without search) into its site/."""
-    env = {"PYTHON": sys.executable, "GONGSHI_CONTENT": "content", "GONGSHI_OUT": "site",
-           "GONGSHI_BUILD_ARGS": "--no-search --quiet"}
+    env = {
+        "PYTHON": sys.executable,
+        "GONGSHI_CONTENT": "content",
+        "GONGSHI_OUT": "site",
+        "GONGSHI_BUILD_ARGS": "--no-search --quiet",
+    }
     env_clean = {k: v for k, v in os.environ.items() if k != "DEPLOY_TARGET"}
-    return subprocess.run(["bash", str(RSYNC_DEPLOY), *args], cwd=folder, capture_output=True, text=True,
-                          encoding="utf-8", timeout=120, env={**env_clean, **env})
+    return subprocess.run(
+        ["bash", str(RSYNC_DEPLOY), *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        env={**env_clean, **env},
+    )
 
 
 def files(root: Path) -> Iterator[tuple[str, bytes]]:

@@ -15,9 +15,15 @@ from gongshi.site import Options, render_files
 
 
 def _git(repo: Path, *args: str, date: str = "2021-01-01T10:00:00+08:00") -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "e@example.org",
-           "GIT_COMMITTER_NAME": "编辑", "GIT_COMMITTER_EMAIL": "e@example.org",
-           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "编辑",
+        "GIT_AUTHOR_EMAIL": "e@example.org",
+        "GIT_COMMITTER_NAME": "编辑",
+        "GIT_COMMITTER_EMAIL": "e@example.org",
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+    }
     subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
 
@@ -52,10 +58,17 @@ def test_history_records_status_and_progress_per_commit(repo: Path) -> None:
     assert history.available
     revisions = history.revisions["rural-bus"]
     assert [(str(r.date), r.status, r.progress) for r in revisions] == [
-        ("2019-03-01", "planned", 0), ("2019-05-10", "in_progress", 25),
-        ("2019-06-01", "in_progress", 25), ("2019-07-02", "in_progress", 40)]
+        ("2019-03-01", "planned", 0),
+        ("2019-05-10", "in_progress", 25),
+        ("2019-06-01", "in_progress", 25),
+        ("2019-07-02", "in_progress", 40),
+    ]
     assert [(r.status_changed, r.progress_changed) for r in revisions] == [
-        (True, True), (True, True), (False, False), (False, True)]
+        (True, True),
+        (True, True),
+        (False, False),
+        (False, True),
+    ]
     assert history.last_changed("initiatives/rural-bus.yaml").isoformat() == "2019-07-02"
     assert history.last_changed("initiatives/school-places.yaml").isoformat() == "2019-03-01"
 

@@ -108,7 +108,10 @@ STATUSES = "planned, in_progress, delayed, completed, cancelled"
 TAB_HINT = "  hint: YAML indents with spaces only; replace the tab with spaces"
 
 GENERATED = [
-    Case("gbk-encoded-file", _gbk, """\
+    Case(
+        "gbk-encoded-file",
+        _gbk,
+        """\
 content/initiatives/rural-bus.yaml:1:8: error: file is not valid UTF-8
   hint: this file looks like GBK; save it as UTF-8 (记事本: 另存为 → 编码 UTF-8)
 
@@ -116,8 +119,12 @@ content/updates/2019-07-bus.md:2:8: error: file is not valid UTF-8
   hint: this file looks like GBK; save it as UTF-8 (记事本: 另存为 → 编码 UTF-8)
 
 2 error(s), 0 warning(s); nothing was written
-"""),
-    Case("yaml-tab-indent", _tabs, f"""\
+""",
+    ),
+    Case(
+        "yaml-tab-indent",
+        _tabs,
+        f"""\
 content/initiatives/qingjiang-certificates.yaml:12:1: error: YAML syntax: a tab character cannot be used here
    - name: 辦理房產證
   ^
@@ -134,8 +141,12 @@ content/initiatives/school-places.yaml:6:1: error: YAML syntax: a tab character 
 {TAB_HINT}
 
 3 error(s), 0 warning(s); nothing was written
-"""),
-    Case("bom-crlf-with-errors", _windows_files, f"""\
+""",
+    ),
+    Case(
+        "bom-crlf-with-errors",
+        _windows_files,
+        f"""\
 content/initiatives/rural-bus.yaml:1:8: error: YAML syntax: this quoted text is never closed
   title: "开通城乡公交线路
          ^
@@ -147,19 +158,28 @@ content/initiatives/school-places.yaml:2:9: error: status 'dalayed' is not one o
   hint: did you mean 'delayed'?
 
 2 error(s), 0 warning(s); nothing was written
-"""),
-    Case("file-too-large-update", _large_update, f"""\
+""",
+    ),
+    Case(
+        "file-too-large-update",
+        _large_update,
+        f"""\
 content/updates/2019-07-bus.md:1:1: error: file is {MAX_FILE_BYTES + 1:,} bytes; the limit is {MAX_FILE_BYTES:,}
   hint: split the text into several updates
 
 1 error(s), 0 warning(s); nothing was written
-"""),
-    Case("file-too-large-initiative", _large_initiative, f"""\
+""",
+    ),
+    Case(
+        "file-too-large-initiative",
+        _large_initiative,
+        f"""\
 content/initiatives/rural-bus.yaml:1:1: error: file is {MAX_FILE_BYTES + 1:,} bytes; the limit is {MAX_FILE_BYTES:,}
   hint: an initiative record holds short facts; move long text into an update
 
 1 error(s), 0 warning(s); nothing was written
-"""),
+""",
+    ),
 ]
 
 
@@ -171,8 +191,12 @@ def _folder_case(folder: Path) -> Case:
         shutil.copytree(folder / "content", target / "content")
 
     reason = folder / "xfail.txt"
-    return Case(folder.name, make, (folder / "expected.txt").read_text("utf-8"),
-                reason.read_text("utf-8").strip() if reason.is_file() else None)
+    return Case(
+        folder.name,
+        make,
+        (folder / "expected.txt").read_text("utf-8"),
+        reason.read_text("utf-8").strip() if reason.is_file() else None,
+    )
 
 
 FOLDERS = [_folder_case(p) for p in sorted(INVALID.iterdir()) if (p / "expected.txt").is_file()]
@@ -181,8 +205,11 @@ CASES = FOLDERS + GENERATED
 
 def _params(with_xfail: bool) -> list[object]:
     return [
-        pytest.param(case, id=case.name,
-                     marks=[pytest.mark.xfail(strict=True, reason=case.xfail)] if with_xfail and case.xfail else [])
+        pytest.param(
+            case,
+            id=case.name,
+            marks=[pytest.mark.xfail(strict=True, reason=case.xfail)] if with_xfail and case.xfail else [],
+        )
         for case in CASES
     ]
 
@@ -192,16 +219,24 @@ def _params(with_xfail: bool) -> list[object]:
 
 def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "gongshi", *args], cwd=cwd, capture_output=True, text=True,
-                          encoding="utf-8", env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "gongshi", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=60,
+    )
 
 
 @pytest.fixture(scope="module")
 def basic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The basic fixture built once: the `site/` every case starts from."""
     folder = tmp_path_factory.mktemp("basic")
-    result = _run(folder, "build", "--content", str(BASIC), "--out", str(folder / "site"), "--no-search",
-                  "--no-history")
+    result = _run(
+        folder, "build", "--content", str(BASIC), "--out", str(folder / "site"), "--no-search", "--no-history"
+    )
     assert result.returncode == 0, result.stderr
     return folder / "site"
 
@@ -236,16 +271,14 @@ def _assert_expected(stderr: str, expected: str) -> None:
     start = 0
     for chunk in expected.strip("\n").split("\n\n"):
         block = chunk.split("\n")
-        found = next((i for i in range(start, len(lines) - len(block) + 1) if lines[i:i + len(block)] == block),
-                     None)
+        found = next((i for i in range(start, len(lines) - len(block) + 1) if lines[i : i + len(block)] == block), None)
         assert found is not None, "missing from stderr (or out of order):\n" + chunk + "\n\nstderr:\n" + stderr
         start = found + len(block)
 
 
 def _assert_every_error_has_hint(stderr: str) -> None:
     for block in _error_blocks(stderr):
-        assert any(line.startswith("  hint: ") for line in block[1:]), \
-            "error without a hint:\n" + "\n".join(block)
+        assert any(line.startswith("  hint: ") for line in block[1:]), "error without a hint:\n" + "\n".join(block)
 
 
 # --- tests ---------------------------------------------------------------------------------------------
@@ -312,21 +345,31 @@ def test_inlined_schemas_give_the_same_errors() -> None:
     from gongshi.source import Source, parse_yaml, split_front_matter
 
     documents = []
-    for path in sorted([*INVALID.rglob("*.yaml"), *INVALID.rglob("*.md"), *FIXTURES.rglob("*.yaml"),
-                        *FIXTURES.rglob("*.md")]):
+    for path in sorted(
+        [*INVALID.rglob("*.yaml"), *INVALID.rglob("*.md"), *FIXTURES.rglob("*.yaml"), *FIXTURES.rglob("*.md")]
+    ):
         text = path.read_text("utf-8", errors="replace")
         front = split_front_matter(Source(str(path), text))[0] if path.suffix == ".md" else None
         tree = parse_yaml(Source(str(path), text), front)[0]
         if tree is not None:
             documents.append(tree.value)
-    documents += [{"title": 1, "status": "done", "targets": [{"name": None, "target": -1}], "start": "2020-13"},
-                  {"lang": "en", "title": {"zh-Hans": 1, "fr": "x"}, "sources": ["javascript:x"], "extra": 1}]
+    documents += [
+        {"title": 1, "status": "done", "targets": [{"name": None, "target": -1}], "start": "2020-13"},
+        {"lang": "en", "title": {"zh-Hans": 1, "fr": "x"}, "sources": ["javascript:x"], "extra": 1},
+    ]
     assert len(documents) > 40
 
     def seen(error: Any) -> tuple[Any, ...]:  # what schema._explain reads of an error
         schema = error.schema if isinstance(error.schema, dict) else {}
-        return (error.validator, error.validator_value, list(error.absolute_path), error.message,
-                sorted(schema.get("properties", {})), schema.get("minimum"), schema.get("maximum"))
+        return (
+            error.validator,
+            error.validator_value,
+            list(error.absolute_path),
+            error.message,
+            sorted(schema.get("properties", {})),
+            schema.get("minimum"),
+            schema.get("maximum"),
+        )
 
     for name in SCHEMAS:
         for document in documents:

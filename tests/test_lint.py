@@ -37,7 +37,7 @@ def test_finds_mixed_variants() -> None:
 def test_inherited_forms_are_fine_for_s2t_unless_mixed() -> None:
     """With the s2t standard, 羣衆 alone is accepted; mixing it with 群眾 is not."""
     assert _findings("羣衆的心聲", "s2t") == []
-    assert ("羣" in {f[2] for f in _findings("羣衆和群眾", "s2t")})
+    assert "羣" in {f[2] for f in _findings("羣衆和群眾", "s2t")}
 
 
 def test_finds_taiwan_vocabulary_in_mainland_text() -> None:

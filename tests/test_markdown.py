@@ -49,7 +49,10 @@ def test_external_images_become_links() -> None:
 
 def test_allowed_html_is_sanitised_by_allow_list() -> None:
     """With allow_html, listed tags survive; scripts, handlers and javascript: URLs do not."""
-    html = _render('<span lang="zh-Hant" onclick="x">文</span><script>alert(1)</script>'
-                   '<a href="javascript:y">b</a><iframe src="https://x"></iframe>', allow_html=True)
+    html = _render(
+        '<span lang="zh-Hant" onclick="x">文</span><script>alert(1)</script>'
+        '<a href="javascript:y">b</a><iframe src="https://x"></iframe>',
+        allow_html=True,
+    )
     assert '<span lang="zh-Hant">文</span>' in html
     assert "script" not in html and "onclick" not in html and "javascript" not in html and "iframe" not in html

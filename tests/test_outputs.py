@@ -75,8 +75,10 @@ def test_share_card_is_svg_with_title_and_progress(files: dict[str, bytes]) -> N
     ET.fromstring(card)
     assert "開通城鄉公交線路" in card and "推進中" in card and "40%" in card
     page = files["zh-hant/initiatives/rural-bus/index.html"].decode()
-    assert '<meta property="og:image" content="https://example.org/gongshi/zh-hant/initiatives/rural-bus/share.svg">' \
+    assert (
+        '<meta property="og:image" content="https://example.org/gongshi/zh-hant/initiatives/rural-bus/share.svg">'
         in page
+    )
 
 
 def test_open_data_follows_its_schema(files: dict[str, bytes]) -> None:

@@ -20,8 +20,10 @@ def test_relative_url_matches_relpath(target_dirs: list[str], start: list[str], 
     assert relative_url(target, start_dir) == posixpath.relpath(target, start_dir or ".")
 
 
-@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 2)), min_size=1, max_size=30),
-       st.integers(1, 5))
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 2)), min_size=1, max_size=30),
+    st.integers(1, 5),
+)
 def test_related_initiatives_ranks_by_shared_groups_then_id(rows: list[tuple[int, int, int]], limit: int) -> None:
     """The set-based ranking gives what counting every shared group would give (the obvious way)."""
     from collections import Counter
@@ -29,8 +31,10 @@ def test_related_initiatives_ranks_by_shared_groups_then_id(rows: list[tuple[int
     from gongshi.render import related_initiatives
 
     ids = [f"i{n:02d}" for n in range(len(rows))]
-    keys = {ident: tuple(f"{field}/{value}" for field, value in zip("dcr", row, strict=True) if value)
-            for ident, row in zip(ids, rows, strict=True)}
+    keys = {
+        ident: tuple(f"{field}/{value}" for field, value in zip("dcr", row, strict=True) if value)
+        for ident, row in zip(ids, rows, strict=True)
+    }
     members: dict[str, set[str]] = {}
     for ident, own in keys.items():
         for key in own:

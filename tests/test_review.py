@@ -56,8 +56,9 @@ def test_review_page_only_with_flag(tmp_path: Path) -> None:
     """site/_review/ is built with --review only, and is marked noindex."""
     plain = build_site(Options(content=FIXTURES / "basic" / "content", out=tmp_path / "a", search=False, history=False))
     assert "_review/index.html" not in plain.files
-    reviewed = build_site(Options(content=FIXTURES / "basic" / "content", out=tmp_path / "b", review=True,
-                                  search=False, history=False))
+    reviewed = build_site(
+        Options(content=FIXTURES / "basic" / "content", out=tmp_path / "b", review=True, search=False, history=False)
+    )
     page = reviewed.files["_review/index.html"].decode()
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert "银发" not in page and "【" in page

@@ -85,12 +85,71 @@ FRAGMENTS = (
     "-{<script>alert(1)</script>}-",
     "-{zh-hans:<b onclick=alert(1)>;zh-hant:<i>}-",
 )
-MARKUP = ("[", "]", "(", ")", "<", ">", "!", "`", "``", "*", "_", "&", "#", ";", ":", "\n", "\n\n", "    ",
-          "- ", "> ", "|", "\\", '"', "'", " ", "\t", "&#106;", "&#x6A;", "&colon;", "&Tab;", "&NewLine;",
-          "%0a", "javascript", "vbscript", "data", ":alert(1)", "-{", "}-", "zh-hant:", "zh-hans:", "发", "里")
-TEMPLATE = ("{{ 7*7 }}", "{% if true %}x{% endif %}", "{{", "}}", "{%", "%}", "{#", "#}", "${7*7}",
-            '" onmouseover="alert(1)', "' onfocus='alert(1)' x='", "</title><script>alert(1)</script>",
-            "</textarea>", "]]>", "<![CDATA[", "&amp;", "\u2028", "\x00", "\x85")
+MARKUP = (
+    "[",
+    "]",
+    "(",
+    ")",
+    "<",
+    ">",
+    "!",
+    "`",
+    "``",
+    "*",
+    "_",
+    "&",
+    "#",
+    ";",
+    ":",
+    "\n",
+    "\n\n",
+    "    ",
+    "- ",
+    "> ",
+    "|",
+    "\\",
+    '"',
+    "'",
+    " ",
+    "\t",
+    "&#106;",
+    "&#x6A;",
+    "&colon;",
+    "&Tab;",
+    "&NewLine;",
+    "%0a",
+    "javascript",
+    "vbscript",
+    "data",
+    ":alert(1)",
+    "-{",
+    "}-",
+    "zh-hant:",
+    "zh-hans:",
+    "发",
+    "里",
+)
+TEMPLATE = (
+    "{{ 7*7 }}",
+    "{% if true %}x{% endif %}",
+    "{{",
+    "}}",
+    "{%",
+    "%}",
+    "{#",
+    "#}",
+    "${7*7}",
+    '" onmouseover="alert(1)',
+    "' onfocus='alert(1)' x='",
+    "</title><script>alert(1)</script>",
+    "</textarea>",
+    "]]>",
+    "<![CDATA[",
+    "&amp;",
+    "\u2028",
+    "\x00",
+    "\x85",
+)
 
 
 def hostile_text(min_size: int = 0, max_parts: int = 8) -> st.SearchStrategy[str]:
@@ -110,8 +169,9 @@ def hostile_text(min_size: int = 0, max_parts: int = 8) -> st.SearchStrategy[str
 def dangerous_scheme(draw: st.DrawFn, entities: bool = True) -> str:
     """`javascript:`, `vbscript:` or `data:` in disguise: mixed case, control characters, entities."""
     word = draw(st.sampled_from(["javascript", "vbscript", "data"]))
-    noise = ["", "", "", "\t", "\n", "\r", "\x00", "\x01", "\x7f", " "] + (["&#9;", "&#x09;", "&Tab;", "&NewLine;"]
-                                                                          if entities else [])
+    noise = ["", "", "", "\t", "\n", "\r", "\x00", "\x01", "\x7f", " "] + (
+        ["&#9;", "&#x09;", "&Tab;", "&NewLine;"] if entities else []
+    )
     out = draw(st.sampled_from(["", "", " ", "\x01", "\t", "\x00"] + (["&#32;"] if entities else [])))
     for ch in word:
         letter = ch.upper() if draw(st.booleans()) else ch
@@ -119,8 +179,18 @@ def dangerous_scheme(draw: st.DrawFn, entities: bool = True) -> str:
             letter = draw(st.sampled_from([f"&#{ord(letter)};", f"&#x{ord(letter):x};", f"&#X{ord(letter):X};"]))
         out += letter + draw(st.sampled_from(noise))
     out += draw(st.sampled_from([":", ":", ":", "&#58;", "&colon;", "&#x3a;"] if entities else [":"]))
-    return out + draw(st.sampled_from(["alert(1)", "alert(document.cookie)", "text/html;base64,PHNjcmlwdD4=",
-                                       "image/svg+xml,<svg onload=alert(1)>", "msgbox(1)", "//%0aalert(1)"]))
+    return out + draw(
+        st.sampled_from(
+            [
+                "alert(1)",
+                "alert(document.cookie)",
+                "text/html;base64,PHNjcmlwdD4=",
+                "image/svg+xml,<svg onload=alert(1)>",
+                "msgbox(1)",
+                "//%0aalert(1)",
+            ]
+        )
+    )
 
 
 @st.composite
@@ -128,8 +198,20 @@ def dangerous_markdown(draw: st.DrawFn) -> str:
     """A link, image, autolink or reference definition around a disguised dangerous URL."""
     url = draw(dangerous_scheme())
     text = draw(st.sampled_from(["x", "点击", ""]))
-    form = draw(st.sampled_from(["[{t}]({u})", "![{t}]({u})", "[{t}](<{u}>)", "<{u}>", "[{t}][r]\n\n[r]: {u}\n",
-                                 '[{t}]({u} "title")', "<a href=\"{u}\">{t}</a>", "<img src=\"{u}\">"]))
+    form = draw(
+        st.sampled_from(
+            [
+                "[{t}]({u})",
+                "![{t}]({u})",
+                "[{t}](<{u}>)",
+                "<{u}>",
+                "[{t}][r]\n\n[r]: {u}\n",
+                '[{t}]({u} "title")',
+                '<a href="{u}">{t}</a>',
+                '<img src="{u}">',
+            ]
+        )
+    )
     return form.format(t=text, u=url)
 
 
@@ -140,15 +222,87 @@ def hostile_markdown() -> st.SearchStrategy[str]:
 
 # --- the checks ----------------------------------------------------------------------------------
 
-URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "background", "cite", "data",
-                            "xlink:href", "srcset", "ping", "longdesc", "codebase", "manifest", "icon"})
+URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "action",
+        "formaction",
+        "poster",
+        "background",
+        "cite",
+        "data",
+        "xlink:href",
+        "srcset",
+        "ping",
+        "longdesc",
+        "codebase",
+        "manifest",
+        "icon",
+    }
+)
 # What markdown-it (CommonMark, tables, strikethrough) and gongshi's render rules produce.
-MARKDOWN_TAGS = frozenset({"p", "a", "img", "code", "pre", "em", "strong", "s", "h1", "h2", "h3", "h4", "h5", "h6",
-                           "ul", "ol", "li", "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td",
-                           "div"})
-ACTIVE_TAGS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "style", "svg",
-                         "math", "base", "form", "link", "meta", "foreignobject", "animate", "set", "template",
-                         "portal", "noscript", "xmp", "plaintext", "listing", "noembed", "noframes", "textarea"})
+MARKDOWN_TAGS = frozenset(
+    {
+        "p",
+        "a",
+        "img",
+        "code",
+        "pre",
+        "em",
+        "strong",
+        "s",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "hr",
+        "br",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "div",
+    }
+)
+ACTIVE_TAGS = frozenset(
+    {
+        "script",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "style",
+        "svg",
+        "math",
+        "base",
+        "form",
+        "link",
+        "meta",
+        "foreignobject",
+        "animate",
+        "set",
+        "template",
+        "portal",
+        "noscript",
+        "xmp",
+        "plaintext",
+        "listing",
+        "noembed",
+        "noframes",
+        "textarea",
+    }
+)
 RAW_MARKERS = ("<script", "<iframe", "<svg", "<style")
 _C0_OR_SPACE = "".join(map(chr, range(0x21)))
 
@@ -260,8 +414,9 @@ def page_problems(html: str) -> list[str]:
     for tag, seen in counts.items():
         if lower.count("<" + tag) != seen:
             problems.append(f"{lower.count('<' + tag)} raw '<{tag}' but {seen} <{tag}> elements")
-    problems += [f"raw {marker!r} in the page" for marker in ("<iframe", "<style", "<object", "<embed")
-                 if marker in lower]
+    problems += [
+        f"raw {marker!r} in the page" for marker in ("<iframe", "<style", "<object", "<embed") if marker in lower
+    ]
     return problems
 
 
@@ -312,8 +467,12 @@ def write_initiative(content: Path, **changes: Any) -> str:
 
 
 def write_update(content: Path, body: str, **front: Any) -> str:
-    matter = {"title": "第一条城乡公交线路开通", "date": "2019-07-01", "initiatives": ["rural-bus"],
-              "source": {"title": "测试日报报道", "url": "https://example.org/news/1"}}
+    matter = {
+        "title": "第一条城乡公交线路开通",
+        "date": "2019-07-01",
+        "initiatives": ["rural-bus"],
+        "source": {"title": "测试日报报道", "url": "https://example.org/news/1"},
+    }
     matter.update(front)
     text = "---\n" + dump(matter) + "---\n" + body
     (content / UPDATE).write_bytes(text.encode("utf-8"))
@@ -411,8 +570,14 @@ def test_page_checks_accept_the_plain_fixture(baseline_files: dict[str, bytes]) 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=hostile_site())
-@example(values={**{key: FRAGMENTS[0] for key in INITIATIVE_FIELDS}, "update.title": '"><svg onload=alert(1)>',
-                 "update.summary": "{{ 7*7 }}", "update.body": "[x](javascript:alert(1)) <iframe>"})
+@example(
+    values={
+        **{key: FRAGMENTS[0] for key in INITIATIVE_FIELDS},
+        "update.title": '"><svg onload=alert(1)>',
+        "update.summary": "{{ 7*7 }}",
+        "update.body": "[x](javascript:alert(1)) <iframe>",
+    }
+)
 def test_hostile_record_fields_build_inert_pages(values: dict[str, str]) -> None:
     """Hostile titles, summaries, names and bodies either fail as ContentError or give inert HTML pages."""
     with site_copy() as content:
@@ -424,9 +589,21 @@ def test_hostile_record_fields_build_inert_pages(values: dict[str, str]) -> None
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(url=dangerous_scheme(entities=False) | st.sampled_from(
-    ["//evil.example/x", "\\\\evil.example\\x", "/\\evil.example", "https:evil.example", "http:\\\\evil.example",
-     "http://x\njavascript:alert(1)", " javascript:alert(1)", "javascript://%0aalert(1)"]))
+@given(
+    url=dangerous_scheme(entities=False)
+    | st.sampled_from(
+        [
+            "//evil.example/x",
+            "\\\\evil.example\\x",
+            "/\\evil.example",
+            "https:evil.example",
+            "http:\\\\evil.example",
+            "http://x\njavascript:alert(1)",
+            " javascript:alert(1)",
+            "javascript://%0aalert(1)",
+        ]
+    )
+)
 def test_dangerous_source_urls_are_refused_at_their_line(url: str) -> None:
     """sources[].url and an update's source.url accept only web and mail addresses, reported at the url line."""
     with site_copy() as content:
@@ -435,8 +612,12 @@ def test_dangerous_source_urls_are_refused_at_their_line(url: str) -> None:
         with pytest.raises(ContentError) as caught:
             render_files(options(content))
     expected = {(INITIATIVE, line_of(record, "url")), (UPDATE, line_of(update, "url"))}
-    found = {(path, d.line) for d in caught.value.diagnostics for path in (INITIATIVE, UPDATE)
-             if d.is_error and d.path.endswith(path) and "url" in d.message}
+    found = {
+        (path, d.line)
+        for d in caught.value.diagnostics
+        for path in (INITIATIVE, UPDATE)
+        if d.is_error and d.path.endswith(path) and "url" in d.message
+    }
     assert expected <= found, [f"{d.path}:{d.line}: {d.message}" for d in caught.value.diagnostics]
 
 
@@ -542,13 +723,33 @@ def hostile_file(content: Path, folder: str, name: str) -> None:
 
 
 HOSTILE_NAMES = [
-    ("initiatives", "..yaml"), ("initiatives", "...yaml"), ("initiatives", "a..b.yaml"), ("initiatives", ". .yaml"),
-    ("initiatives", "a b.yaml"), ("initiatives", "中文.yaml"), ("initiatives", "-a.yaml"), ("initiatives", "A.yaml"),
-    ("initiatives", "a\\..\\..\\b.yaml"), ("initiatives", "%2e%2e%2fx.yaml"), ("initiatives", "~.yaml"),
-    ("initiatives", "a.b.yaml"), ("initiatives", "x.yml"), ("initiatives", "ａ.yaml"), ("initiatives", "a\u200b.yaml"),
-    ("updates", "..md"), ("updates", "...md"), ("updates", "a..b.md"), ("updates", "a b.md"), ("updates", "中文.md"),
-    ("updates", "..zh-hant.md"), ("updates", "x..zh-hant.md"), ("updates", "a\\..\\b.md"), ("updates", "a.md.md"),
-    ("updates", "2019-07-bus.zh-hant.zh-hans.md"), ("updates", "%2e%2e.md"), ("updates", ".. .md"),
+    ("initiatives", "..yaml"),
+    ("initiatives", "...yaml"),
+    ("initiatives", "a..b.yaml"),
+    ("initiatives", ". .yaml"),
+    ("initiatives", "a b.yaml"),
+    ("initiatives", "中文.yaml"),
+    ("initiatives", "-a.yaml"),
+    ("initiatives", "A.yaml"),
+    ("initiatives", "a\\..\\..\\b.yaml"),
+    ("initiatives", "%2e%2e%2fx.yaml"),
+    ("initiatives", "~.yaml"),
+    ("initiatives", "a.b.yaml"),
+    ("initiatives", "x.yml"),
+    ("initiatives", "ａ.yaml"),
+    ("initiatives", "a\u200b.yaml"),
+    ("updates", "..md"),
+    ("updates", "...md"),
+    ("updates", "a..b.md"),
+    ("updates", "a b.md"),
+    ("updates", "中文.md"),
+    ("updates", "..zh-hant.md"),
+    ("updates", "x..zh-hant.md"),
+    ("updates", "a\\..\\b.md"),
+    ("updates", "a.md.md"),
+    ("updates", "2019-07-bus.zh-hant.zh-hans.md"),
+    ("updates", "%2e%2e.md"),
+    ("updates", ".. .md"),
 ]
 
 
@@ -574,9 +775,11 @@ _NAME_CHARS = ". -_az09\\%~中\u3000\t"
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(folder=st.sampled_from(["initiatives", "updates"]),
-       stem=st.text(st.sampled_from(_NAME_CHARS), min_size=1, max_size=8),
-       suffix=st.sampled_from([".yaml", ".yml", ".md", ".zh-hant.md", ".zh-hans.md", ".YAML", ""]))
+@given(
+    folder=st.sampled_from(["initiatives", "updates"]),
+    stem=st.text(st.sampled_from(_NAME_CHARS), min_size=1, max_size=8),
+    suffix=st.sampled_from([".yaml", ".yml", ".md", ".zh-hant.md", ".zh-hans.md", ".YAML", ""]),
+)
 def test_generated_file_names_give_relative_output_paths(folder: str, stem: str, suffix: str) -> None:
     """Whatever a content file is called, every output path stays relative, without '..' components."""
     name = stem + suffix
@@ -585,7 +788,7 @@ def test_generated_file_names_give_relative_output_paths(folder: str, stem: str,
     with site_copy() as content:
         hostile_file(content, folder, name)
         files = build(content)
-    for path in (files or {}):
+    for path in files or {}:
         assert path_problems(path) == [], path
 
 

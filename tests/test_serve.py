@@ -63,8 +63,10 @@ def test_preview_serves_pages_and_shows_errors(tmp_path: Path) -> None:
 def test_preview_refuses_paths_outside_the_site(tmp_path: Path) -> None:
     """../ in a request never reaches files outside the output folder."""
     (tmp_path / "secret.txt").write_text("secret", "utf-8")
-    preview = Preview(Options(content=FIXTURES / "basic" / "content", out=tmp_path / "site", search=False,
-                              history=False), liveport=35999)
+    preview = Preview(
+        Options(content=FIXTURES / "basic" / "content", out=tmp_path / "site", search=False, history=False),
+        liveport=35999,
+    )
     preview.rebuild()
     status, _, body = _get(preview, "/../secret.txt")
     assert status.startswith("404") and b"secret" not in body
@@ -86,12 +88,20 @@ def test_edited_files_are_a_few_records(tmp_path: Path) -> None:
     """Only saves of a few records' files are shown first; anything else needs a full build."""
     options, content = _site(tmp_path)
     record, update = content / "initiatives" / "rural-bus.yaml", content / "updates" / "2021-11-qingjiang.zh-hans.md"
-    assert edited_files(options, [record, update, record]) == ["initiatives/rural-bus.yaml",
-                                                              "updates/2021-11-qingjiang.zh-hans.md"]
+    assert edited_files(options, [record, update, record]) == [
+        "initiatives/rural-bus.yaml",
+        "updates/2021-11-qingjiang.zh-hans.md",
+    ]
     (content / "initiatives" / ".rural-bus.yaml.swp").write_text("x", "utf-8")
-    for others in ([content / "site.yaml"], [content / "glossary.yaml"], [content / "initiatives" / "gone.yaml"],
-                   [content / "initiatives" / ".rural-bus.yaml.swp"], [tmp_path / "templates" / "base.html"],
-                   [record, content / "site.yaml"], [record] * 0):
+    for others in (
+        [content / "site.yaml"],
+        [content / "glossary.yaml"],
+        [content / "initiatives" / "gone.yaml"],
+        [content / "initiatives" / ".rural-bus.yaml.swp"],
+        [tmp_path / "templates" / "base.html"],
+        [record, content / "site.yaml"],
+        [record] * 0,
+    ):
         assert edited_files(options, others) is None, others
     many = []
     for n in range(9):
@@ -112,8 +122,11 @@ def test_build_edited_writes_the_pages_a_full_build_makes(tmp_path: Path) -> Non
     result = build_edited(options, ["initiatives/rural-bus.yaml", "updates/2021-11-qingjiang.md"], History(False))
     shown = _pages(options.out)
     changed = {path for path in shown if shown[path] != before.get(path)}
-    assert set(result.files) == {f"{ed}/{page}/index.html" for ed in ("zh-hans", "zh-hant") for page in (
-        "initiatives/rural-bus", "updates/2021-11-qingjiang", "initiatives/qingjiang-certificates")}
+    assert set(result.files) == {
+        f"{ed}/{page}/index.html"
+        for ed in ("zh-hans", "zh-hant")
+        for page in ("initiatives/rural-bus", "updates/2021-11-qingjiang", "initiatives/qingjiang-certificates")
+    }
     # the Simplified edition of that update is written by hand: its page stays the same
     assert changed == set(result.files) - {"zh-hans/updates/2021-11-qingjiang/index.html"}
     full = build_site(replace(options, out=tmp_path / "clean", cache=False))
@@ -166,8 +179,12 @@ def test_serve_command_answers_on_loopback(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "gongshi", "serve", "--port", str(port)], cwd=tmp_path,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gongshi", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

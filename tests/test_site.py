@@ -43,6 +43,7 @@ def test_golden_pages(basic_files: dict[str, bytes], golden, page: str) -> None:
 
 def test_both_editions_have_the_same_paths(basic_files: dict[str, bytes]) -> None:
     """Every page exists in both editions under the same path, so the edition switch never 404s."""
+
     def pages(prefix: str) -> set[str]:  # the search bundles hold files named by their content
         return {p.removeprefix(prefix) for p in basic_files if p.startswith(prefix) and "/pagefind/" not in p}
 
@@ -129,8 +130,8 @@ def test_site_templates_override_builtin(tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "updates.html").write_text(
-        '{% extends "base.html" %}{% block title %}X{% endblock %}{% block main %}OVERRIDDEN{% endblock %}',
-        "utf-8")
+        '{% extends "base.html" %}{% block title %}X{% endblock %}{% block main %}OVERRIDDEN{% endblock %}', "utf-8"
+    )
     files = render_files(Options(content=BASIC, templates=templates, search=False, history=False)).files
     assert b"OVERRIDDEN" in files["zh-hans/updates/index.html"]
     assert b"OVERRIDDEN" not in files["zh-hans/index.html"]

@@ -11,25 +11,42 @@ from gongshi import stats
 from gongshi.model import Body, Content, Date, Initiative, LogEntry, Origin, SiteConfig, Text, Update
 
 
-def _item(status: str = "in_progress", progress: int | None = None, start: str | None = None,
-          due: str | None = None, year: int | None = None, ident: str = "a") -> Initiative:
-    return Initiative(id=ident, origin=Origin("a.yaml"), lang="zh-Hans", title=Text.plain("甲", "zh-Hans"),
-                      status=status, progress=progress, year=year,
-                      start=Date.parse(start) if start else None, due=Date.parse(due) if due else None)
+def _item(
+    status: str = "in_progress",
+    progress: int | None = None,
+    start: str | None = None,
+    due: str | None = None,
+    year: int | None = None,
+    ident: str = "a",
+) -> Initiative:
+    return Initiative(
+        id=ident,
+        origin=Origin("a.yaml"),
+        lang="zh-Hans",
+        title=Text.plain("甲", "zh-Hans"),
+        status=status,
+        progress=progress,
+        year=year,
+        start=Date.parse(start) if start else None,
+        due=Date.parse(due) if due else None,
+    )
 
 
-@pytest.mark.parametrize(("item", "as_of", "expected", "mark"), [
-    (_item(progress=50, start="2020-01-01", due="2020-12-31"), dt.date(2020, 7, 1), 50, "on_track"),
-    (_item(progress=80, start="2020-01-01", due="2020-12-31"), dt.date(2020, 7, 1), 50, "ahead"),
-    (_item(progress=20, start="2020-01-01", due="2020-12-31"), dt.date(2020, 7, 1), 50, "behind"),
-    (_item(progress=90, start="2020-01-01", due="2020-06"), dt.date(2020, 7, 1), 100, "overdue"),
-    (_item(progress=10, year=2020), dt.date(2020, 4, 1), 25, "behind"),
-    (_item(start="2020-01-01", due="2020-12-31"), dt.date(2020, 7, 1), 50, ""),
-    (_item(status="planned", start="2020-03-01", due="2020-12-31"), dt.date(2020, 2, 1), 0, "on_track"),
-    (_item(status="completed", progress=100, year=2020), dt.date(2021, 1, 1), 100, ""),
-    (_item(status="cancelled", year=2020), dt.date(2020, 6, 1), None, ""),
-    (_item(progress=30), dt.date(2020, 6, 1), None, ""),
-])
+@pytest.mark.parametrize(
+    ("item", "as_of", "expected", "mark"),
+    [
+        (_item(progress=50, start="2020-01-01", due="2020-12-31"), dt.date(2020, 7, 1), 50, "on_track"),
+        (_item(progress=80, start="2020-01-01", due="2020-12-31"), dt.date(2020, 7, 1), 50, "ahead"),
+        (_item(progress=20, start="2020-01-01", due="2020-12-31"), dt.date(2020, 7, 1), 50, "behind"),
+        (_item(progress=90, start="2020-01-01", due="2020-06"), dt.date(2020, 7, 1), 100, "overdue"),
+        (_item(progress=10, year=2020), dt.date(2020, 4, 1), 25, "behind"),
+        (_item(start="2020-01-01", due="2020-12-31"), dt.date(2020, 7, 1), 50, ""),
+        (_item(status="planned", start="2020-03-01", due="2020-12-31"), dt.date(2020, 2, 1), 0, "on_track"),
+        (_item(status="completed", progress=100, year=2020), dt.date(2021, 1, 1), 100, ""),
+        (_item(status="cancelled", year=2020), dt.date(2020, 6, 1), None, ""),
+        (_item(progress=30), dt.date(2020, 6, 1), None, ""),
+    ],
+)
 def test_schedule(item: Initiative, as_of: dt.date, expected: int | None, mark: str) -> None:
     """Expected progress is linear from start to due (or across the year); the mark compares within 5 points."""
     plan = stats.schedule(item, as_of, tolerance=5)
@@ -50,16 +67,21 @@ def _content(items: tuple[Initiative, ...], updates: tuple[Update, ...] = (), as
 def test_report_date_is_explicit_or_newest_content_date() -> None:
     """The report date never comes from the clock."""
     logged = dataclasses.replace(_item(), log=(LogEntry(Date(2020, 3, 4)),))
-    update = Update("u", Origin("u.md"), "zh-Hans", Text.plain("t", "zh-Hans"), Date(2020, 5, 6),
-                    Body("", 1, Origin("u.md")))
+    update = Update(
+        "u", Origin("u.md"), "zh-Hans", Text.plain("t", "zh-Hans"), Date(2020, 5, 6), Body("", 1, Origin("u.md"))
+    )
     assert stats.report_date(_content((logged,), (update,))) == dt.date(2020, 5, 6)
     assert stats.report_date(_content((logged,), (update,), as_of="2021-01-02")) == dt.date(2021, 1, 2)
 
 
 def test_overview_counts_progress_and_deadlines() -> None:
     """Counts by status, mean of known progress (completed 100, planned 0), overdue and upcoming."""
-    items = (_item(progress=40, due="2020-03", ident="a"), _item(status="completed", ident="b"),
-             _item(status="planned", due="2021-01", ident="c"), _item(status="cancelled", due="2019-01", ident="d"))
+    items = (
+        _item(progress=40, due="2020-03", ident="a"),
+        _item(status="completed", ident="b"),
+        _item(status="planned", due="2021-01", ident="c"),
+        _item(status="cancelled", due="2019-01", ident="d"),
+    )
     overview = stats.overview(items, dt.date(2020, 6, 1))
     assert dict(overview.by_status) == {"planned": 1, "in_progress": 1, "delayed": 0, "completed": 1, "cancelled": 1}
     assert (overview.mean_progress, overview.measured) == (round((40 + 100 + 0) / 3), 3)
@@ -69,10 +91,22 @@ def test_overview_counts_progress_and_deadlines() -> None:
 
 def test_groups_merge_scripts() -> None:
     """The same unit written in Simplified and in Traditional is one group with one key."""
-    a = Initiative(id="a", origin=Origin("a"), lang="zh-Hans", title=Text.plain("甲", "zh-Hans"), status="planned",
-                   department=Text.plain("渭滨区商务局", "zh-Hans"))
-    b = Initiative(id="b", origin=Origin("b"), lang="zh-Hant", title=Text.plain("乙", "zh-Hant"), status="planned",
-                   department=Text.plain("渭濱區商務局", "zh-Hant"))
+    a = Initiative(
+        id="a",
+        origin=Origin("a"),
+        lang="zh-Hans",
+        title=Text.plain("甲", "zh-Hans"),
+        status="planned",
+        department=Text.plain("渭滨区商务局", "zh-Hans"),
+    )
+    b = Initiative(
+        id="b",
+        origin=Origin("b"),
+        lang="zh-Hant",
+        title=Text.plain("乙", "zh-Hant"),
+        status="planned",
+        department=Text.plain("渭濱區商務局", "zh-Hant"),
+    )
     to_hans = {"渭滨区商务局": "渭滨区商务局", "渭濱區商務局": "渭滨区商务局"}
     groups = stats.groups((a, b), "department", lambda t: to_hans[t.original])
     assert len(groups) == 1 and [i.id for i in groups[0].items] == ["a", "b"]

@@ -58,5 +58,8 @@ def test_lint_content_covers_every_record(tmp_path: Path) -> None:
     sibling.write_text(sibling.read_text("utf-8") + "共36名職工。\n", "utf-8")
     found = [(Path(d.path).name, d.line, d.message) for d in lint_content(content)]
     assert ("2021-11-qingjiang.zh-hans.md", 5, "Chinese typesetting: spacing or punctuation") in found
-    assert ("2021-11-qingjiang.zh-hans.md", 5, "'職' is a Traditional character in a file written in Simplified") \
-        in found
+    assert (
+        "2021-11-qingjiang.zh-hans.md",
+        5,
+        "'職' is a Traditional character in a file written in Simplified",
+    ) in found

@@ -17,9 +17,25 @@ from gongshi.model import Date, Initiative, SourceRef
 from gongshi.plan import Plan
 
 SCHEMA_VERSION = 1
-CSV_COLUMNS = ("id", "title", "status", "status_label", "progress", "expected_progress", "schedule",
-               "schedule_label", "department", "partners", "category", "region", "year", "start", "due",
-               "summary", "url")
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "status",
+    "status_label",
+    "progress",
+    "expected_progress",
+    "schedule",
+    "schedule_label",
+    "department",
+    "partners",
+    "category",
+    "region",
+    "year",
+    "start",
+    "due",
+    "summary",
+    "url",
+)
 
 
 def _date(value: Date | None) -> str | None:
@@ -27,8 +43,13 @@ def _date(value: Date | None) -> str | None:
 
 
 def _source(ed: Edition, source: SourceRef) -> dict[str, Any]:
-    return {"title": ed.t(source.title), "publisher": ed.t(source.publisher) or None,
-            "author": ed.t(source.author) or None, "url": source.url, "date": _date(source.date)}
+    return {
+        "title": ed.t(source.title),
+        "publisher": ed.t(source.publisher) or None,
+        "author": ed.t(source.author) or None,
+        "url": source.url,
+        "date": _date(source.date),
+    }
 
 
 def record(ed: Edition, item: Initiative) -> dict[str, Any]:
@@ -55,13 +76,30 @@ def record(ed: Edition, item: Initiative) -> dict[str, Any]:
         "summary": ed.t(item.summary) or None,
         "reason": ed.t(item.reason) or None,
         "remedy": ed.t(item.remedy) or None,
-        "budget": {"amount": item.budget.amount, "unit": ed.t(item.budget.unit),
-                   "note": ed.t(item.budget.note) or None} if item.budget else None,
-        "targets": [{"name": ed.t(t.name), "target": t.target, "actual": t.actual,
-                     "unit": ed.t(t.unit) or None, "note": ed.t(t.note) or None} for t in item.targets],
+        "budget": {"amount": item.budget.amount, "unit": ed.t(item.budget.unit), "note": ed.t(item.budget.note) or None}
+        if item.budget
+        else None,
+        "targets": [
+            {
+                "name": ed.t(t.name),
+                "target": t.target,
+                "actual": t.actual,
+                "unit": ed.t(t.unit) or None,
+                "note": ed.t(t.note) or None,
+            }
+            for t in item.targets
+        ],
         "milestones": [{"date": m.date.iso, "title": ed.t(m.title), "done": m.done} for m in item.milestones],
-        "log": [{"date": e.date.iso, "status": e.status, "progress": e.progress, "note": ed.t(e.note) or None,
-                 "source": ed.t(e.source) or None} for e in item.log],
+        "log": [
+            {
+                "date": e.date.iso,
+                "status": e.status,
+                "progress": e.progress,
+                "note": ed.t(e.note) or None,
+                "source": ed.t(e.source) or None,
+            }
+            for e in item.log
+        ],
         "sources": [_source(ed, s) for s in item.sources],
         "updates": [u.slug for u in ed.updates_of(item)],
     }

@@ -56,18 +56,18 @@ def atom(ed: Edition, feed_path: str, title: str, page_path: str, entries: Itera
         f"  <id>urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'gongshi:' + feed_path)}</id>",
         f"  <updated>{updated}</updated>",
         f"  <author><name>{escape(ed.t(ed.content.config.publisher or ed.content.config.title))}</name></author>",
-        f"  <link rel=\"alternate\" type=\"text/html\" href={quoteattr(_link(ed, page_path, feed_path))}/>",
+        f'  <link rel="alternate" type="text/html" href={quoteattr(_link(ed, page_path, feed_path))}/>',
     ]
     if ed.absolute(feed_path):
-        lines.append(f"  <link rel=\"self\" href={quoteattr(ed.absolute(feed_path))}/>")
+        lines.append(f'  <link rel="self" href={quoteattr(ed.absolute(feed_path))}/>')
     for entry in items:
         lines += [
             "  <entry>",
             f"    <title>{escape(entry.title)}</title>",
             f"    <id>urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'gongshi:' + entry.path)}</id>",
             f"    <updated>{_stamp(entry.date, zone)}</updated>",
-            f"    <link rel=\"alternate\" type=\"text/html\" href={quoteattr(_link(ed, entry.path, feed_path))}/>",
-            f"    <content type=\"html\">{escape(entry.html)}</content>",
+            f'    <link rel="alternate" type="text/html" href={quoteattr(_link(ed, entry.path, feed_path))}/>',
+            f'    <content type="html">{escape(entry.html)}</content>',
             "  </entry>",
         ]
     lines.append("</feed>")
@@ -96,12 +96,26 @@ def feeds(ed: Edition, plan: Plan) -> None:
     """Every feed of one edition: the newest updates of the site, and one feed per initiative."""
     site_title = ed.t(ed.content.config.title)
     latest = ed.content.updates[-FEED_ENTRIES:]
-    plan.add(f"{ed.dir}/feed.xml", ("feed", latest),
-             lambda: atom(ed, f"{ed.dir}/feed.xml", f"{site_title} · {ed.ui('进展动态')}",
-                          f"{ed.dir}/updates/index.html", (update_entry(ed, u) for u in latest)))
+    plan.add(
+        f"{ed.dir}/feed.xml",
+        ("feed", latest),
+        lambda: atom(
+            ed,
+            f"{ed.dir}/feed.xml",
+            f"{site_title} · {ed.ui('进展动态')}",
+            f"{ed.dir}/updates/index.html",
+            (update_entry(ed, u) for u in latest),
+        ),
+    )
+
     def initiative_feed(item: Initiative, path: str) -> bytes:
-        return atom(ed, path, f"{ed.t(item.title)} · {site_title}", f"{ed.dir}/initiatives/{item.id}/index.html",
-                    initiative_entries(ed, item))
+        return atom(
+            ed,
+            path,
+            f"{ed.t(item.title)} · {site_title}",
+            f"{ed.dir}/initiatives/{item.id}/index.html",
+            initiative_entries(ed, item),
+        )
 
     for item in ed.content.initiatives:
         path = f"{ed.dir}/initiatives/{item.id}/feed.xml"

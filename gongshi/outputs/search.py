@@ -77,7 +77,7 @@ def searchable(path: str) -> bool:
 def pages(paths: Iterable[str], lang: Lang) -> list[str]:
     """The searchable pages of one edition among `paths` (output paths from the site root)."""
     prefix = edition_dir(lang) + "/"
-    return sorted(p for p in paths if p.startswith(prefix) and searchable(p[len(prefix):]))
+    return sorted(p for p in paths if p.startswith(prefix) and searchable(p[len(prefix) :]))
 
 
 def _part_folder(number: int) -> str:
@@ -113,8 +113,13 @@ class Indexed:
     keep_base: bool
 
 
-def index_edition(lang: Lang, keys: Mapping[str, str], read: Callable[[str], bytes], binary: Path,
-                  base: Mapping[str, tuple[str, str]] | None = None) -> Indexed:
+def index_edition(
+    lang: Lang,
+    keys: Mapping[str, str],
+    read: Callable[[str], bytes],
+    binary: Path,
+    base: Mapping[str, tuple[str, str]] | None = None,
+) -> Indexed:
     """The search files of one edition, whose searchable pages have the input `keys`.
 
     `base` is what the last build's main bundle holds (None or empty: there is none, or it is
@@ -133,15 +138,21 @@ def index_edition(lang: Lang, keys: Mapping[str, str], read: Callable[[str], byt
     files: dict[str, bytes] = {}
     ids: dict[str, str] = {}
     for number, start in enumerate(range(0, len(pages), PART_PAGES), 1):  # one Pagefind process at a time
-        part = _index(lang, {p: read(p) for p in pages[start:start + PART_PAGES]}, binary, part_path(lang, number))
+        part = _index(lang, {p: read(p) for p in pages[start : start + PART_PAGES]}, binary, part_path(lang, number))
         ids.update(fragment_ids(part, part_path(lang, number), lang))
         files.update(part)
     files[delta_path(lang) + "delta.json"] = _delta_json(len(pages), False, [])
     return Indexed({p: (keys[p], ids.get(p, "")) for p in pages}, files, keep_base=False)
 
 
-def _delta(lang: Lang, keys: Mapping[str, str], read: Callable[[str], bytes], binary: Path,
-           base: Mapping[str, tuple[str, str]], changed: list[str]) -> Indexed | None:
+def _delta(
+    lang: Lang,
+    keys: Mapping[str, str],
+    read: Callable[[str], bytes],
+    binary: Path,
+    base: Mapping[str, tuple[str, str]],
+    changed: list[str],
+) -> Indexed | None:
     """The delta bundle of the `changed` pages, and in `delta.json` the ids of what they and the pages
     gone replace in the main bundle, for the search page to hide.
 
@@ -189,7 +200,7 @@ def fragment_ids(files: Mapping[str, bytes], bundle: str, lang: Lang) -> dict[st
         if not path.startswith(prefix):
             continue
         document = json.loads(gzip.decompress(data).removeprefix(b"pagefind_dcd"))
-        group = {path[len(prefix):].rsplit(".", 1)[0]: document} if "url" in document else document
+        group = {path[len(prefix) :].rsplit(".", 1)[0]: document} if "url" in document else document
         for ident, fragment in group.items():
             url = fragment["url"].strip("/")
             found[f"{edition_dir(lang)}/{url}/index.html" if url else f"{edition_dir(lang)}/index.html"] = ident
@@ -219,11 +230,12 @@ def _index(lang: Lang, files: dict[str, bytes], binary: Path, bundle: str) -> di
     with tempfile.TemporaryDirectory(prefix="gongshi-pagefind-", dir=_scratch(sum(map(len, files.values())))) as tmp:
         site, index = Path(tmp, "pages"), Path(tmp, "index")
         for path, data in files.items():
-            target = site / path[len(root) + 1:]
+            target = site / path[len(root) + 1 :]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        done = subprocess.run([str(binary), "--site", str(site), "--output-path", str(index)],
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [str(binary), "--site", str(site), "--output-path", str(index)], capture_output=True, text=True, check=False
+        )
         if done.returncode != 0:
             raise RuntimeError(f"Pagefind failed:\n{done.stdout}{done.stderr}")
         for file in sorted(index.rglob("*")):

@@ -10,8 +10,13 @@ from gongshi.edition import STATUS_LABELS, Edition
 from gongshi.model import Initiative
 from gongshi.plan import Plan
 
-STATUS_COLOURS = {"planned": "#5a5a5a", "in_progress": "#0b57a4", "delayed": "#a35200",
-                  "completed": "#1d6b33", "cancelled": "#6b6b6b"}
+STATUS_COLOURS = {
+    "planned": "#5a5a5a",
+    "in_progress": "#0b57a4",
+    "delayed": "#a35200",
+    "completed": "#1d6b33",
+    "cancelled": "#6b6b6b",
+}
 
 
 def share_card(ed: Edition, item: Initiative) -> bytes:
@@ -19,8 +24,11 @@ def share_card(ed: Edition, item: Initiative) -> bytes:
     title_lines = textwrap.wrap(ed.t(item.title), 16)[:3] or [""]
     status = ed.ui(STATUS_LABELS[item.status])
     progress = item.progress if item.progress is not None else (100 if item.status == "completed" else None)
-    font = "PingFang SC, Noto Sans CJK SC, Microsoft YaHei, sans-serif" if ed.lang == "zh-Hans" else \
-        "PingFang TC, Noto Sans CJK TC, Microsoft JhengHei, sans-serif"
+    font = (
+        "PingFang SC, Noto Sans CJK SC, Microsoft YaHei, sans-serif"
+        if ed.lang == "zh-Hans"
+        else "PingFang TC, Noto Sans CJK TC, Microsoft JhengHei, sans-serif"
+    )
     parts = [
         '<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630" viewBox="0 0 1200 630" '
         f'role="img" aria-label={quoteattr(ed.t(item.title))}>',

@@ -18,11 +18,15 @@ def sitemap(config: SiteConfig, paths: Iterable[str]) -> dict[str, bytes]:
     if not config.base_url:
         return {"robots.txt": ("\n".join(robots) + "\n").encode("utf-8")}
     first = edition_dir(config.editions[0])
-    pages = sorted(p.removeprefix(first + "/") for p in paths
-                   if p.startswith(first + "/") and p.endswith(".html") and not p.endswith("404.html"))
-    lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-             'xmlns:xhtml="http://www.w3.org/1999/xhtml">']
+    pages = sorted(
+        p.removeprefix(first + "/")
+        for p in paths
+        if p.startswith(first + "/") and p.endswith(".html") and not p.endswith("404.html")
+    )
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
     for page in pages:
         for lang in config.editions:
             lines.append(f"  <url><loc>{escape(config.base_url + edition_dir(lang) + '/' + page)}</loc>")
@@ -33,5 +37,7 @@ def sitemap(config: SiteConfig, paths: Iterable[str]) -> dict[str, bytes]:
             lines.append("  </url>")
     lines.append("</urlset>")
     robots.append(f"Sitemap: {config.base_url}sitemap.xml")
-    return {"sitemap.xml": ("\n".join(lines) + "\n").encode("utf-8"),
-            "robots.txt": ("\n".join(robots) + "\n").encode("utf-8")}
+    return {
+        "sitemap.xml": ("\n".join(lines) + "\n").encode("utf-8"),
+        "robots.txt": ("\n".join(robots) + "\n").encode("utf-8"),
+    }

@@ -63,8 +63,15 @@ VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-quic", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
 SUBFOLDER = "gongshi"  # the site is served from http://127.0.0.1:PORT/gongshi/, never from the host's root
 
 PHONE = {"width": 390, "height": 844}
@@ -100,7 +107,8 @@ SITE_KINDS: dict[str, str] = {"chooser": "", "404": "404.html"}  # "" is the sub
 
 # (kind, edition) pairs; edition None for the pages outside the editions.
 PAGES: list[tuple[str, str | None]] = [(kind, None) for kind in SITE_KINDS] + [
-    (kind, edition) for edition in EDITIONS for kind in EDITION_KINDS]
+    (kind, edition) for edition in EDITIONS for kind in EDITION_KINDS
+]
 EDITION_PAGES = [(kind, edition) for kind, edition in PAGES if edition]
 
 
@@ -124,7 +132,7 @@ class Site:
         parts = urlsplit(url)
         prefix = urlsplit(self.base).path
         assert parts.path.startswith(prefix), f"{url} is outside the site at {self.base}"
-        return parts.path[len(prefix):]
+        return parts.path[len(prefix) :]
 
     def mirror(self, path: str) -> str | None:
         """The same page in the other edition (None for pages outside the editions)."""
@@ -136,8 +144,7 @@ class Site:
 
     def page_paths(self) -> list[str]:
         """Site paths of every built page, as readers reach them."""
-        return ["" if p == self.root / "index.html" else p.relative_to(self.root).as_posix()
-                for p in self.html_files()]
+        return ["" if p == self.root / "index.html" else p.relative_to(self.root).as_posix() for p in self.html_files()]
 
     @functools.cache  # noqa: B019 - one Site per session
     def page(self, kind: str, edition: str | None = None) -> str:
@@ -172,8 +179,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     www = tmp_path_factory.mktemp("browser") / "www"
     out = www / SUBFOLDER
     www.mkdir()
-    built = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(CONTENT), "--out", str(out)],
-                           cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=300)
+    built = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--content", str(CONTENT), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
     if built.returncode != 0:
         pytest.fail(f"build.py failed (exit {built.returncode}):\n{built.stdout}\n{built.stderr}", pytrace=False)
     server = _Server(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(www)))
@@ -205,12 +218,18 @@ def playwright() -> Iterator[Playwright]:
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """Headless Debian Chromium; a missing browser or CJK font fails the tests (CI must not pass without)."""
     if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is missing: {CHROMIUM} does not exist. The browser tests need Debian's chromium "
-                    "and fonts-noto-cjk: run `bash scripts/setup` as root, or `apt-get install chromium "
-                    "fonts-noto-cjk`.", pytrace=False)
+        pytest.fail(
+            f"Chromium is missing: {CHROMIUM} does not exist. The browser tests need Debian's chromium "
+            "and fonts-noto-cjk: run `bash scripts/setup` as root, or `apt-get install chromium "
+            "fonts-noto-cjk`.",
+            pytrace=False,
+        )
     if _noto_cjk_missing():
-        pytest.fail("The Noto CJK fonts are missing, so pages would render without Chinese glyphs: "
-                    "`apt-get install fonts-noto-cjk` (or run `bash scripts/setup` as root).", pytrace=False)
+        pytest.fail(
+            "The Noto CJK fonts are missing, so pages would render without Chinese glyphs: "
+            "`apt-get install fonts-noto-cjk` (or run `bash scripts/setup` as root).",
+            pytrace=False,
+        )
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     try:
         yield browser
@@ -325,10 +344,16 @@ def load_and_measure(page: Page, recorder: Recorder, url: str) -> PageReport:
     response = page.goto(url, wait_until="load")
     measured = page.evaluate(MEASURE_PAGE)
     return PageReport(
-        url=url, final_url=page.url, status=response.status if response else None, lang=measured["lang"],
-        switches=[tuple(link) for link in measured["switches"]], overflow=measured["overflow"],
-        console_errors=recorder.console_errors[start[1]:], page_errors=recorder.page_errors[start[2]:],
-        outside_requests=[u for u in recorder.requests[start[0]:] if not is_local(u)])
+        url=url,
+        final_url=page.url,
+        status=response.status if response else None,
+        lang=measured["lang"],
+        switches=[tuple(link) for link in measured["switches"]],
+        overflow=measured["overflow"],
+        console_errors=recorder.console_errors[start[1] :],
+        page_errors=recorder.page_errors[start[2] :],
+        outside_requests=[u for u in recorder.requests[start[0] :] if not is_local(u)],
+    )
 
 
 @pytest.fixture(scope="session")
@@ -370,8 +395,7 @@ def switch_problems(site: Site, path: str, report: PageReport) -> list[str]:
 
 def require_node_module(path: Path) -> None:
     if not path.exists():
-        pytest.fail(f"{path.relative_to(ROOT)} is missing: run `npm ci` in {ROOT} (scripts/setup does).",
-                    pytrace=False)
+        pytest.fail(f"{path.relative_to(ROOT)} is missing: run `npm ci` in {ROOT} (scripts/setup does).", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -409,8 +433,9 @@ def format_axe(violations: dict[str, list[Any]]) -> str:
         for v in found:
             lines.append(f"[{viewport}] {v['id']} ({v['impact']}): {v['help']}  <{v['helpUrl']}>")
             for node in v["nodes"]:
-                summary = " | ".join(" ".join(line.split()) for line in (node["summary"] or "").splitlines()
-                                     if line.strip())
+                summary = " | ".join(
+                    " ".join(line.split()) for line in (node["summary"] or "").splitlines() if line.strip()
+                )
                 lines.append(f"    {' '.join(map(json.dumps, node['target']))}  {node['html'][:160]}")
                 lines.append(f"        {summary[:400]}")
     return "\n".join(lines)
@@ -446,7 +471,10 @@ def vnu_run(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Vn
         with run.out.open("wb") as report:
             run.process = subprocess.Popen(
                 [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, run.files)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=report)
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=report,
+            )
     yield run
     if run.process is not None and run.process.poll() is None:
         run.process.kill()

@@ -15,8 +15,10 @@ STATUSES = ["planned", "in_progress", "delayed", "completed", "cancelled"]
 
 
 def _initiatives() -> dict[str, dict]:
-    return {path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
-            for path in sorted((CONTENT / "initiatives").glob("*.yaml"))}
+    return {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted((CONTENT / "initiatives").glob("*.yaml"))
+    }
 
 
 def _listed(site, page, edition: str) -> list[str]:
@@ -72,8 +74,11 @@ def test_initiative_list_works_without_javascript(site, nojs_page, edition) -> N
     """Without JavaScript, the masthead leads to the list, which links every initiative, and a card opens it."""
     page = nojs_page
     page.goto(site.url(f"{edition}/index.html"), wait_until="load")
-    _click_to(page, page.locator("header nav a[href$='initiatives/index.html']"),
-              site.url(f"{edition}/initiatives/index.html"))
+    _click_to(
+        page,
+        page.locator("header nav a[href$='initiatives/index.html']"),
+        site.url(f"{edition}/initiatives/index.html"),
+    )
     listed = _listed(site, page, edition)
     assert sorted(listed) == sorted(_initiatives()), "the list does not show exactly the initiatives in content/"
     first = page.locator(f"main a[href$='{listed[0]}/index.html']").first
@@ -97,8 +102,11 @@ def test_status_filters_work_without_javascript(site, nojs_page, edition) -> Non
     url = site.url(f"{edition}/status/in_progress/index.html")
     _click_to(page, _filter_link(page, url), url)
     first = _listed(site, page, edition)[0]
-    _click_to(page, page.locator(f"main a[href$='/{first}/index.html']").first,
-              site.url(f"{edition}/initiatives/{first}/index.html"))
+    _click_to(
+        page,
+        page.locator(f"main a[href$='/{first}/index.html']").first,
+        site.url(f"{edition}/initiatives/{first}/index.html"),
+    )
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
@@ -109,7 +117,8 @@ def test_department_filters_work_without_javascript(site, nojs_page, edition) ->
     list_url = site.url(f"{edition}/initiatives/index.html")
     page.goto(list_url, wait_until="load")
     targets = page.locator("main nav a[href]").evaluate_all(
-        "links => links.map(a => [a.href, a.textContent.trim()]).filter(([h]) => h.includes('/departments/'))")
+        "links => links.map(a => [a.href, a.textContent.trim()]).filter(([h]) => h.includes('/departments/'))"
+    )
     departments = {r["department"] for r in records.values() if r.get("department")}
     assert len(targets) == len(departments), f"{list_url}: {len(targets)} department filters for {len(departments)}"
     seen: set[str] = set()

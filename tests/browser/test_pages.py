@@ -37,8 +37,9 @@ def test_page_loads_without_errors(site, page_report, kind, edition) -> None:
 def test_page_requests_nothing_from_other_hosts(site, page_report, kind, edition) -> None:
     """The page makes no request to any host but the one serving the site (no CDN, font, analytics)."""
     report = page_report(site.page(kind, edition))
-    assert not report.outside_requests, (
-        f"{report.url} requested other hosts (blocked by the test):\n  " + "\n  ".join(report.outside_requests))
+    assert not report.outside_requests, f"{report.url} requested other hosts (blocked by the test):\n  " + "\n  ".join(
+        report.outside_requests
+    )
 
 
 @pytest.mark.parametrize(("kind", "edition"), PAGES, ids=PAGE_IDS)
@@ -56,7 +57,8 @@ def test_page_does_not_scroll_sideways_on_a_phone(site, page_report, kind, editi
     width = report.overflow
     assert width["closed"] <= PHONE["width"] and width["opened"] <= PHONE["width"], (
         f"{report.url} is {width['closed']} px wide ({width['opened']} px with <details> open) at "
-        f"{PHONE['width']} px; sticking out:\n  " + "\n  ".join(width["sticking"]))
+        f"{PHONE['width']} px; sticking out:\n  " + "\n  ".join(width["sticking"])
+    )
 
 
 @pytest.mark.parametrize(("kind", "edition"), EDITION_PAGES, ids=EDITION_PAGE_IDS)
@@ -82,13 +84,17 @@ def test_every_built_page_is_clean_on_a_phone(site, page_report) -> None:
     for path in paths:
         report = page_report(path)
         width = report.overflow
-        found = ([f"HTTP {report.status}"] if report.status != 200 else []) + [
-            f"console: {e}" for e in report.console_errors] + [
-            f"page error: {e}" for e in report.page_errors] + [
-            f"request to another host: {u}" for u in report.outside_requests]
+        found = (
+            ([f"HTTP {report.status}"] if report.status != 200 else [])
+            + [f"console: {e}" for e in report.console_errors]
+            + [f"page error: {e}" for e in report.page_errors]
+            + [f"request to another host: {u}" for u in report.outside_requests]
+        )
         if max(width["closed"], width["opened"]) > PHONE["width"]:
-            found.append(f"{max(width['closed'], width['opened'])} px wide at {PHONE['width']} px: "
-                         + "; ".join(width["sticking"]))
+            found.append(
+                f"{max(width['closed'], width['opened'])} px wide at {PHONE['width']} px: "
+                + "; ".join(width["sticking"])
+            )
         found += switch_problems(site, path, report)
         problems += [f"/{path}: {p}" for p in found]
     assert not problems, f"{len(problems)} problems:\n  " + "\n  ".join(problems)
@@ -120,4 +126,3 @@ def test_checks_catch_a_bad_page(site, new_page) -> None:
     axe_page, _ = new_page(bypass_csp=True)
     found = run_axe(axe_page, url)
     assert {"image-alt", "html-has-lang"} <= {v["id"] for v in found["390x844"]}, format_axe(found)
-

@@ -82,8 +82,13 @@ def test_search_after_an_edit_uses_the_delta(tmp_path: Path, new_page) -> None:
     slug = "2019-11-tianyuan-after-school-care"
 
     def build() -> None:
-        done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out)],
-                              cwd=ROOT, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr
 
     build()
@@ -113,8 +118,10 @@ def test_search_merges_the_parts_of_a_large_index(tmp_path: Path, new_page, monk
     update, initiative = "updates/2021-11-weibin-special-education/", "initiatives/weibin-special-education/"
 
     def urls(bundle: str) -> set[str]:
-        return {json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
-                for path in (out / "zh-hant" / bundle / "fragment").glob("*.pf_fragment")}
+        return {
+            json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+            for path in (out / "zh-hant" / bundle / "fragment").glob("*.pf_fragment")
+        }
 
     build_site(Options(content=content, out=out, history=False))
     assert "/" + update in urls("pagefind-4") and "/" + update not in urls("pagefind")

@@ -40,8 +40,12 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     (tmp_path / "templates").mkdir()  # a second watched folder: still one rebuild per save
     port = _free_pair()
     log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "gongshi", "serve", "--port", str(port)],
-                               cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=log)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gongshi", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 60
@@ -66,14 +70,15 @@ def test_saving_a_record_reloads_the_page(served: tuple[str, Path], new_page) ->
     base, content = served
     page, recorder = new_page()
     page.goto(base + "zh-hans/initiatives/rural-bus/index.html")
-    page.wait_for_function("() => window.LiveReload && window.LiveReload.connector"
-                           " && window.LiveReload.connector._connectionDesired", timeout=15000)
+    page.wait_for_function(
+        "() => window.LiveReload && window.LiveReload.connector && window.LiveReload.connector._connectionDesired",
+        timeout=15000,
+    )
     record = content / "initiatives" / "rural-bus.yaml"
     for title in ("城乡公交一号线", "城乡公交二号线"):  # the second save comes soon after the first reload
         text = record.read_text("utf-8")
         record.write_text("title: " + title + "\n" + text.split("\n", 1)[1], "utf-8")
-        page.wait_for_function(f"() => document.querySelector('h1').textContent.includes('{title}')",
-                               timeout=30000)
+        page.wait_for_function(f"() => document.querySelector('h1').textContent.includes('{title}')", timeout=30000)
     page.goto(base + "zh-hant/initiatives/index.html")
     page.wait_for_function("() => document.body.textContent.includes('城鄉公交二號線')", timeout=30000)
     assert [e for e in recorder.console_errors if "Content Security Policy" in e] == []

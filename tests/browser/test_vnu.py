@@ -33,7 +33,8 @@ def test_every_page_is_valid_html(site, vnu_run) -> None:
             continue
         where = f"{_site_path(site, m.get('url', ''))}:{m.get('lastLine', '?')}:{m.get('firstColumn', '?')}"
         extract, start, length = m.get("extract", ""), m.get("hiliteStart", 0), m.get("hiliteLength", 0)
-        extract = " ".join(f"{extract[:start]}[[{extract[start:start + length]}]]{extract[start + length:]}".split())
+        extract = " ".join(f"{extract[:start]}[[{extract[start : start + length]}]]{extract[start + length :]}".split())
         errors.append(f"{where}: {m['type']}: {m.get('message', '')}\n      {extract}")
     assert not errors and returncode == 0, (
-        f"the Nu HTML Checker found {len(errors)} errors in {len(vnu_run.files)} files:\n  " + "\n  ".join(errors))
+        f"the Nu HTML Checker found {len(errors)} errors in {len(vnu_run.files)} files:\n  " + "\n  ".join(errors)
+    )
