@@ -16,28 +16,7 @@ from gongshi import markdown, stats
 from gongshi.convert import Converter
 from gongshi.history import History
 from gongshi.model import Body, Content, Date, Initiative, Lang, Text, Update, edition_dir
-
-STATUS_LABELS = {
-    "planned": "未启动",
-    "in_progress": "推进中",
-    "delayed": "滞后",
-    "completed": "已完成",
-    "cancelled": "已取消",
-}
-STATUS_DEFINITIONS = {
-    "planned": "已列入计划，尚未启动实施。",
-    "in_progress": "已启动，正在按计划推进。",
-    "delayed": "进度落后于计划，须写明原因和补救措施。",
-    "completed": "目标已经实现，并有报道或文件为证。",
-    "cancelled": "经决定不再实施，须写明原因。",
-}
-SCHEDULE_LABELS = {"ahead": "超序时", "on_track": "按序时", "behind": "慢序时", "overdue": "逾期"}
-SCHEDULE_DEFINITIONS = {
-    "ahead": "实际进度超过按时间推算的应完成进度。",
-    "on_track": "实际进度与应完成进度基本一致。",
-    "behind": "实际进度落后于按时间推算的应完成进度。",
-    "overdue": "已过完成期限，但尚未报告完成。",
-}
+from gongshi.vocabulary import OPEN_STATUSES
 
 
 @dataclass
@@ -81,7 +60,7 @@ class Edition:
     def stale(self, item: Initiative) -> bool:
         """Open, and not updated for longer than `stale_after_days` before the report date."""
         last = self.last_updated(item)
-        return item.status in stats.OPEN_STATUSES and (
+        return item.status in OPEN_STATUSES and (
             last is None or (self.as_of - last).days > self.content.config.stale_after_days
         )
 

@@ -19,10 +19,10 @@ from typing import Any
 
 from gongshi.convert import engine
 from gongshi.errors import Diagnostic, Severity
+from gongshi.load.source import Source
 from gongshi.resources import builtin_path
-from gongshi.source import Source
+from gongshi.vocabulary import HAN
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _YAML_FLOW = re.compile(r"^\s*(?:-\s+)?[\w-]+:\s*(?:\[.*\]|\{.*\})\s*(?:#.*)?$")
 
 
@@ -96,7 +96,7 @@ def _simplified_only(text: str, standard: str) -> Iterator[tuple[int, str, str]]
     inherited, to_trad = engine("s2t"), engine(standard)
     regional = (engine("t2tw"), engine("t2hk"))
     shared = _shared_forms()
-    for match in _HAN.finditer(text):
+    for match in HAN.finditer(text):
         char = match.group()
         traditional = inherited.convert(char)
         if char in shared or traditional == char or any(e.convert(traditional) == char for e in regional):
@@ -112,9 +112,9 @@ def _simplified_only(text: str, standard: str) -> Iterator[tuple[int, str, str]]
 def _variants(text: str, standard: str) -> Iterator[tuple[int, str, str, bool]]:
     """(index, char, preferred, mixed): inherited forms, and one character in two forms."""
     to_standard = engine(_VARIANT_STANDARD.get(standard, "t2tw"))
-    present = set(_HAN.findall(text))
+    present = set(HAN.findall(text))
     reported: set[tuple[str, int]] = set()
-    for match in _HAN.finditer(text):
+    for match in HAN.finditer(text):
         char = match.group()
         preferred = to_standard.convert(char)
         if preferred == char:
@@ -143,7 +143,7 @@ def _vocabulary(text: str) -> Iterator[tuple[int, str, str]]:
         if op != "replace":
             continue  # tw2sp's vocabulary swaps are replacements; anything else is alignment noise
         # A one-character change is part of a word (稽核 → 审核): show the word.
-        if i2 - i1 == 1 and i2 < len(text) and _HAN.match(text[i2]):
+        if i2 - i1 == 1 and i2 < len(text) and HAN.match(text[i2]):
             i2, j2 = i2 + 1, j2 + 1
         word = text[i1:i2]
         if any(ok in text[max(0, i1 - 2) : i2 + 2] for ok in MAINLAND_OK):
@@ -182,7 +182,7 @@ def lint_copy(source: Source, lang: str) -> list[Diagnostic]:
         for number, text in enumerate(lines, 1):
             if number in skip:
                 continue
-            for match in _HAN.finditer(text):
+            for match in HAN.finditer(text):
                 char = match.group()
                 if char not in valid and to_hans.convert(char) != char:
                     out.append(

@@ -15,7 +15,6 @@ from typing import Literal
 
 Lang = Literal["zh-Hans", "zh-Hant"]
 LANGS: tuple[Lang, ...] = ("zh-Hans", "zh-Hant")
-STATUSES = ("planned", "in_progress", "delayed", "completed", "cancelled")
 ID_RE = re.compile(r"\A[a-z0-9]+(-[a-z0-9]+)*\Z")  # \Z: "$" would accept a final newline
 
 

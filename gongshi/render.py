@@ -26,19 +26,14 @@ from markupsafe import Markup
 
 from gongshi import stats
 from gongshi.convert import Converter
-from gongshi.edition import (
-    SCHEDULE_DEFINITIONS,
-    SCHEDULE_LABELS,
-    STATUS_DEFINITIONS,
-    STATUS_LABELS,
-    Edition,
-)
+from gongshi.edition import Edition
 from gongshi.history import History, Revision
+from gongshi.incremental.plan import Plan, Records, Rendered, digest
 from gongshi.model import Content, Initiative, Lang, edition_dir
 from gongshi.outputs import data, feeds, share, sitemap
-from gongshi.plan import Plan, Records, Rendered, digest
 from gongshi.resources import builtin_path
 from gongshi.review import Finding, group_findings
+from gongshi.vocabulary import SCHEDULE_DEFINITIONS, SCHEDULE_LABELS, STATUS_DEFINITIONS, STATUS_LABELS
 
 GROUP_FIELDS = (
     ("departments", "department", "责任单位"),

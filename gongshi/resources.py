@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent  # gongshi's own folder
 
 
 def builtin_path(*parts: str) -> Path:
     """Path of a built-in resource, inside the installed package or in the source checkout."""
-    for root in (_PACKAGE, _PACKAGE.parent):
+    for root in (PACKAGE, PACKAGE.parent):
         candidate = root.joinpath(*parts)
         if candidate.exists():
             return candidate

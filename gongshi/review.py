@@ -23,10 +23,10 @@ from gongshi import markdown
 from gongshi.convert import Converter
 from gongshi.model import Content, Initiative, Lang, Text, Update
 from gongshi.resources import builtin_path
+from gongshi.vocabulary import HAN
 
 REVIEW_FILE = "review.yaml"
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @cache
@@ -90,9 +90,9 @@ def _finding(
     o_start = opos - (pos - s_start)
     out_sentence = converted[o_start : o_start + len(sentence)]
     word_start, word_end = pos, pos + 1
-    if word_start > s_start and _HAN.match(text[word_start - 1]):
+    if word_start > s_start and HAN.match(text[word_start - 1]):
         word_start -= 1
-    if word_end < s_end and _HAN.match(text[word_end]):
+    if word_end < s_end and HAN.match(text[word_end]):
         word_end += 1
     word = text[word_start:word_end]
     word_out = converted[opos - (pos - word_start) : opos - (pos - word_start) + len(word)]

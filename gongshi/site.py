@@ -21,16 +21,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar, cast
 
-from gongshi import cache, render, stats
-from gongshi.content import RECORD_SUFFIXES, load_content
+from gongshi import render, search, stats
 from gongshi.convert import Converter
 from gongshi.errors import ContentError, Diagnostic, Severity, UsageError
 from gongshi.history import History, read_history
+from gongshi.incremental import manifest as cache
+from gongshi.incremental.plan import Rendered
+from gongshi.load import RECORD_SUFFIXES, load_content
+from gongshi.load.validate import editorial_warnings, validate_content
 from gongshi.model import Content, Date, Lang
-from gongshi.outputs import search
-from gongshi.plan import Rendered
 from gongshi.review import Finding, load_reviewed, review_content
-from gongshi.validate import editorial_warnings, validate_content
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,8 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from gongshi.model import STATUSES, Content, Date, Initiative, Text, Update
-
-OPEN_STATUSES = ("planned", "in_progress", "delayed")
+from gongshi.model import Content, Date, Initiative, Text, Update
+from gongshi.vocabulary import OPEN_STATUSES, STATUSES
 
 
 def report_date(content: Content) -> dt.date:
@@ -55,9 +54,6 @@ def effective_progress(item: Initiative) -> int | None:
     if item.progress is None and item.status == "planned":
         return 0
     return item.progress
-
-
-SCHEDULE_MARKS = ("ahead", "on_track", "behind", "overdue")
 
 
 @dataclass(frozen=True)

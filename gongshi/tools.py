@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import TextIO
 
 from gongshi import markdown
-from gongshi.content import load_content, read_source
 from gongshi.convert import Converter
 from gongshi.errors import ContentError, Diagnostic, UsageError
 from gongshi.lint import lint_copy, lint_traditional
+from gongshi.load import load_content, read_source
 from gongshi.model import ID_RE, Lang
 from gongshi.resources import builtin_path
 from gongshi.review import group_findings, load_reviewed, review_content, save_reviewed

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from gongshi import cache
-from gongshi.outputs import search
+from gongshi.incremental import manifest as cache
+from gongshi import search
 from gongshi.resources import builtin_path
 from gongshi.site import Options, Result, build_site
 
@@ -256,8 +256,8 @@ def test_only_changed_documents_are_schema_checked_again(root: Path, monkeypatch
 
 
 def test_a_document_with_a_problem_is_never_known_valid() -> None:
-    from gongshi.content import Documents
-    from gongshi.source import Source
+    from gongshi.load import Documents
+    from gongshi.load.source import Source
 
     docs = Documents()
     good, bad = Source("a.yaml", "title: 甲\nstatus: planned\n"), Source("b.yaml", "title: 乙\nstatus: doing\n")

@@ -12,9 +12,10 @@ import io
 import json
 from typing import Any
 
-from gongshi.edition import SCHEDULE_LABELS, STATUS_LABELS, Edition
+from gongshi.edition import Edition
+from gongshi.incremental.plan import Plan
 from gongshi.model import Date, Initiative, SourceRef
-from gongshi.plan import Plan
+from gongshi.vocabulary import SCHEDULE_LABELS, STATUS_LABELS
 
 SCHEMA_VERSION = 1
 CSV_COLUMNS = (

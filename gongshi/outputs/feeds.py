@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
-from gongshi.edition import STATUS_LABELS, Edition
+from gongshi.edition import Edition
+from gongshi.incremental.plan import Plan
 from gongshi.model import Date, Initiative, Update
-from gongshi.plan import Plan
+from gongshi.vocabulary import STATUS_LABELS
 
 FEED_ENTRIES = 50
 

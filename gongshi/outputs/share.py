@@ -6,17 +6,10 @@ import functools
 import textwrap
 from xml.sax.saxutils import escape, quoteattr
 
-from gongshi.edition import STATUS_LABELS, Edition
+from gongshi.edition import Edition
+from gongshi.incremental.plan import Plan
 from gongshi.model import Initiative
-from gongshi.plan import Plan
-
-STATUS_COLOURS = {
-    "planned": "#5a5a5a",
-    "in_progress": "#0b57a4",
-    "delayed": "#a35200",
-    "completed": "#1d6b33",
-    "cancelled": "#6b6b6b",
-}
+from gongshi.vocabulary import STATUS_COLOURS, STATUS_LABELS
 
 
 def share_card(ed: Edition, item: Initiative) -> bytes:

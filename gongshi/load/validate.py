@@ -7,11 +7,12 @@ two sources that would write the same page, and glossary entries that change not
 from __future__ import annotations
 
 from gongshi import stats
-from gongshi.content import Loaded
 from gongshi.convert import Converter
 from gongshi.errors import Diagnostic, Severity
 from gongshi.lint import lint_traditional
+from gongshi.load import Loaded
 from gongshi.model import Content
+from gongshi.vocabulary import OPEN_STATUSES
 
 
 def validate_content(loaded: Loaded) -> list[Diagnostic]:
@@ -64,7 +65,7 @@ def stale_warnings(content: Content) -> list[Diagnostic]:
     out = []
     updates = stats.updates_by_initiative(content)
     for item in content.initiatives:
-        if item.status not in stats.OPEN_STATUSES:
+        if item.status not in OPEN_STATUSES:
             continue
         last = stats.last_reported(item, updates.get(item.id, ()))
         days = (as_of - last.last()).days if last else None

@@ -35,7 +35,7 @@ from typing import Any
 
 from gongshi import __version__
 from gongshi.errors import Diagnostic, Severity
-from gongshi.resources import builtin_path
+from gongshi.resources import PACKAGE, builtin_path
 
 CACHE_VERSION = 1
 
@@ -159,8 +159,7 @@ def digest_folders(folders: Iterable[Path], h: Any = None) -> str:
 
 def code_digest() -> str:
     """gongshi's code and data, built-in templates and schemas: a new version invalidates everything."""
-    package = Path(__file__).resolve().parent
-    return digest_folders([package, builtin_path("templates"), builtin_path("schema")])
+    return digest_folders([PACKAGE, builtin_path("templates"), builtin_path("schema")])
 
 
 def inputs_digest(content: Path, templates: Path, settings: Mapping[str, Any]) -> str:

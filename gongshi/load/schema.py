@@ -20,8 +20,9 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from gongshi.errors import Diagnostic
+from gongshi.load.source import Path_, Tree
 from gongshi.resources import builtin_path
-from gongshi.source import Path_, Tree
+from gongshi.vocabulary import STATUS_BY_NAME, STATUS_LABELS
 
 SCHEMAS = ("initiative", "update", "translation", "site", "glossary")
 DATE_HINT = "write dates as YYYY-MM-DD (2019-12-31), or YYYY-MM (2019-12) when only the month is known"
@@ -179,24 +180,8 @@ def _pattern(tree: Tree, path: Path_, name: str, value: Any, pattern: str) -> Di
     return tree.at(path, f"{name} '{value}' is not in the expected form")
 
 
-STATUS_NAMES = {
-    "planned": "未启动",
-    "in_progress": "推进中",
-    "delayed": "滞后",
-    "completed": "已完成",
-    "cancelled": "已取消",
-}
-# Staff write the status as they read it on the site, in either script.
-_STATUS_BY_NAME = {
-    **{label: code for code, label in STATUS_NAMES.items()},
-    "未啟動": "planned",
-    "推進中": "in_progress",
-    "滯後": "delayed",
-}
-
-
 def _status_hint() -> str:
-    return "status is one of " + ", ".join(f"{code} ({label})" for code, label in STATUS_NAMES.items())
+    return "status is one of " + ", ".join(f"{code} ({label})" for code, label in STATUS_LABELS.items())
 
 
 _REQUIRED_HINTS = {
@@ -208,9 +193,9 @@ _RANGE_HINTS = {"progress": "progress is the percentage of the work done; write 
 
 
 def _enum_hint(value: str, choices: list[str]) -> str:
-    code = _STATUS_BY_NAME.get(value.strip())
+    code = STATUS_BY_NAME.get(value.strip())
     if code in choices:
-        return f"did you mean '{code}' ({STATUS_NAMES[code]})?"
+        return f"did you mean '{code}' ({STATUS_LABELS[code]})?"
     return suggest(value, choices)
 
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from gongshi.errors import Diagnostic
+from gongshi.load.schema import DATE_HINT
+from gongshi.load.source import Path_, Tree
 from gongshi.model import (
     LANGS,
     Budget,
@@ -27,8 +29,6 @@ from gongshi.model import (
     Target,
     Text,
 )
-from gongshi.schema import DATE_HINT
-from gongshi.source import Path_, Tree
 
 T = TypeVar("T")
 

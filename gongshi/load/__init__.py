@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from gongshi.errors import Diagnostic, Severity
+from gongshi.load.records import RecordBuilder
+from gongshi.load.schema import schemas_digest, suggest, validate_tree
+from gongshi.load.source import Source, Tree, decode, parse_yaml, split_front_matter
 from gongshi.model import (
     ID_RE,
     LANGS,
@@ -30,9 +33,6 @@ from gongshi.model import (
     Text,
     Update,
 )
-from gongshi.records import RecordBuilder
-from gongshi.schema import schemas_digest, suggest, validate_tree
-from gongshi.source import Source, Tree, decode, parse_yaml, split_front_matter
 
 RECORD_SUFFIXES = (".yaml", ".yml")
 

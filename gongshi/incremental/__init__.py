@@ -1,0 +1,1 @@
+"""Incremental builds: what the last build made (`manifest`) and which files must be made again (`plan`)."""
