@@ -564,8 +564,8 @@ def write(root: Path, files: dict[str, bytes]) -> None:
 
 def check(root: Path, files: dict[str, bytes]) -> tuple[str, BaseException | None]:
     """Load one input: 'accepted', 'rejected', or 'crash' with the exception."""
-    from gongshi.content import load_content
-    from gongshi.validate import validate_content
+    from gongshi.load import load_content
+    from gongshi.load.validate import validate_content
 
     write(root, files)
     try:

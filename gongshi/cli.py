@@ -16,7 +16,7 @@ from typing import TextIO
 from gongshi import __version__
 from gongshi.errors import ContentError, Diagnostic, UsageError, format_gcc, format_github, format_json
 from gongshi.model import Date
-from gongshi.site import Options, build_site, check_site
+from gongshi.pipeline import Options, build_site, check_site
 
 COMMANDS = ("build", "check", "serve", "convert", "review", "new", "lint")
 BUG_URL = "https://github.com/gongshi/gongshi/issues"
@@ -29,29 +29,44 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"gongshi {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="command")
+    _build_command(sub.add_parser("build", help="build content/ into site/ (the default command)"))
+    review = sub.add_parser("review", help="list conversion choices for editors to confirm")
+    _site_options(review)
+    review.add_argument(
+        "--accept", action="store_true", help="confirm every listed choice (writes content/review.yaml)"
+    )
+    review.add_argument("--all", action="store_true", help="list confirmed choices too")
+    _site_options(sub.add_parser("check", help="validate content without writing anything"))
+    serve = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on every change")
+    _site_options(serve)
+    serve.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    serve.add_argument("--port", type=int, default=8000)
+    _editor_commands(sub)
+    return parser
 
-    def site_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
-        p.add_argument(
-            "--templates",
-            type=Path,
-            default=None,
-            help="templates overriding the built-in ones (default: templates/ beside content)",
-        )
-        p.add_argument("--base-url", default=None, help="absolute address of the site, for canonical links and feeds")
-        p.add_argument(
-            "--as-of", type=_date, default=None, help="report date YYYY-MM-DD (default: newest date in content)"
-        )
-        p.add_argument("--strict", action="store_true", help="treat warnings as errors")
-        p.add_argument(
-            "--format",
-            choices=("text", "github", "json"),
-            default="text",
-            help="how to print problems (github: Actions annotations)",
-        )
 
-    build = sub.add_parser("build", help="build content/ into site/ (the default command)")
-    site_options(build)
+def _site_options(p: argparse.ArgumentParser) -> None:
+    """The options of every command that reads the whole site."""
+    p.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    p.add_argument(
+        "--templates",
+        type=Path,
+        default=None,
+        help="templates overriding the built-in ones (default: templates/ beside content)",
+    )
+    p.add_argument("--base-url", default=None, help="absolute address of the site, for canonical links and feeds")
+    p.add_argument("--as-of", type=_date, default=None, help="report date YYYY-MM-DD (default: newest date in content)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument(
+        "--format",
+        choices=("text", "github", "json"),
+        default="text",
+        help="how to print problems (github: Actions annotations)",
+    )
+
+
+def _build_command(build: argparse.ArgumentParser) -> None:
+    _site_options(build)
     build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     build.add_argument("--quiet", action="store_true", help="print problems only, no summary")
     build.add_argument("--no-search", action="store_true", help="skip the search index (faster previews)")
@@ -69,31 +84,17 @@ def _parser() -> argparse.ArgumentParser:
         help="also build the conversion review page site/_review/ (never linked or indexed)",
     )
 
-    review = sub.add_parser("review", help="list conversion choices for editors to confirm")
-    site_options(review)
-    review.add_argument(
-        "--accept", action="store_true", help="confirm every listed choice (writes content/review.yaml)"
-    )
-    review.add_argument("--all", action="store_true", help="list confirmed choices too")
 
-    check = sub.add_parser("check", help="validate content without writing anything")
-    site_options(check)
-
-    serve = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on every change")
-    site_options(serve)
-    serve.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
-    serve.add_argument("--port", type=int, default=8000)
-
+def _editor_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`new`, `lint` and `convert`: the tools for one file or one text."""
     new = sub.add_parser("new", help="create an initiative or update from a commented template")
     new.add_argument("kind", choices=("initiative", "update"))
     new.add_argument("name", help="the id (initiative) or slug (update): lowercase letters, digits, hyphens")
     new.add_argument("--content", type=Path, default=Path("content"))
-
     lint = sub.add_parser("lint", help="copy lint: Chinese typesetting, mixed scripts, Taiwan vocabulary")
     lint.add_argument("--content", type=Path, default=Path("content"))
     lint.add_argument("--strict", action="store_true", help="exit 1 when there is any warning")
     lint.add_argument("--format", choices=("text", "github", "json"), default="text")
-
     convert = sub.add_parser("convert", help="convert text between Simplified and Traditional")
     convert.add_argument("--to", required=True, choices=("zh-Hant", "zh-Hans"), help="target edition")
     convert.add_argument(
@@ -103,7 +104,6 @@ def _parser() -> argparse.ArgumentParser:
         help="content folder whose glossary and settings apply (default: content)",
     )
     convert.add_argument("file", nargs="?", type=Path, help="file to convert (default: standard input)")
-    return parser
 
 
 def _date(text: str) -> Date:
@@ -161,12 +161,13 @@ STAGE_NAMES = {
     "history": "reading git history",
     "cache": "comparing with the last build",
     "load": "reading content",
-    "validate": "checking",
+    "check": "checking",
+    "review": "reviewing conversion",
     "render": "rendering pages",
     "write": "writing site",
-    "search": "indexing for search",
-    "review": "reviewing conversion",
-}  # in the order a build runs them
+    "index": "indexing for search",
+    "save": "saving",
+}  # in the order a build runs them (`pipeline.Build.run`)
 
 
 def _progress(stage: str) -> None:
@@ -199,30 +200,13 @@ def _options(args: argparse.Namespace) -> Options:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.command == "convert":
-        from gongshi.tools import convert_stream
-
-        return convert_stream(args.content, args.to, args.file, sys.stdin, sys.stdout)
-    if args.command == "new":
-        import datetime as dt
-
-        from gongshi.tools import new_file
-
-        created = new_file(args.content, args.kind, args.name, dt.date.today().isoformat())
-        print(f"created {created}", file=sys.stderr)
-        return 0
-    if args.command == "lint":
-        from gongshi.tools import lint_content
-
-        found = lint_content(args.content)
-        _print_diagnostics(found, args.format, sys.stderr)
-        print(f"{len(found)} warning(s)", file=sys.stderr)
-        return 1 if found and args.strict else 0
+    if args.command in ("convert", "new", "lint"):
+        return _run_editor_command(args)
     options = _options(args)
     if args.command == "check":
-        _, _, result = check_site(options, editorial=True)
-        _print_diagnostics(result.warnings, args.format, sys.stderr)
-        print(f"ok: no errors, {len(result.warnings)} warning(s)", file=sys.stderr)
+        checked = check_site(options, editorial=True)
+        _print_diagnostics(checked.warnings, args.format, sys.stderr)
+        print(f"ok: no errors, {len(checked.warnings)} warning(s)", file=sys.stderr)
         return 0
     if args.command == "review":
         from gongshi.tools import review_command
@@ -239,6 +223,27 @@ def _run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(result.summary(), file=sys.stderr)
     return 0
+
+
+def _run_editor_command(args: argparse.Namespace) -> int:
+    if args.command == "convert":
+        from gongshi.tools import convert_stream
+
+        return convert_stream(args.content, args.to, args.file, sys.stdin, sys.stdout)
+    if args.command == "new":
+        import datetime as dt
+
+        from gongshi.tools import new_file
+
+        created = new_file(args.content, args.kind, args.name, dt.date.today().isoformat())
+        print(f"created {created}", file=sys.stderr)
+        return 0
+    from gongshi.tools import lint_content
+
+    found = lint_content(args.content)
+    _print_diagnostics(found, args.format, sys.stderr)
+    print(f"{len(found)} warning(s)", file=sys.stderr)
+    return 1 if found and args.strict else 0
 
 
 def _print_diagnostics(diags: Sequence[Diagnostic], fmt: str, stream: TextIO) -> None:

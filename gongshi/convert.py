@@ -28,7 +28,7 @@ from typing import Any, Literal
 import opencc
 import yaml
 
-from gongshi.model import LANGS, Lang
+from gongshi.model import LANGS, Content, Lang
 from gongshi.resources import builtin_path
 from gongshi.vocabulary import HAN, HAN_RANGES
 
@@ -138,6 +138,15 @@ class Converter:
     Build one per site and reuse it: conversion results are memoised, since the same interface
     strings and names recur on every page.
     """
+
+    @classmethod
+    def for_content(cls, content: Content) -> Converter:
+        """The converter of a site: its glossary, its Traditional standard (`conversion:` in site.yaml)."""
+        return cls(tuple((e.hans, e.hant) for e in content.glossary), content.config.conversion)
+
+    def __reduce__(self) -> tuple[type[Converter], tuple[tuple[tuple[str, str], ...], str, Rules]]:
+        """Sent to a render worker as its settings; the worker builds its own engines and memo."""
+        return (Converter, (self.glossary, self.standard, self.rules))
 
     def __init__(
         self, glossary: Sequence[tuple[str, str]] = (), standard: str = "s2tw", rules: Rules | None = None

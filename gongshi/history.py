@@ -15,13 +15,10 @@ import json
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-import yaml
 
 from gongshi import __version__
+from gongshi.load.source import decode, parse_yaml
 
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CACHE_VERSION = 1
 
 
@@ -88,22 +85,7 @@ def _read(content_dir: Path) -> History:
     top = Path(_git(content_dir, "rev-parse", "--show-toplevel").stdout.decode().strip())
     prefix = content_dir.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    changed: dict[str, dt.date] = {}
-    record_blobs: list[tuple[str, dt.date, str, str]] = []  # (id, date, commit, blob)
-    for chunk in log.stdout.decode("utf-8", "replace").split("\x1e")[1:]:
-        lines = chunk.strip().split("\n")
-        commit, stamp = lines[0].split(" ", 1)
-        date = dt.datetime.fromisoformat(stamp).date()
-        for line in lines[1:]:
-            if not line.startswith(":"):
-                continue
-            meta, path = line.split("\t", 1)
-            blob = meta.split()[3]
-            rel = path.removeprefix(prefix)
-            changed[rel] = date
-            pure = PurePosixPath(rel)
-            if pure.parent.as_posix() == "initiatives" and pure.suffix in (".yaml", ".yml"):
-                record_blobs.append((pure.stem, date, commit, blob))
+    changed, record_blobs = _changes(log.stdout.decode("utf-8", "replace"), prefix)
     values = _blob_values({blob for *_, blob in record_blobs if set(blob) != {"0"}}, content_dir)
     revisions: dict[str, list[Revision]] = {}
     for ident, date, commit, blob in record_blobs:
@@ -123,6 +105,28 @@ def _read(content_dir: Path) -> History:
     return History(True, revisions={k: tuple(v) for k, v in revisions.items()}, changed=changed)
 
 
+def _changes(log: str, prefix: str) -> tuple[dict[str, dt.date], list[tuple[str, dt.date, str, str]]]:
+    """From `git log --raw`: the date each file last changed, and every version of every record
+    as (id, date, commit, blob)."""
+    changed: dict[str, dt.date] = {}
+    record_blobs: list[tuple[str, dt.date, str, str]] = []
+    for chunk in log.split("\x1e")[1:]:
+        lines = chunk.strip().split("\n")
+        commit, stamp = lines[0].split(" ", 1)
+        date = dt.datetime.fromisoformat(stamp).date()
+        for line in lines[1:]:
+            if not line.startswith(":"):
+                continue
+            meta, path = line.split("\t", 1)
+            blob = meta.split()[3]
+            rel = path.removeprefix(prefix)
+            changed[rel] = date
+            pure = PurePosixPath(rel)
+            if pure.parent.as_posix() == "initiatives" and pure.suffix in (".yaml", ".yml"):
+                record_blobs.append((pure.stem, date, commit, blob))
+    return changed, record_blobs
+
+
 def _blob_values(blobs: set[str], cwd: Path) -> dict[str, tuple[str | None, int | None]]:
     """Status and progress of every record version, read through one `git cat-file --batch`."""
     if not blobs:
@@ -136,15 +140,20 @@ def _blob_values(blobs: set[str], cwd: Path) -> dict[str, tuple[str | None, int 
         size = int(out[pos:header_end].split()[2])
         data = out[header_end + 1 : header_end + 1 + size]
         pos = header_end + 1 + size + 1
-        try:
-            record = yaml.load(data.decode("utf-8-sig"), Loader=_LOADER)
-        except (yaml.YAMLError, UnicodeDecodeError):
-            record = None  # a broken version in the past: it simply has no values
+        record = _record(data, blob)
         if isinstance(record, dict):
             status = record.get("status") if isinstance(record.get("status"), str) else None
             progress = record.get("progress")
             values[blob] = (status, progress if isinstance(progress, int) and not isinstance(progress, bool) else None)
     return values
+
+
+def _record(data: bytes, blob: str) -> object:
+    """A past version of a record, read like today's files (`load.source`: safe, size and depth limits);
+    None when it was broken then: it simply has no values."""
+    source, _problems = decode(data, f"git:{blob}")
+    tree = parse_yaml(source)[0] if source is not None else None
+    return tree.value if tree is not None else None
 
 
 def _cache_key(commit: str, content_dir: Path) -> str:

@@ -177,24 +177,31 @@ def lint_copy(source: Source, lang: str) -> list[Diagnostic]:
                 )
             )
     if lang == "zh-Hans":
-        to_hans, valid = engine("t2s"), _valid_in_simplified()
-        skip = _other_edition_lines(source.text, lang)
-        for number, text in enumerate(lines, 1):
-            if number in skip:
-                continue
-            for match in HAN.finditer(text):
-                char = match.group()
-                if char not in valid and to_hans.convert(char) != char:
-                    out.append(
-                        source.diagnostic(
-                            number,
-                            match.start() + 1,
-                            f"'{char}' is a Traditional character in a file written in Simplified",
-                            f"write '{to_hans.convert(char)}', or mark the file 'lang: zh-Hant'",
-                            severity=Severity.WARNING,
-                        )
-                    )
+        out += _traditional_in_simplified(source, lines)
     return sorted(out, key=lambda d: (d.line, d.col))
+
+
+def _traditional_in_simplified(source: Source, lines: list[str]) -> list[Diagnostic]:
+    """Traditional characters in a file written in Simplified (lines of the other edition aside)."""
+    out = []
+    to_hans, valid = engine("t2s"), _valid_in_simplified()
+    skip = _other_edition_lines(source.text, "zh-Hans")
+    for number, text in enumerate(lines, 1):
+        if number in skip:
+            continue
+        for match in HAN.finditer(text):
+            char = match.group()
+            if char not in valid and to_hans.convert(char) != char:
+                out.append(
+                    source.diagnostic(
+                        number,
+                        match.start() + 1,
+                        f"'{char}' is a Traditional character in a file written in Simplified",
+                        f"write '{to_hans.convert(char)}', or mark the file 'lang: zh-Hant'",
+                        severity=Severity.WARNING,
+                    )
+                )
+    return out
 
 
 @cache

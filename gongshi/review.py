@@ -79,12 +79,17 @@ def review_text(converter: Converter, text: str, source: Lang, target: Lang, pat
             if forms is None:
                 continue
             pos, opos = start + offset, out_start + offset
-            yield _finding(text, converted, pos, opos, forms, target, path, line + text.count("\n", 0, pos))
+            where = (path, line + text.count("\n", 0, pos), target)
+            yield _finding((text, converted), pos, opos, forms, where)
 
 
 def _finding(
-    text: str, converted: str, pos: int, opos: int, forms: tuple[str, ...], target: Lang, path: str, line: int
+    texts: tuple[str, str], pos: int, opos: int, forms: tuple[str, ...], where: tuple[str, int, Lang]
 ) -> Finding:
+    """The finding at `pos` of the text (`texts`: as written, and converted; `opos` in the latter),
+    whose file, line and target edition are `where`."""
+    text, converted = texts
+    path, line, target = where
     s_start, s_end = _sentence(text, pos)
     sentence = text[s_start:s_end]
     o_start = opos - (pos - s_start)
@@ -185,3 +190,9 @@ def save_reviewed(content_dir: Path, findings: list[Finding], reviewed: set[str]
         for key in sorted(entries)
     ]
     (content_dir / REVIEW_FILE).write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def pending_findings(content_dir: Path, content: Content, converter: Converter) -> list[Finding]:
+    """Review findings not confirmed before (`content/review.yaml`)."""
+    reviewed = load_reviewed(content_dir)
+    return [f for f in review_content(content, converter) if f.key not in reviewed]

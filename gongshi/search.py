@@ -3,8 +3,8 @@
 Only pages worth finding are indexed: initiatives and updates (their `data-pagefind-body`
 element, without the lists of other pages' titles marked `data-pagefind-ignore`). Each edition
 gets its own main bundle, so a reader downloads only their edition's index, and the editions are
-indexed by two Pagefind processes at once (the build runs `index_edition` for each in a thread):
-Pagefind uses little more than one core.
+indexed by two Pagefind processes at once (`Indexing` runs `index_edition` for each in a thread,
+from the moment that edition is rendered): Pagefind uses little more than one core.
 
 Pagefind's memory grows with the pages of one run (5.4 GiB for an edition of 20,000 pages), so
 the main bundle is made in parts of at most `PART_PAGES` pages (the sorted pages, chunked in
@@ -44,9 +44,12 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from gongshi.incremental.manifest import Recalled, sha
+from gongshi.incremental.plan import Rendered
 from gongshi.model import Lang, edition_dir
 
 BINARY = Path("node_modules", "@pagefind", "linux-x64", "bin", "pagefind_extended")
@@ -62,7 +65,7 @@ def find_binary() -> Path | None:
     explicit = os.environ.get("PAGEFIND_BINARY_PATH")
     if explicit:
         return Path(explicit) if Path(explicit).is_file() else None
-    for root in (Path.cwd(), *Path.cwd().parents, Path(__file__).resolve().parents[2]):
+    for root in (Path.cwd(), *Path.cwd().parents, Path(__file__).resolve().parents[1]):
         if (root / BINARY).is_file():
             return root / BINARY
     found = shutil.which("pagefind_extended")
@@ -111,6 +114,71 @@ class Indexed:
     base: dict[str, tuple[str, str]]
     files: dict[str, bytes]
     keep_base: bool
+
+
+@dataclass(frozen=True)
+class Index:
+    """The search files of every edition (`files`), and what each edition's main bundle holds (`pages`)."""
+
+    files: Rendered
+    pages: dict[str, dict[str, tuple[str, str]]]
+
+
+class Indexing:
+    """The index stage, as a handle: each edition's search files are made in a thread from the moment
+    `start` is given that edition's pages, while the build goes on (the other edition renders, the
+    pages are written); `wait` collects them. Without a Pagefind binary, nothing is made.
+
+    `last` is the last build into `out`: its main bundle is kept, with a delta of the pages
+    changed since, unless one of its files is no longer intact.
+    """
+
+    def __init__(self, out: Path, binary: Path | None, last: Recalled | None) -> None:
+        self.out, self.binary, self.last = out, binary, last
+        self.pool = ThreadPoolExecutor(2)
+        self.futures: dict[Lang, Future[Indexed]] = {}
+
+    def __enter__(self) -> Indexing:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.pool.shutdown()
+
+    def start(self, part: Rendered) -> None:
+        """Index the edition just rendered (`part`; the site root's part has no edition and no search)."""
+        lang = part.lang
+        if self.binary is None or lang is None:
+            return
+
+        def read(path: str) -> bytes:
+            return part.files[path] if path in part.files else (self.out / path).read_bytes()
+
+        keys = {p: part.keys[p] for p in pages(part.keys, lang)}
+        self.futures[lang] = self.pool.submit(index_edition, lang, keys, read, self.binary, self._base(lang))
+
+    def _base(self, lang: Lang) -> dict[str, tuple[str, str]] | None:
+        """What the last build's main bundle of `lang` holds, when all its files are still intact."""
+        if self.last is None or self.last.manifest is None:
+            return None
+        intact, made = self.last.intact, self.last.manifest
+        if any(main_bundle(p, lang) and p not in intact for p in made.files):
+            return None
+        return made.search.get(lang)
+
+    def wait(self) -> Index:
+        """Every edition's search files, once Pagefind is done: new files, and the main bundle kept as it was."""
+        made = Rendered({}, {}, set())
+        found: dict[str, dict[str, tuple[str, str]]] = {}
+        for lang in sorted(self.futures):  # in the same order, whichever edition was rendered first
+            indexed = self.futures[lang].result()
+            found[lang] = indexed.base
+            if indexed.keep_base and self.last is not None:
+                bundle = [p for p in self.last.intact if main_bundle(p, lang)]
+                made.reused.update(bundle)
+                made.keys.update({p: self.last.intact[p].key for p in bundle})
+            made.files.update(indexed.files)
+            made.keys.update({p: sha(data) for p, data in indexed.files.items()})
+        return Index(made, found)
 
 
 def index_edition(

@@ -26,7 +26,8 @@ from urllib.parse import unquote
 
 from gongshi.errors import ContentError, UsageError, format_gcc
 from gongshi.history import History, read_history
-from gongshi.site import Options, Result, build_edited, build_site, edited_files, prepare
+from gongshi.pipeline import Options, Result, build_site
+from gongshi.preview import build_edited, edited_files, prepare
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -70,7 +71,7 @@ class ContentFiles:
 class Preview:
     """The state of a preview: the output folder, the errors of the last build if it failed, and its builds.
 
-    A save of a few records' files first writes those records' own pages (`site.build_edited`,
+    A save of a few records' files first writes those records' own pages (`preview.build_edited`,
     about 0.1 s at 1,000 initiatives) and reloads the browser; a full build then follows in a background
     thread and reloads again if it changed anything else (lists, feeds, search). One build runs
     at a time; a full build made obsolete by a newer save gives way at its next stage.
@@ -92,7 +93,7 @@ class Preview:
         return self._run(lambda: build_site(self.options), "built") is not None
 
     def warm(self) -> None:
-        """Read the content and compile the templates before the first save (`site.prepare`)."""
+        """Read the content and compile the templates before the first save (`preview.prepare`)."""
         with self.lock, contextlib.suppress(UsageError):  # the build before said so
             prepare(self.options, self.valid)
 
@@ -232,12 +233,10 @@ def livereload_snippet_hash(liveport: int) -> str:
 
 
 def notify_watcher(folders: list[Path], on_change: Callable[[list[Path]], None]) -> Any:
-    """A livereload watcher told of changes by the operating system (watchfiles: inotify on Linux).
-
-    livereload's own watcher looks at every file's time every 0.8 s: up to 0.8 s before a save is
-    noticed, and a walk over thousands of files each time. `on_change` gets each batch of changed
-    files once, however many folders are watched, in the server's thread (`loop`); the browsers
-    reload when it returns.
+    """A livereload watcher told of changes by the operating system (watchfiles: inotify on Linux),
+    not by looking at every file's time every 0.8 s as livereload's own does. `on_change` gets each
+    batch of changed files once, however many folders are watched, in the server's thread (`loop`);
+    the browsers reload when it returns.
     """
     import watchfiles
     from livereload.watcher import Watcher

@@ -10,11 +10,12 @@ from gongshi import markdown
 from gongshi.convert import Converter
 from gongshi.errors import ContentError, Diagnostic, UsageError
 from gongshi.lint import lint_copy, lint_traditional
-from gongshi.load import load_content, read_source
+from gongshi.load import load_content
+from gongshi.load.files import read_source
 from gongshi.model import ID_RE, Lang
+from gongshi.pipeline import Options, check_site
 from gongshi.resources import builtin_path
 from gongshi.review import group_findings, load_reviewed, review_content, save_reviewed
-from gongshi.site import Options, check_site
 
 
 def site_converter(content_dir: Path) -> tuple[Converter, Lang]:
@@ -74,7 +75,8 @@ def convert_stream(content_dir: Path, target: str, path: Path | None, stdin: Tex
 
 def review_command(options: Options, accept: bool, show_all: bool, stream: TextIO) -> int:
     """`gongshi review`: print the findings editors have not confirmed yet, grouped by glossary line."""
-    content, converter, _ = check_site(options)
+    checked = check_site(options)
+    content, converter = checked.content, checked.converter
     findings = review_content(content, converter)
     reviewed = set() if show_all else load_reviewed(options.content)
     pending = [f for f in findings if f.key not in reviewed]

@@ -55,3 +55,10 @@ STATUS_BY_NAME = {
 # Han characters: the URO, Extension A, the compatibility ideographs and Extensions B-H.
 HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 HAN = re.compile(f"[{HAN_RANGES}]")
+
+# The groupings of initiatives that get index pages: URL folder, Initiative attribute, heading.
+GROUP_FIELDS = (
+    ("departments", "department", "责任单位"),
+    ("categories", "category", "类别"),
+    ("regions", "region", "地区"),
+)

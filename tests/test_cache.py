@@ -23,7 +23,7 @@ from conftest import FIXTURES
 from gongshi.incremental import manifest as cache
 from gongshi import search
 from gongshi.resources import builtin_path
-from gongshi.site import Options, Result, build_site
+from gongshi.pipeline import Options, Result, build_site
 
 BASIC = FIXTURES / "basic" / "content"
 pytestmark = pytest.mark.skipif(search.find_binary() is None, reason="needs Pagefind (bash scripts/setup)")
@@ -239,24 +239,24 @@ def test_large_edit_makes_a_new_main_index(root: Path, monkeypatch: pytest.Monke
 
 
 def test_only_changed_documents_are_schema_checked_again(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from gongshi import content
+    from gongshi.load import documents
 
     checked: list[str] = []
-    real = content.validate_tree
+    real = documents.validate_tree
 
     def counting(tree, name):  # type: ignore[no-untyped-def]
         checked.append(tree.source.path)
         return real(tree, name)
 
-    content.checked.cache_clear()  # the in-process memo would hide the checks
-    monkeypatch.setattr(content, "validate_tree", counting)
+    documents.checked.cache_clear()  # the in-process memo would hide the checks
+    monkeypatch.setattr(documents, "validate_tree", counting)
     EDITS["initiative progress"](root)
     build(root)
     assert [Path(p).name for p in checked] == ["rural-bus.yaml"]
 
 
 def test_a_document_with_a_problem_is_never_known_valid() -> None:
-    from gongshi.load import Documents
+    from gongshi.load.documents import Documents
     from gongshi.load.source import Source
 
     docs = Documents()

@@ -57,14 +57,14 @@ def test_progress_bar_counts_stages(monkeypatch) -> None:
 def test_progress_bar_follows_the_build(tmp_path: Path) -> None:
     """The bar only moves forward: a build tells its stages in the order STAGE_NAMES lists them."""
     from gongshi import cli
-    from gongshi.site import Options, build_site
+    from gongshi.pipeline import Options, build_site
 
     told: list[str] = []
     build_site(
         Options(content=_copy_basic(tmp_path), out=tmp_path / "site", history=False, review=True, progress=told.append)
     )
     order = list(cli.STAGE_NAMES)
-    assert set(told) <= set(order) and {"render", "write", "search"} <= set(told)
+    assert set(told) <= set(order) and {"render", "write", "index"} <= set(told)
     assert [order.index(stage) for stage in told] == sorted(order.index(stage) for stage in told), told
 
 

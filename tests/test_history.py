@@ -11,7 +11,7 @@ import pytest
 from conftest import FIXTURES
 
 from gongshi.history import read_history
-from gongshi.site import Options, render_files
+from gongshi.pipeline import Options, render_files
 
 
 def _git(repo: Path, *args: str, date: str = "2021-01-01T10:00:00+08:00") -> None:

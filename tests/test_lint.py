@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gongshi.lint import lint_traditional
-from gongshi.source import Source
+from gongshi.load.source import Source
 
 # Short texts of our own with the kinds of error the badly converted Traditional seed shows.
 BAD = (

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from conftest import FIXTURES
 
-from gongshi.site import Options, render_files
+from gongshi.pipeline import Options, render_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

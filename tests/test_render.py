@@ -7,7 +7,7 @@ import posixpath
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gongshi.render import relative_url
+from gongshi.page import relative_url
 
 SEGMENT = st.sampled_from(["zh-hans", "zh-hant", "initiatives", "a", "b-1", "static", "updates"])
 
@@ -28,7 +28,7 @@ def test_related_initiatives_ranks_by_shared_groups_then_id(rows: list[tuple[int
     """The set-based ranking gives what counting every shared group would give (the obvious way)."""
     from collections import Counter
 
-    from gongshi.render import related_initiatives
+    from gongshi.outputs.pages import related_initiatives
 
     ids = [f"i{n:02d}" for n in range(len(rows))]
     keys = {

@@ -9,7 +9,8 @@ from conftest import FIXTURES
 
 from gongshi.convert import Converter
 from gongshi.review import load_reviewed, review_text, save_reviewed
-from gongshi.site import Options, build_site, check_site, pending_findings
+from gongshi.pipeline import Options, build_site, check_site
+from gongshi.review import pending_findings
 
 
 def test_lists_each_ambiguous_choice_with_context_and_pin() -> None:
@@ -40,14 +41,16 @@ def test_accepted_findings_are_not_listed_again(tmp_path: Path) -> None:
     """After --accept, unchanged sentences drop out; an edited sentence comes back."""
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "basic" / "content", content)
-    site, converter, _ = check_site(Options(content=content))
+    checked = check_site(Options(content=content))
+    site, converter = checked.content, checked.converter
     findings = pending_findings(content, site, converter)
     assert findings
     save_reviewed(content, findings, load_reviewed(content))
     assert pending_findings(content, site, converter) == []
     update = content / "updates" / "2019-07-bus.md"
     update.write_text(update.read_text("utf-8").replace("出行更方便了", "出发更方便了"), "utf-8")
-    site, converter, _ = check_site(Options(content=content))
+    checked = check_site(Options(content=content))
+    site, converter = checked.content, checked.converter
     again = pending_findings(content, site, converter)
     assert again and all(f.path.endswith("2019-07-bus.md") for f in again)
 

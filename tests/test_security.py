@@ -31,11 +31,11 @@ from hypothesis import strategies as st
 from strategies import hans_text, mixed_text
 
 from gongshi import markdown
-from gongshi.content import load_content
+from gongshi.load import load_content
 from gongshi.convert import Converter
 from gongshi.errors import ContentError
 from gongshi.markdown import is_safe_url
-from gongshi.site import Options, build_site, render_files
+from gongshi.pipeline import Options, build_site, render_files
 
 BASIC = FIXTURES / "basic" / "content"
 INITIATIVE = "initiatives/rural-bus.yaml"

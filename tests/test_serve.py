@@ -18,7 +18,8 @@ from conftest import FIXTURES
 from gongshi.errors import ContentError
 from gongshi.history import History
 from gongshi.serve import GiveWay, Preview
-from gongshi.site import Options, build_edited, build_site, edited_files
+from gongshi.pipeline import Options, build_site
+from gongshi.preview import build_edited, edited_files
 
 
 def _get(app: Preview, path: str) -> tuple[str, dict[str, str], bytes]:

@@ -11,7 +11,7 @@ the next build is then a clean one. It records
   modification time of the file as written: an unchanged file is recognised without reading it,
   one whose time alone differs (restored from a CI cache) by its bytes, and a file changed
   behind gongshi's back is written again.
-- per edition, the pages its main search bundle holds, all parts (`outputs.search`), with their
+- per edition, the pages its main search bundle holds, all parts (`search`), with their
   input keys and Pagefind's ids for them.
 - the warnings of that build, repeated when nothing changed.
 - the content documents that passed their schema check (by a digest of the schemas and the
@@ -59,6 +59,47 @@ class Manifest:
     search: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
     valid: list[str] = field(default_factory=list)  # content documents that passed their schema check
+
+
+@dataclass(frozen=True)
+class Recalled:
+    """What a build knows of the last one into the same folder: its manifest, and which of its files are intact."""
+
+    path: Path | None = None  # where the manifest is kept; None when the build cache is off
+    inputs: str = ""  # the digest of this build's inputs
+    manifest: Manifest | None = None
+    intact: dict[str, Entry] = field(default_factory=dict)  # the manifest's files still as written
+
+    @classmethod
+    def nothing(cls) -> Recalled:
+        """No build cache: everything is made afresh and nothing is remembered."""
+        return cls()
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything must be done: inputs changed, or a file of the last build is gone or altered."""
+        last = self.manifest
+        return last is None or last.inputs != self.inputs or len(self.intact) != len(last.files)
+
+    @property
+    def keys(self) -> dict[str, str]:
+        """The input key of every intact file: a file with the same key now is not made again."""
+        return {path: entry.key for path, entry in self.intact.items()}
+
+    @property
+    def valid(self) -> list[str]:
+        return self.manifest.valid if self.manifest else []
+
+    def remember_times(self) -> None:
+        """Same bytes, new times (a folder restored from a CI cache): keep the new times."""
+        if self.path is not None and self.manifest is not None and self.intact != self.manifest.files:
+            save(self.path, replace(self.manifest, files=self.intact))
+
+
+def recall(path: Path, out: Path, inputs: str) -> Recalled:
+    """The last build into `out`, from its manifest at `path` (none: a first build)."""
+    last = load(path, out)
+    return Recalled(path, inputs, last, intact(last, out) if last else {})
 
 
 def manifest_path(content: Path, out: Path) -> Path:

@@ -17,7 +17,7 @@ from typing import Any
 
 from gongshi import stats
 from gongshi.history import History
-from gongshi.model import Content, Date, Initiative, Update
+from gongshi.model import Content, Date, Initiative, Lang, Update
 
 
 @dataclass(frozen=True)
@@ -136,6 +136,7 @@ class Rendered:
     files: dict[str, bytes]
     keys: dict[str, str]
     reused: set[str]
+    lang: Lang | None = None  # the edition these files belong to; None for the site root's
 
     def absorb(self, part: Rendered) -> None:
         self.files.update(part.files)

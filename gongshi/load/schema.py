@@ -120,20 +120,8 @@ def _explain(tree: Tree, error: ValidationError) -> list[Diagnostic]:
     expected: Any = error.validator_value
     value: Any = error.instance
     schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
-    if kind == "additionalProperties":
-        allowed = sorted(schema.get("properties", {}))
-        extras = sorted(k for k in value if k not in allowed) if allowed else []
-        if not allowed:  # a mapping where only fixed keys make sense, e.g. an edition text
-            return [tree.at(path, f"{name} must be text", "write the text directly after the colon")]
-        return [tree.at((*path, key), f"unknown key '{key}'", suggest(str(key), allowed), key=True) for key in extras]
-    if kind == "required":
-        missing = error.message.split("'")[1]
-        allowed = sorted(schema.get("properties", {}))
-        unknown = [str(k) for k in value if k not in allowed]
-        if difflib.get_close_matches(missing, unknown, n=1, cutoff=0.6):
-            return []  # a misspelt key ('titel'): the unknown-key error says it all
-        where = "file" if not path else name
-        return [tree.at(path, f"{where} is missing the required key '{missing}'", _REQUIRED_HINTS.get(missing, ""))]
+    if kind in ("additionalProperties", "required"):
+        return _keys(tree, error, path, name)
     if value is None and kind in ("enum", "type"):
         hint = _status_hint() if path[-1:] == ("status",) else "write a value after the colon, or remove the line"
         return [tree.at(path, f"{name} is empty", hint)]
@@ -162,6 +150,24 @@ def _explain(tree: Tree, error: ValidationError) -> list[Diagnostic]:
     if kind == "propertyNames":
         return [tree.at(path, "a glossary key is empty")]
     return [tree.at(path, f"{name}: {error.message}")]  # pragma: no cover - schemas use the above
+
+
+def _keys(tree: Tree, error: ValidationError, path: Path_, name: str) -> list[Diagnostic]:
+    """Unknown keys (with the nearest allowed one), and missing required keys."""
+    value: Any = error.instance
+    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    allowed = sorted(schema.get("properties", {}))
+    if error.validator == "additionalProperties":
+        if not allowed:  # a mapping where only fixed keys make sense, e.g. an edition text
+            return [tree.at(path, f"{name} must be text", "write the text directly after the colon")]
+        extras = sorted(k for k in value if k not in allowed)
+        return [tree.at((*path, key), f"unknown key '{key}'", suggest(str(key), allowed), key=True) for key in extras]
+    missing = error.message.split("'")[1]
+    unknown = [str(k) for k in value if k not in allowed]
+    if difflib.get_close_matches(missing, unknown, n=1, cutoff=0.6):
+        return []  # a misspelt key ('titel'): the unknown-key error says it all
+    where = "file" if not path else name
+    return [tree.at(path, f"{where} is missing the required key '{missing}'", _REQUIRED_HINTS.get(missing, ""))]
 
 
 def _pattern(tree: Tree, path: Path_, name: str, value: Any, pattern: str) -> Diagnostic:

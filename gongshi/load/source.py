@@ -9,7 +9,6 @@ later stages can point at the exact place of a mistake.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +16,8 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from gongshi.errors import Diagnostic, Severity
+from gongshi.errors import Diagnostic
+from gongshi.load.syntax import swallowed_comments, syntax_error
 
 MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 20_000
@@ -142,7 +142,7 @@ def parse_yaml(source: Source, text: str | None = None, line_offset: int = 0) ->
     try:
         node = yaml.compose(source.text if text is None else text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(source, exc, line_offset)]
+        return None, [syntax_error(source, exc, line_offset)]
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know is marked
         return None, [source.diagnostic(1 + line_offset, 1, f"YAML error: {exc}")]
     builder = _Builder(source, line_offset)
@@ -153,24 +153,7 @@ def parse_yaml(source: Source, text: str | None = None, line_offset: int = 0) ->
     except _Abort as abort:
         return None, [abort.diagnostic]
     tree = Tree(source, value, builder.positions, builder.key_positions, line_offset)
-    return tree, builder.diagnostics + _swallowed_comments(source, text, line_offset)
-
-
-def _swallowed_comments(source: Source, text: str | None, offset: int) -> list[Diagnostic]:
-    """Warn where ' #' silently cut a value short (`title: 改造 3 #楼` shows only 改造 3)."""
-    out = []
-    for number, line in enumerate((source.text if text is None else text).split("\n"), 1 + offset):
-        if match := _SWALLOWED_COMMENT.match(line):
-            out.append(
-                source.diagnostic(
-                    number,
-                    match.start(3) + 1,
-                    "text after ' #' is a comment and will not be shown",
-                    "if '#' belongs to the text, put the whole value in quotes",
-                    severity=Severity.WARNING,
-                )
-            )
-    return out
+    return tree, builder.diagnostics + swallowed_comments(source, text, line_offset)
 
 
 class _Abort(Exception):
@@ -277,80 +260,3 @@ class _Builder:
             self.key_positions[(*path, key)] = self.pos(key_node)
             result[key] = self.build(value_node, (*path, key))
         return result
-
-
-_KEY = r"^(\s*(?:-\s+)?)([A-Za-z_][\w-]*)"
-_FULLWIDTH_COLON = re.compile(_KEY + "\\s*：")
-_NO_SPACE = re.compile(_KEY + r":(?=[^\s/])")
-_SPECIAL_START = re.compile(_KEY + r":\s+([*@`&!%]+)")
-_TEXT_AFTER_QUOTE = re.compile(_KEY + r":\s+([\"'])[^\"']*\3(?=[^\s#,\]}])")
-# ' #' directly followed by text ("3 #楼") is a number sign cut off as a comment; "x  # note" is a comment.
-_SWALLOWED_COMMENT = re.compile(_KEY + r":[ \t]+(?![\"'|>\[{])[^#\n]*?\S[ \t]+(#[^\s#].*)")
-
-
-def _syntax_error(source: Source, exc: yaml.MarkedYAMLError, offset: int) -> Diagnostic:
-    """A YAML syntax error in words staff understand, at the place the mistake really is.
-
-    libyaml often notices a mistake one line late (a full-width colon, a missing space after a
-    colon): the line it reports and the one before are searched for the usual causes first.
-    """
-    mark = exc.problem_mark or exc.context_mark
-    line = (mark.line + 1 if mark else 1) + offset
-    for number in (line, line - 1):
-        text = source.line(number)
-        if "\t" in text[: len(text) - len(text.lstrip())] or ("\t" in text and "tab" in (exc.problem or "")):
-            return source.diagnostic(
-                number,
-                text.index("\t") + 1,
-                "YAML syntax: a tab character cannot be used here",
-                "YAML indents with spaces only; replace the tab with spaces",
-            )
-        if match := _FULLWIDTH_COLON.match(text):
-            return source.diagnostic(
-                number,
-                text.index("：") + 1,
-                "YAML syntax: a full-width colon '：' cannot separate a key from its value",
-                f"use the half-width colon ':' followed by a space: '{match.group(2)}: '",
-            )
-        if match := _NO_SPACE.match(text):
-            return source.diagnostic(
-                number,
-                match.end(2) + 1,
-                f"YAML syntax: the colon after '{match.group(2)}' needs a space after it",
-                f"write '{match.group(2)}: ' with a space after the colon",
-            )
-        if match := _TEXT_AFTER_QUOTE.match(text):
-            return source.diagnostic(
-                number,
-                match.start(3) + 1,
-                "YAML syntax: text continues after the closing quote",
-                "put the whole value in quotes, or use Chinese quotes “” inside the text",
-            )
-        if "-{" in text and ("[" in text or "{" in text.split("-{")[0]):
-            return source.diagnostic(
-                number,
-                text.index("-{") + 1,
-                "YAML syntax: an override -{…}- inside a [list] or {mapping} must be quoted",
-                'put that value in quotes: "-{…}-"',
-            )
-        if match := _SPECIAL_START.match(text):
-            char = match.group(3)
-            return source.diagnostic(
-                number,
-                match.start(3) + 1,
-                f"YAML syntax: a value starting with '{char[0]}' must be in quotes",
-                f'put the whole value in quotes: {match.group(2)}: "{char}..."',
-            )
-    problem = exc.problem or "YAML syntax error"
-    hint = ""
-    if "quoted scalar" in (exc.context or "") and exc.context_mark is not None:
-        mark = exc.context_mark
-        problem = "this quoted text is never closed"
-        hint = "add the closing quote, or remove the opening one"
-    elif "mapping values are not allowed" in problem:
-        hint = "a value containing ': ' must be quoted, or a line is indented wrongly"
-    elif "could not find expected ':'" in problem:
-        hint = "every line needs 'key: value'; check the previous line's indentation and quotes"
-    line = (mark.line + 1 if mark else 1) + offset
-    col = mark.column + 1 if mark else 1
-    return source.diagnostic(line, col, f"YAML syntax: {problem}", hint)

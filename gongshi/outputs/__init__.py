@@ -1,4 +1,31 @@
-"""Outputs besides HTML pages, each a small module: feeds, sitemap, open data, share images.
+"""Everything a build publishes, as a list of outputs with one signature each: `make(view, plan) -> None`.
 
-Each takes an `Edition` (or all of them) and returns `{path: bytes}` for the site map of files.
+An output returns nothing: it adds its files to `plan` (`incremental.plan.Plan`), each with the
+values it is made from, and the plan makes only the files whose inputs changed since the last
+build (the others are reused). `EDITION_OUTPUTS` run once per edition, in that edition's
+render worker, with its `page.View` (the edition's texts through the converter, the templates);
+`SITE_OUTPUTS` run once, after every edition, with `page.SiteView` (all editions and the paths
+of their files). The search index is not made here: Pagefind reads the rendered pages in the
+pipeline's index stage (`search`).
+
+To add an output: a module here with its `make`, and one line below.
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gongshi.incremental.plan import Plan
+from gongshi.outputs import data, feeds, pages, root, share, sitemap
+from gongshi.page import SiteView, View
+
+EDITION_OUTPUTS: tuple[Callable[[View, Plan], None], ...] = (
+    pages.make,  # home, lists, initiative and update pages, index pages
+    feeds.make,  # Atom feeds: the site's newest updates, one per initiative
+    data.make,  # open data: initiatives.json and initiatives.csv
+    share.make,  # share cards (SVG) per initiative
+)
+SITE_OUTPUTS: tuple[Callable[[SiteView, Plan], None], ...] = (
+    root.make,  # the edition chooser, 404.html, the review page
+    sitemap.make,  # sitemap.xml and robots.txt
+)

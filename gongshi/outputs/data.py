@@ -14,7 +14,8 @@ from typing import Any
 
 from gongshi.edition import Edition
 from gongshi.incremental.plan import Plan
-from gongshi.model import Date, Initiative, SourceRef
+from gongshi.model import Date, Initiative, LogEntry, SourceRef, Target
+from gongshi.page import View
 from gongshi.vocabulary import SCHEDULE_LABELS, STATUS_LABELS
 
 SCHEMA_VERSION = 1
@@ -55,7 +56,7 @@ def _source(ed: Edition, source: SourceRef) -> dict[str, Any]:
 
 def record(ed: Edition, item: Initiative) -> dict[str, Any]:
     """One initiative as open data, in the edition's script."""
-    plan = ed.schedule(item)
+    schedule = ed.schedule(item)
     page = f"{ed.dir}/initiatives/{item.id}/index.html"
     return {
         "id": item.id,
@@ -64,9 +65,9 @@ def record(ed: Edition, item: Initiative) -> dict[str, Any]:
         "status": item.status,
         "status_label": ed.ui(STATUS_LABELS[item.status]),
         "progress": item.progress,
-        "expected_progress": plan.expected,
-        "schedule": plan.mark or None,
-        "schedule_label": ed.ui(SCHEDULE_LABELS[plan.mark]) if plan.mark else None,
+        "expected_progress": schedule.expected,
+        "schedule": schedule.mark or None,
+        "schedule_label": ed.ui(SCHEDULE_LABELS[schedule.mark]) if schedule.mark else None,
         "department": ed.t(item.department) or None,
         "partners": [ed.t(p) for p in item.partners],
         "category": ed.t(item.category) or None,
@@ -77,32 +78,38 @@ def record(ed: Edition, item: Initiative) -> dict[str, Any]:
         "summary": ed.t(item.summary) or None,
         "reason": ed.t(item.reason) or None,
         "remedy": ed.t(item.remedy) or None,
-        "budget": {"amount": item.budget.amount, "unit": ed.t(item.budget.unit), "note": ed.t(item.budget.note) or None}
-        if item.budget
-        else None,
-        "targets": [
-            {
-                "name": ed.t(t.name),
-                "target": t.target,
-                "actual": t.actual,
-                "unit": ed.t(t.unit) or None,
-                "note": ed.t(t.note) or None,
-            }
-            for t in item.targets
-        ],
+        "budget": _budget(ed, item),
+        "targets": [_target(ed, t) for t in item.targets],
         "milestones": [{"date": m.date.iso, "title": ed.t(m.title), "done": m.done} for m in item.milestones],
-        "log": [
-            {
-                "date": e.date.iso,
-                "status": e.status,
-                "progress": e.progress,
-                "note": ed.t(e.note) or None,
-                "source": ed.t(e.source) or None,
-            }
-            for e in item.log
-        ],
+        "log": [_log_entry(ed, e) for e in item.log],
         "sources": [_source(ed, s) for s in item.sources],
         "updates": [u.slug for u in ed.updates_of(item)],
+    }
+
+
+def _budget(ed: Edition, item: Initiative) -> dict[str, Any] | None:
+    if item.budget is None:
+        return None
+    return {"amount": item.budget.amount, "unit": ed.t(item.budget.unit), "note": ed.t(item.budget.note) or None}
+
+
+def _target(ed: Edition, target: Target) -> dict[str, Any]:
+    return {
+        "name": ed.t(target.name),
+        "target": target.target,
+        "actual": target.actual,
+        "unit": ed.t(target.unit) or None,
+        "note": ed.t(target.note) or None,
+    }
+
+
+def _log_entry(ed: Edition, entry: LogEntry) -> dict[str, Any]:
+    return {
+        "date": entry.date.iso,
+        "status": entry.status,
+        "progress": entry.progress,
+        "note": ed.t(entry.note) or None,
+        "source": ed.t(entry.source) or None,
     }
 
 
@@ -122,8 +129,9 @@ def _json(document: dict[str, Any]) -> str:
     return f'{head[:-1]}, "initiatives": [\n{rows}\n]}}\n' if rows else f'{head[:-1]}, "initiatives": []}}\n'
 
 
-def open_data(ed: Edition, plan: Plan) -> None:
+def make(view: View, plan: Plan) -> None:
     """The edition's initiatives as JSON and as CSV."""
+    ed = view.ed
     paths = (f"{ed.dir}/data/initiatives.json", f"{ed.dir}/data/initiatives.csv")
     plan.add_many(paths, ("data", ed.content.initiatives), lambda: _open_data(ed))
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from gongshi.edition import Edition
 from gongshi.incremental.plan import Plan
 from gongshi.model import Date, Initiative, Update
+from gongshi.page import View
 from gongshi.vocabulary import STATUS_LABELS
 
 FEED_ENTRIES = 50
@@ -93,8 +94,9 @@ def initiative_entries(ed: Edition, item: Initiative) -> list[Entry]:
     return entries
 
 
-def feeds(ed: Edition, plan: Plan) -> None:
+def make(view: View, plan: Plan) -> None:
     """Every feed of one edition: the newest updates of the site, and one feed per initiative."""
+    ed = view.ed
     site_title = ed.t(ed.content.config.title)
     latest = ed.content.updates[-FEED_ENTRIES:]
     plan.add(

@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape, quoteattr
 from gongshi.edition import Edition
 from gongshi.incremental.plan import Plan
 from gongshi.model import Initiative
+from gongshi.page import View
 from gongshi.vocabulary import STATUS_COLOURS, STATUS_LABELS
 
 
@@ -43,6 +44,8 @@ def share_card(ed: Edition, item: Initiative) -> bytes:
     return ("\n".join(parts) + "\n").encode("utf-8")
 
 
-def share_cards(ed: Edition, plan: Plan) -> None:
+def make(view: View, plan: Plan) -> None:
+    """A share card per initiative."""
+    ed = view.ed
     for item in ed.content.initiatives:
         plan.add(f"{ed.dir}/initiatives/{item.id}/share.svg", ("share", item), functools.partial(share_card, ed, item))

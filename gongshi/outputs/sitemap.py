@@ -6,23 +6,34 @@ always written and names the sitemap when there is one. The review page is never
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from gongshi.incremental.plan import Plan
 from gongshi.model import SiteConfig, edition_dir
+from gongshi.page import SiteView
 
 
-def sitemap(config: SiteConfig, paths: Iterable[str]) -> dict[str, bytes]:
-    """`paths`: every output path; edition pages are listed with their alternates."""
+def make(site: SiteView, plan: Plan) -> None:
+    """`robots.txt`, and `sitemap.xml` when `base_url` is set, listing the pages made so far."""
+    config = site.root.ed.content.config
+    first = edition_dir(config.editions[0])
+    pages = tuple(
+        sorted(
+            p.removeprefix(first + "/")
+            for p in site.paths
+            if p.startswith(first + "/") and p.endswith(".html") and not p.endswith("404.html")
+        )
+    )
+    names = ("sitemap.xml", "robots.txt") if config.base_url else ("robots.txt",)
+    plan.add_many(names, ("sitemap", config, pages), lambda: sitemap(config, pages))
+
+
+def sitemap(config: SiteConfig, pages: Sequence[str]) -> dict[str, bytes]:
+    """`pages`: the pages of an edition (paths inside it), each listed in every edition with its alternates."""
     robots = ["User-agent: *", "Disallow: /_review/", "Allow: /"]
     if not config.base_url:
         return {"robots.txt": ("\n".join(robots) + "\n").encode("utf-8")}
-    first = edition_dir(config.editions[0])
-    pages = sorted(
-        p.removeprefix(first + "/")
-        for p in paths
-        if p.startswith(first + "/") and p.endswith(".html") and not p.endswith("404.html")
-    )
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',

@@ -109,8 +109,8 @@ def test_search_merges_the_parts_of_a_large_index(tmp_path: Path, new_page, monk
     """With parts of 8 pages, the sample site's 30 searchable pages per edition are indexed into four
     bundles: search finds a page of the last part, and after an edit the page's new text once, and
     its initiative (whose page changed outside what is indexed) still."""
-    from gongshi.outputs import search
-    from gongshi.site import Options, build_site
+    from gongshi import search
+    from gongshi.pipeline import Options, build_site
 
     monkeypatch.setattr(search, "PART_PAGES", 8)
     content, out = tmp_path / "content", tmp_path / "www" / "site"

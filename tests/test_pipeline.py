@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES
 
 from gongshi.errors import ContentError
-from gongshi.site import Options, build_site, render_files
+from gongshi.pipeline import Options, build_site, render_files
 
 BASIC = FIXTURES / "basic" / "content"
 GOLDEN_PAGES = [

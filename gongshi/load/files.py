@@ -1,0 +1,97 @@
+"""The files of a content folder: which there are, their names, their text, their paths in messages."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from gongshi.errors import Diagnostic, Severity
+from gongshi.load.documents import memo
+from gongshi.load.source import Source, decode
+from gongshi.model import ID_RE
+
+
+def display_path(path: Path) -> str:
+    """The path staff see in messages: relative to the working folder when inside it."""
+    return _display_path(os.getcwd(), path)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _display_path(cwd: str, path: Path) -> str:
+    rel = os.path.relpath(path, cwd)
+    return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
+
+
+def read_source(
+    path: Path, diags: list[Diagnostic], too_large_hint: str = "", read: Callable[[Path], bytes] = Path.read_bytes
+) -> Source | None:
+    """One file's text, or None with the reason added to `diags`."""
+    source, problems = decoded(read(path), display_path(path), too_large_hint)
+    diags.extend(problems)
+    return source
+
+
+@memo
+def decoded(data: bytes, path: str, too_large_hint: str) -> tuple[Source | None, tuple[Diagnostic, ...]]:
+    """`decode`, memoised: `serve` gives the same bytes object for a file until it changes, so the
+    same `Source` comes back, whose text's hash Python keeps for the memos that follow."""
+    source, problems = decode(data, path, too_large_hint)
+    return source, tuple(problems)
+
+
+def list_files(folder: Path, suffixes: tuple[str, ...], root: Path, diags: list[Diagnostic]) -> list[Path]:
+    """The files of one content folder, sorted; links leading out of `root` are refused."""
+    if not folder.is_dir():
+        return []
+    out = []
+    top = root.resolve()
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
+        path = folder / entry.name
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink() and not path.resolve().is_relative_to(top):
+            diags.append(
+                Diagnostic(
+                    display_path(path),
+                    1,
+                    1,
+                    "symbolic link points outside the content folder",
+                    "copy the file into content/ instead of linking to it",
+                )
+            )
+            continue
+        if path.suffix in suffixes and entry.is_file():
+            out.append(path)
+        elif entry.is_file() or entry.is_dir():
+            diags.append(
+                Diagnostic(
+                    display_path(path),
+                    1,
+                    1,
+                    f"file is ignored: {folder.name}/ holds only "
+                    + " and ".join(f"'{s}'" for s in suffixes)
+                    + " files",
+                    severity=Severity.WARNING,
+                )
+            )
+    return out
+
+
+def check_name(path: Path, diags: list[Diagnostic]) -> bool:
+    if ID_RE.match(path.stem):
+        return True
+    diags.append(
+        Diagnostic(
+            display_path(path),
+            1,
+            1,
+            f"file name '{path.name}' cannot be used as an id",
+            "name files with lowercase letters, digits and hyphens, e.g. 'rural-bus"
+            f"{path.suffix}'; the name becomes the page's address",
+        )
+    )
+    return False
