@@ -51,7 +51,7 @@ def test_progress_bar_counts_stages(monkeypatch) -> None:
     monkeypatch.setattr(sys, "stderr", stream)
     cli._progress("render")
     line = stream.getvalue()
-    assert line.startswith("\r\033[K[████░░░░] ") and line.endswith("rendering pages…")
+    assert line.startswith("\r\033[K[█████░░░░] ") and line.endswith("rendering pages…")  # 5 of 9 stages before it
 
 
 def test_progress_bar_follows_the_build(tmp_path: Path) -> None:
