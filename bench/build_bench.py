@@ -81,7 +81,10 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 import gongshi
 assert gongshi.__file__.startswith(sys.argv[1]), gongshi.__file__
-from gongshi.pipeline import Options, build_site
+try:
+    from gongshi.pipeline import Options, build_site
+except ImportError:  # a revision from before the pipeline module (--rev)
+    from gongshi.site import Options, build_site
 r = build_site(Options(content=Path(sys.argv[2]), out=Path(sys.argv[3]), history=False))
 print(json.dumps({"timings": r.timings, "written": r.written, "unchanged": r.unchanged, "removed": r.removed,
                   "pages": r.pages, "files": len(r.files), "warnings": [str(w) for w in r.warnings]}))
