@@ -9,6 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from conftest import FIXTURES
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gongshi.pipeline import Options, render_files
 
@@ -91,3 +93,34 @@ def test_open_data_follows_its_schema(files: dict[str, bytes]) -> None:
     for edition in ("zh-hans", "zh-hant"):
         errors = list(Draft202012Validator(schema).iter_errors(json.loads(files[f"{edition}/data/initiatives.json"])))
         assert errors == [], [e.message for e in errors]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 2)), min_size=1, max_size=30),
+    st.integers(1, 5),
+)
+def test_related_initiatives_ranks_by_shared_groups_then_id(rows: list[tuple[int, int, int]], limit: int) -> None:
+    """The set-based ranking gives what counting every shared group would give (the obvious way)."""
+    from collections import Counter
+
+    from gongshi.outputs.pages import related_initiatives
+
+    ids = [f"i{n:02d}" for n in range(len(rows))]
+    keys = {
+        ident: tuple(f"{field}/{value}" for field, value in zip("dcr", row, strict=True) if value)
+        for ident, row in zip(ids, rows, strict=True)
+    }
+    members: dict[str, set[str]] = {}
+    for ident, own in keys.items():
+        for key in own:
+            members.setdefault(key, set()).add(ident)
+    frozen = {key: frozenset(value) for key, value in members.items()}
+    by_id = {ident: type("Item", (), {"id": ident})() for ident in ids}
+    for ident in ids:
+        shared: Counter[str] = Counter()
+        for key in keys[ident]:
+            shared.update(members[key])
+        del shared[ident]
+        expected = sorted(shared, key=lambda other: (-shared[other], other))[:limit]
+        got = related_initiatives(by_id[ident], keys, frozen, by_id, limit)  # type: ignore[arg-type]
+        assert [item.id for item in got] == expected
