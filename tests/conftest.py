@@ -1,4 +1,12 @@
-"""Shared fixtures: fixture sites, golden-file comparison, the CLI runner."""
+"""Shared fixtures: fixture sites, golden-file comparison, the CLI runner, Pagefind.
+
+Pagefind: a test that needs the search binary (what gongshi's `search.find_binary()` finds) takes
+the `pagefind` fixture, or carries `@pytest.mark.usefixtures("pagefind")` when it only needs the
+binary to be there. `bash scripts/setup` installs Pagefind (npm), so when it is missing those tests
+FAIL, in CI and locally alike, with a message saying to run setup. A developer without Pagefind who
+wants the rest of the suite opts out explicitly with GONGSHI_TEST_NO_SEARCH=1: those tests are then
+skipped, with that reason in the summary. The variable changes nothing when Pagefind is found.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +23,7 @@ TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 FIXTURES = TESTS / "fixtures"
 GOLDEN = TESTS / "golden"
+NO_SEARCH = "GONGSHI_TEST_NO_SEARCH"  # =1: skip, not fail, the tests needing Pagefind when it is missing
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -70,3 +79,21 @@ def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def pagefind() -> Path:
+    """The Pagefind binary; without it the test fails (setup installs it), or skips when GONGSHI_TEST_NO_SEARCH=1."""
+    from gongshi import search  # imported on use: conftest itself loads for every test, gongshi or not
+
+    binary = search.find_binary()
+    if binary is not None:
+        return binary
+    if os.environ.get(NO_SEARCH) == "1":
+        pytest.skip(f"needs Pagefind, which is missing; skipped because {NO_SEARCH}=1")
+    pytest.fail(
+        "this test needs Pagefind (the search binary) and it was not found: run `bash scripts/setup`"
+        " (it installs Pagefind with npm), or set PAGEFIND_BINARY_PATH to a pagefind_extended binary."
+        f" To skip the tests needing it instead, set {NO_SEARCH}=1.",
+        pytrace=False,
+    )

@@ -20,13 +20,12 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from gongshi.incremental import manifest as cache
 from gongshi import search
-from gongshi.resources import builtin_path
+from gongshi.incremental import manifest as cache
 from gongshi.pipeline import Options, Result, build_site
+from gongshi.resources import builtin_path
 
 BASIC = FIXTURES / "basic" / "content"
-pytestmark = pytest.mark.skipif(search.find_binary() is None, reason="needs Pagefind (bash scripts/setup)")
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -122,7 +121,7 @@ def assert_like_clean(root: Path) -> None:
 
 
 @pytest.fixture
-def root(tmp_path: Path) -> Path:
+def root(tmp_path: Path, pagefind: Path) -> Path:
     shutil.copytree(BASIC, tmp_path / "content")
     build(tmp_path)
     return tmp_path
@@ -207,12 +206,11 @@ def test_small_edit_goes_into_the_delta_and_keeps_the_main_index(root: Path) -> 
     assert "/initiatives/rural-bus/" in found(root / "site")["zh-hans"]
 
 
-def test_a_shared_id_makes_a_new_main_index(root: Path) -> None:
+def test_a_shared_id_makes_a_new_main_index(root: Path, pagefind: Path) -> None:
     """Pagefind's ids are short content hashes, unique within one run only: should a page kept in the
     main bundle share its id with one the delta replaces, hiding that id would hide both, so
     everything is indexed again."""
-    binary = search.find_binary()
-    assert binary is not None
+    binary = pagefind
     manifest = cache.load(next((root / ".cache").glob("build-*.json")), root / "site")
     assert manifest is not None
     base = manifest.search["zh-Hans"]
@@ -267,10 +265,9 @@ def test_a_document_with_a_problem_is_never_known_valid() -> None:
     assert skipped.check(good, "initiative") == docs.check(good, "initiative")
 
 
-def test_an_empty_main_index_is_never_kept() -> None:
+def test_an_empty_main_index_is_never_kept(pagefind: Path) -> None:
     """After a build with nothing to index, the first searchable page makes a main bundle, not a delta."""
-    binary = search.find_binary()
-    assert binary is not None
+    binary = pagefind
     page = (
         '<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>测试</title></head><body>'
         "<article data-pagefind-body><h1>测试</h1><p>城乡公交线路开通。</p></article></body></html>"
@@ -317,7 +314,7 @@ PARTS = ["pagefind", "pagefind-2", "pagefind-3"]
 
 
 @pytest.fixture
-def parted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def parted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pagefind: Path) -> Path:
     monkeypatch.setattr(search, "PART_PAGES", 2)
     shutil.copytree(BASIC, tmp_path / "content")
     build(tmp_path)

@@ -1,9 +1,14 @@
 """Invalid content: every staff mistake is reported clearly, the run exits 1, and site/ is left untouched.
 
-Each folder in tests/invalid/ is one case:
+Each folder in tests/invalid/ is one case, stored as an overlay on the basic fixture
+(tests/fixtures/basic/content, "the base"): the test copies the base to `content/` in tmp_path, copies the
+case's `content/` over it, then deletes the files `removed.txt` names. Only what differs is committed:
 
-- `content/`: a complete small site (a copy of tests/fixtures/basic/content) with one kind of mistake,
-  or a few mistakes of the same kind.
+- `content/` (optional): the files the case adds or changes, at their paths in the base; each holds one
+  kind of mistake, or a few mistakes of the same kind. A file identical to the base's is not committed
+  (`test_case_folders_are_complete` checks), so a fix to the base fixture reaches every case.
+- `removed.txt` (optional): base files the case deletes, one path relative to `content/` a line (a blank
+  line is ignored), e.g. `site.yaml`. A case renaming a file removes the old name and adds the new one.
 - `expected.txt`: what stderr must contain, as blocks separated by blank lines. The lines of a block must
   appear consecutively in stderr, and the blocks in the order given (problems are sorted by file, line and
   column). A block is the `path:line:col: error: message` line, the source line, the caret and the
@@ -14,11 +19,13 @@ Each folder in tests/invalid/ is one case:
 Mistakes that need bytes an editor or git could alter (tabs, GBK, a byte-order mark with CRLF, a file over
 the size limit) are not committed as files: `GENERATED` below writes them into tmp_path.
 
-The command line runs with the case as its working folder, so messages read `content/initiatives/x.yaml`.
+The command line runs with the case's folder in tmp_path (the one holding the merged `content/`) as its
+working folder, so messages read `content/initiatives/x.yaml`.
 """
 
 from __future__ import annotations
 
+import filecmp
 import os
 import re
 import shutil
@@ -32,7 +39,7 @@ from typing import Any
 import pytest
 from conftest import FIXTURES, TESTS
 
-from gongshi.source import MAX_FILE_BYTES
+from gongshi.load.source import MAX_FILE_BYTES
 
 BASIC = FIXTURES / "basic" / "content"
 INVALID = TESTS / "invalid"
@@ -186,9 +193,29 @@ content/initiatives/rural-bus.yaml:1:1: error: file is {MAX_FILE_BYTES + 1:,} by
 # --- cases committed as folders ----------------------------------------------------------------------
 
 
+CASE_ENTRIES = {"content", "expected.txt", "removed.txt", "xfail.txt"}  # what a case folder may hold
+
+
+def _overlay_files(folder: Path) -> list[str]:
+    """The files a case adds or changes, as paths relative to `content/`."""
+    overlay = folder / "content"
+    return sorted(p.relative_to(overlay).as_posix() for p in overlay.rglob("*") if p.is_file())
+
+
+def _removed(folder: Path) -> list[str]:
+    """The base files a case deletes: the lines of its `removed.txt`, if any."""
+    path = folder / "removed.txt"
+    lines = path.read_text("utf-8").splitlines() if path.is_file() else []
+    return [line.strip() for line in lines if line.strip()]
+
+
 def _folder_case(folder: Path) -> Case:
     def make(target: Path) -> None:
-        shutil.copytree(folder / "content", target / "content")
+        content = _basic_copy(target)
+        if (folder / "content").is_dir():
+            shutil.copytree(folder / "content", content, dirs_exist_ok=True)
+        for rel in _removed(folder):
+            (content / rel).unlink()  # FileNotFoundError if the base has no such file
 
     reason = folder / "xfail.txt"
     return Case(
@@ -329,10 +356,21 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path, basic_site: Path) -> None:
 
 
 def test_case_folders_are_complete() -> None:
-    """Every tests/invalid/ folder is a whole site plus expected.txt, so no case is skipped by mistake."""
+    """Every tests/invalid/ folder is an overlay on the base plus expected.txt, so no case is skipped by mistake."""
+    base = {p.relative_to(BASIC).as_posix() for p in BASIC.rglob("*") if p.is_file()}
     for folder in sorted(p for p in INVALID.iterdir() if p.is_dir()):
         assert (folder / "expected.txt").is_file(), f"{folder.name}: no expected.txt"
-        assert (folder / "content").is_dir(), f"{folder.name}: no content/"
+        unknown = sorted(p.name for p in folder.iterdir() if p.name not in CASE_ENTRIES)
+        assert not unknown, f"{folder.name}: {unknown} would be ignored; a case holds only {sorted(CASE_ENTRIES)}"
+        overlay, removed = _overlay_files(folder), _removed(folder)
+        assert overlay or removed, f"{folder.name}: changes nothing in the base (no content/ files, no removed.txt)"
+        same = [
+            rel for rel in overlay if rel in base and filecmp.cmp(folder / "content" / rel, BASIC / rel, shallow=False)
+        ]
+        assert not same, f"{folder.name}: {same} identical to tests/fixtures/basic/content: delete them from the case"
+        stray = [rel for rel in removed if rel not in base]
+        assert not stray, f"{folder.name}: removed.txt names {stray}, which are not in the base"
+        assert not set(removed) & set(overlay), f"{folder.name}: a file both in removed.txt and in content/"
         expected = (folder / "expected.txt").read_text("utf-8")
         assert HEADER.match(expected), f"{folder.name}: expected.txt must start with a path:line:col line"
         assert "hint: " in expected, f"{folder.name}: expected.txt has no hint line"
@@ -341,8 +379,8 @@ def test_case_folders_are_complete() -> None:
 
 def test_inlined_schemas_give_the_same_errors() -> None:
     """The validators with `$ref`s inlined (for speed) report exactly what the schemas as written do."""
-    from gongshi.schema import SCHEMAS, validator
-    from gongshi.source import Source, parse_yaml, split_front_matter
+    from gongshi.load.schema import SCHEMAS, validator
+    from gongshi.load.source import Source, parse_yaml, split_front_matter
 
     documents = []
     for path in sorted(

@@ -137,6 +137,7 @@ def test_site_templates_override_builtin(tmp_path: Path) -> None:
     assert b"OVERRIDDEN" not in files["zh-hans/index.html"]
 
 
+@pytest.mark.usefixtures("pagefind")
 def test_search_index_per_edition(basic_files: dict[str, bytes]) -> None:
     """Each edition has its own Pagefind bundle, of its initiatives and updates only."""
     for edition, lang in (("zh-hans", "zh-hans"), ("zh-hant", "zh-hant")):

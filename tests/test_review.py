@@ -8,9 +8,8 @@ from pathlib import Path
 from conftest import FIXTURES
 
 from gongshi.convert import Converter
-from gongshi.review import load_reviewed, review_text, save_reviewed
 from gongshi.pipeline import Options, build_site, check_site
-from gongshi.review import pending_findings
+from gongshi.review import load_reviewed, pending_findings, review_text, save_reviewed
 
 
 def test_lists_each_ambiguous_choice_with_context_and_pin() -> None:

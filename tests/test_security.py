@@ -31,9 +31,9 @@ from hypothesis import strategies as st
 from strategies import hans_text, mixed_text
 
 from gongshi import markdown
-from gongshi.load import load_content
 from gongshi.convert import Converter
 from gongshi.errors import ContentError
+from gongshi.load import load_content
 from gongshi.markdown import is_safe_url
 from gongshi.pipeline import Options, build_site, render_files
 

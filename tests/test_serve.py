@@ -17,9 +17,9 @@ from conftest import FIXTURES
 
 from gongshi.errors import ContentError
 from gongshi.history import History
-from gongshi.serve import GiveWay, Preview
 from gongshi.pipeline import Options, build_site
 from gongshi.preview import build_edited, edited_files
+from gongshi.serve import GiveWay, Preview
 
 
 def _get(app: Preview, path: str) -> tuple[str, dict[str, str], bytes]:

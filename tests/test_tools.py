@@ -10,8 +10,8 @@ from conftest import FIXTURES
 
 from gongshi.errors import UsageError
 from gongshi.lint import lint_copy
-from gongshi.pipeline import Options, check_site
 from gongshi.load.source import Source
+from gongshi.pipeline import Options, check_site
 from gongshi.tools import lint_content, new_file
 
 

@@ -29,6 +29,7 @@ CASES = [
 ]
 
 
+@pytest.mark.usefixtures("pagefind")
 @pytest.mark.parametrize(("edition", "query", "expected"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
 def test_search_finds_pages_in_each_script(site, new_page, edition: str, query: str, expected: str) -> None:
     """Typing a word into the search page lists the page that contains it, linked correctly."""
@@ -74,6 +75,7 @@ def found(page, url: str) -> list[str]:
     return [a.evaluate("a => a.href") for a in page.query_selector_all(".search-results li a")]
 
 
+@pytest.mark.usefixtures("pagefind")
 def test_search_after_an_edit_uses_the_delta(tmp_path: Path, new_page) -> None:
     """After one update is edited, a rebuild indexes only it (the delta bundle): search finds its new
     text, and lists the update once, not also its old version from the main bundle."""
@@ -105,6 +107,7 @@ def test_search_after_an_edit_uses_the_delta(tmp_path: Path, new_page) -> None:
         assert recorder.console_errors == [] and recorder.page_errors == []
 
 
+@pytest.mark.usefixtures("pagefind")
 def test_search_merges_the_parts_of_a_large_index(tmp_path: Path, new_page, monkeypatch: pytest.MonkeyPatch) -> None:
     """With parts of 8 pages, the sample site's 30 searchable pages per edition are indexed into four
     bundles: search finds a page of the last part, and after an edit the page's new text once, and
