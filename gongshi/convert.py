@@ -44,7 +44,7 @@ class Segment:
     """One piece of a converted text: what was written, what was produced, and by what."""
 
     start: int
-    source: str
+    written: str  # the slice of the text as written
     output: str
     kind: Kind
 
@@ -96,7 +96,7 @@ def engine(config: str) -> Any:
 class _Engine:
     """One OpenCC configuration; `residual` then converts characters it left alone.
 
-    Traditional sources come in Taiwan, Hong Kong and older forms (著/着, 衞/衛, 羣/群). tw2s
+    Traditional texts come in Taiwan, Hong Kong and older forms (著/着, 衞/衛, 羣/群). tw2s
     knows the Taiwan ones; the Hong Kong variants it leaves (衞) are converted afterwards one
     character at a time, and only those: running hk2s over the whole text would undo phrases
     tw2s converted on purpose (乾縣 → 乾县, not 干县).
@@ -187,25 +187,25 @@ class Converter:
         self._to_hans_re = re.compile(f"(?P<glossary>{_alternation(list(self._hans_pairs))})")
         self._memo: dict[tuple[str, str, str], str] = {}
 
-    def convert(self, text: str, source: Lang, target: Lang) -> str:
-        """`text` written in `source`, as it should read in the `target` edition."""
-        key = (text, source, target)
+    def convert(self, text: str, from_lang: Lang, target: Lang) -> str:
+        """`text` written in `from_lang`, as it should read in the `target` edition."""
+        key = (text, from_lang, target)
         cached = self._memo.get(key)
         if cached is None:
-            cached = "".join(seg.output for seg in self.segments(text, source, target))
+            cached = "".join(seg.output for seg in self.segments(text, from_lang, target))
             self._memo[key] = cached
         return cached
 
-    def segments(self, text: str, source: Lang, target: Lang) -> Iterator[Segment]:
+    def segments(self, text: str, from_lang: Lang, target: Lang) -> Iterator[Segment]:
         """The cut of `text` into overrides, glossary phrases, rule matches and engine text."""
         pos = 0
         for match in OVERRIDE_RE.finditer(text):
-            yield from self._plain(text[pos : match.start()], pos, source, target)
-            yield Segment(match.start(), match.group(0), self._override(match.group(1), source, target), "override")
+            yield from self._plain(text[pos : match.start()], pos, from_lang, target)
+            yield Segment(match.start(), match.group(0), self._override(match.group(1), from_lang, target), "override")
             pos = match.end()
-        yield from self._plain(text[pos:], pos, source, target)
+        yield from self._plain(text[pos:], pos, from_lang, target)
 
-    def _override(self, inner: str, source: Lang, target: Lang) -> str:
+    def _override(self, inner: str, from_lang: Lang, target: Lang) -> str:
         variants: dict[str, str] = {}
         for part in inner.split(";"):
             match = _VARIANT_RE.match(part)
@@ -218,10 +218,10 @@ class Converter:
         other, value = next(iter(variants.items()))
         return self.convert(value, other, target)  # type: ignore[arg-type]
 
-    def _plain(self, text: str, offset: int, source: Lang, target: Lang) -> Iterator[Segment]:
+    def _plain(self, text: str, offset: int, from_lang: Lang, target: Lang) -> Iterator[Segment]:
         if not text:
             return
-        if source == target or not has_han(text):
+        if from_lang == target or not has_han(text):
             yield Segment(offset, text, text, "same")
             return
         to_hant = target == "zh-Hant"
@@ -265,8 +265,8 @@ class Converter:
         else:  # locative 里
             yield Segment(start, word, self._locative, "rule")
 
-    def engine_only(self, text: str, source: Lang, target: Lang) -> str:
+    def engine_only(self, text: str, from_lang: Lang, target: Lang) -> str:
         """What bare OpenCC would give: used to find glossary entries that change nothing."""
-        if source == target:
+        if from_lang == target:
             return text
         return (self._to_hant if target == "zh-Hant" else self._to_hans).convert(text)

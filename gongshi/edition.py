@@ -80,7 +80,7 @@ class Edition:
         written = text.written(self.lang)
         if written is not None:
             return self.converter.convert(written, self.lang, self.lang)
-        return self.converter.convert(text.original, text.source, self.lang)
+        return self.converter.convert(text.original, text.lang, self.lang)
 
     def ui(self, text: str) -> str:
         """An interface string (written in Simplified) in this edition's script."""
@@ -88,7 +88,7 @@ class Edition:
 
     def simplified(self, text: Text) -> str:
         written = text.written("zh-Hans")
-        return written if written is not None else self.converter.convert(text.original, text.source, "zh-Hans")
+        return written if written is not None else self.converter.convert(text.original, text.lang, "zh-Hans")
 
     def body(self, update: Update) -> str:
         """The update's HTML in this edition, from its hand-written edition when there is one."""

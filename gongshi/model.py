@@ -25,9 +25,9 @@ def edition_dir(lang: Lang) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """Reader-facing text: `source` is the language of the main value in `values`."""
+    """Reader-facing text: `lang` is the language of the main value in `values` (the file's language)."""
 
-    source: Lang
+    lang: Lang
     values: tuple[tuple[Lang, str], ...]
     line: int = field(default=0, compare=False)  # where it was written, for the review report
 
@@ -44,7 +44,7 @@ class Text:
 
     @property
     def original(self) -> str:
-        return self.written(self.source) or ""
+        return self.written(self.lang) or ""
 
     def __str__(self) -> str:
         raise TypeError("Text must be localised for an edition (use t(...) in templates)")
@@ -91,7 +91,9 @@ class Origin:
 
 
 @dataclass(frozen=True, slots=True)
-class SourceRef:
+class Citation:
+    """Where a fact comes from: a report, a notice (`source:` and `sources:` in content files)."""
+
     title: Text
     publisher: Text | None = None
     author: Text | None = None
@@ -168,7 +170,7 @@ class Initiative:
     targets: tuple[Target, ...] = ()
     milestones: tuple[Milestone, ...] = ()
     log: tuple[LogEntry, ...] = ()
-    sources: tuple[SourceRef, ...] = ()
+    sources: tuple[Citation, ...] = ()
     corrections: tuple[Correction, ...] = ()
 
 
@@ -191,7 +193,7 @@ class Update:
     body: Body
     summary: Text | None = None
     initiatives: tuple[str, ...] = ()
-    source: SourceRef | None = None
+    source: Citation | None = None
     # Hand-written bodies for other editions (`<slug>.zh-hant.md`), replacing conversion.
     written_bodies: tuple[tuple[Lang, Body], ...] = ()
 

@@ -68,7 +68,7 @@ def review_text(converter: Converter, text: str, source: Lang, target: Lang, pat
     out_pos = 0
     outputs: list[tuple[int, int, str, str, str]] = []  # (source start, output start, kind, src, out)
     for seg in converter.segments(text, source, target):
-        outputs.append((seg.start, out_pos, seg.kind, seg.source, seg.output))
+        outputs.append((seg.start, out_pos, seg.kind, seg.written, seg.output))
         out_pos += len(seg.output)
     converted = "".join(o[4] for o in outputs)
     for start, out_start, kind, src, out in outputs:
@@ -144,8 +144,8 @@ def review_content(content: Content, converter: Converter) -> list[Finding]:
         for record in records:
             path = record.origin.path
             for text in _texts(record):
-                if text.written(target) is None and text.source != target:
-                    found += review_text(converter, text.original, text.source, target, path, text.line)
+                if text.written(target) is None and text.lang != target:
+                    found += review_text(converter, text.original, text.lang, target, path, text.line)
         for update in content.updates:
             if update.lang == target or update.written_body(target) is not None:
                 continue

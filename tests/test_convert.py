@@ -381,7 +381,7 @@ def test_glossary_longest_match_first(glossary: tuple[tuple[str, str], ...]) -> 
     text = "宝鸡清姜商场开业"
     assert converter.convert(text, HANS, HANT) == "寶雞清姜商場開業"
     segments = converter.segments(text, HANS, HANT)
-    assert [s.source for s in segments if s.kind == "glossary"] == ["清姜商场"]
+    assert [s.written for s in segments if s.kind == "glossary"] == ["清姜商场"]
 
 
 def test_glossary_applies_in_reverse() -> None:
@@ -389,7 +389,7 @@ def test_glossary_applies_in_reverse() -> None:
     converter = Converter(glossary=(("鹅岭公园", "鵝嶺公園"), ("乾县", "乾縣")))
     assert converter.convert("參觀鵝嶺公園", HANT, HANS) == "参观鹅岭公园"
     assert converter.convert("乾縣人民政府", HANT, HANS) == "乾县人民政府"
-    kinds = {s.source: s.kind for s in converter.segments("乾縣人民政府", HANT, HANS)}
+    kinds = {s.written: s.kind for s in converter.segments("乾縣人民政府", HANT, HANS)}
     assert kinds["乾縣"] == "glossary"
 
 
@@ -407,7 +407,7 @@ def test_glossary_wins_over_rules() -> None:
     """A glossary phrase is not cut by the surname or locative rules."""
     converter = Converter(glossary=(("湖里区", "湖里區"), ("余主任委员", "余主任委員")))
     assert converter.convert("厦门市湖里区", HANS, HANT) == "廈門市湖里區"
-    kinds = {s.source: s.kind for s in converter.segments("厦门市湖里区", HANS, HANT)}
+    kinds = {s.written: s.kind for s in converter.segments("厦门市湖里区", HANS, HANT)}
     assert kinds["湖里区"] == "glossary"
     assert [s.kind for s in converter.segments("余主任委员", HANS, HANT)] == ["glossary"]
 

@@ -18,6 +18,7 @@ from gongshi.load.source import Path_, Tree
 from gongshi.model import (
     LANGS,
     Budget,
+    Citation,
     Correction,
     Date,
     Initiative,
@@ -25,7 +26,6 @@ from gongshi.model import (
     LogEntry,
     Milestone,
     Origin,
-    SourceRef,
     Target,
     Text,
 )
@@ -80,8 +80,8 @@ class RecordBuilder:
     def items(self, data: dict[str, Any], key: str, make: Callable[[dict[str, Any], Path_], T]) -> tuple[T, ...]:
         return tuple(make(item, (key, i)) for i, item in enumerate(data.get(key, ())))
 
-    def source_ref(self, data: dict[str, Any], path: Path_) -> SourceRef:
-        return SourceRef(
+    def citation(self, data: dict[str, Any], path: Path_) -> Citation:
+        return Citation(
             title=self.text(data["title"], (*path, "title")),
             publisher=self.opt_text(data, "publisher", path),
             author=self.opt_text(data, "author", path),
@@ -146,7 +146,7 @@ class RecordBuilder:
             targets=self.items(data, "targets", self.target),
             milestones=tuple(sorted(self.items(data, "milestones", self.milestone), key=lambda m: m.date)),
             log=tuple(sorted(self.items(data, "log", self.log_entry), key=lambda e: e.date)),
-            sources=self.items(data, "sources", self.source_ref),
+            sources=self.items(data, "sources", self.citation),
             corrections=tuple(sorted(self.items(data, "corrections", self.correction), key=lambda c: c.date)),
         )
         self.check_record(data)

@@ -147,7 +147,7 @@ def _update(
         body=body,
         summary=summary,
         initiatives=tuple(data.get("initiatives", ())),
-        source=build.source_ref(data["source"], ("source",)) if "source" in data else None,
+        source=build.citation(data["source"], ("source",)) if "source" in data else None,
         written_bodies=tuple(sorted(bodies)),
     )
     return update, tree, tuple(diags)
@@ -159,4 +159,4 @@ def _with_edition(text: Text | None, edition: Lang, value: str | None) -> Text |
         return text
     if text is None:
         return Text(edition, ((edition, value),))
-    return Text(text.source, (*text.values, (edition, value)), text.line)
+    return Text(text.lang, (*text.values, (edition, value)), text.line)

@@ -14,7 +14,7 @@ from typing import Any
 
 from gongshi.edition import Edition
 from gongshi.incremental.plan import Plan
-from gongshi.model import Date, Initiative, LogEntry, SourceRef, Target
+from gongshi.model import Citation, Date, Initiative, LogEntry, Target
 from gongshi.page import View
 from gongshi.vocabulary import SCHEDULE_LABELS, STATUS_LABELS
 
@@ -44,7 +44,7 @@ def _date(value: Date | None) -> str | None:
     return value.iso if value else None
 
 
-def _source(ed: Edition, source: SourceRef) -> dict[str, Any]:
+def _source(ed: Edition, source: Citation) -> dict[str, Any]:
     return {
         "title": ed.t(source.title),
         "publisher": ed.t(source.publisher) or None,
