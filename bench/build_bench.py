@@ -58,7 +58,9 @@ SCENARIOS = ("cold", "no-change", "one-edit")
 TARGETS = {"cold": 1.5, "no-change": 0.2, "one-edit": 0.8}  # gongshi / (Hugo + Pagefind), at most
 TARGET_TEXT = {"cold": "<= 1.5x", "no-change": "< 0.2x", "one-edit": "< 0.8x"}
 MEMORY_TARGET = 2 * 1024**3  # bytes, gongshi's peak at N = 10,000
-SUMMARY_RE = re.compile(r"built (\d+) pages, (\d+) files: (\d+) written, (\d+) unchanged, (\d+) removed in ([\d.]+) s")
+SUMMARY_RE = re.compile(
+    r"built (\d+) pages, (\d+) files: (\d+) written, (\d+) unchanged, (\d+) removed(?:, \d+ warnings?)? in ([\d.]+) s"
+)
 
 # Runs one command and reports its wall time and the peak RSS of its process tree. A fresh
 # interpreter per measurement, so RUSAGE_CHILDREN holds this command alone.

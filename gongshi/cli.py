@@ -55,7 +55,9 @@ def _site_options(p: argparse.ArgumentParser) -> None:
         help="templates overriding the built-in ones (default: templates/ beside content)",
     )
     p.add_argument("--base-url", default=None, help="absolute address of the site, for canonical links and feeds")
-    p.add_argument("--as-of", type=_date, default=None, help="report date YYYY-MM-DD (default: newest date in content)")
+    p.add_argument(
+        "--as-of", type=_date, default=None, help="report date YYYY-MM-DD or YYYY-MM (default: newest date in content)"
+    )
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument(
         "--format",

@@ -10,13 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 from gongshi import markdown, stats
 from gongshi.convert import Converter
 from gongshi.history import History
 from gongshi.model import Body, Content, Date, Initiative, Lang, Text, Update, edition_dir
-from gongshi.vocabulary import OPEN_STATUSES
 
 
 @dataclass
@@ -30,16 +28,33 @@ class Edition:
     history: History = field(default_factory=lambda: History(False))
     _bodies: dict[tuple[str, str], str] = field(default_factory=dict)
     _schedules: dict[str, stats.Schedule] = field(default_factory=dict)
+    _year_dates: dict[int | None, dt.date] = field(default_factory=dict)
 
     @property
     def dir(self) -> str:
         return edition_dir(self.lang)
 
     def schedule(self, item: Initiative) -> stats.Schedule:
-        """序时进度 of one initiative at the report date (the same in every edition)."""
+        """序时进度 of one initiative at its year's report date (the same in every edition)."""
         if item.id not in self._schedules:
-            self._schedules[item.id] = stats.schedule(item, self.as_of, self.content.config.schedule_tolerance)
+            as_of = self.as_of_year(item.list_year)
+            self._schedules[item.id] = stats.schedule(item, as_of, self.content.config.schedule_tolerance)
         return self._schedules[item.id]
+
+    def as_of_year(self, year: int | None) -> dt.date:
+        """The report date of a year's list (`stats.year_report_date`); the site's for items without a year."""
+        if year not in self._year_dates:
+            self._year_dates[year] = stats.year_report_date(self.content, year) if year else self.as_of
+        return self._year_dates[year]
+
+    def closed(self, item: Initiative) -> bool:
+        """Whether the initiative's year's list is closed (its state is its outcome)."""
+        return stats.is_closed(self.content, item)
+
+    @cached_property
+    def as_of_shown(self) -> Date | dt.date:
+        """The report date as pages show it: as precise as it was written."""
+        return stats.report_written(self.content) or self.as_of
 
     @cached_property
     def _updates(self) -> dict[str, tuple[Update, ...]]:
@@ -49,20 +64,18 @@ class Edition:
         """The updates reporting on `item`, newest first."""
         return self._updates.get(item.id, ())
 
-    def last_updated(self, item: Initiative) -> dt.date | None:
-        """When an initiative last changed: its record's last commit, or its newest report."""
-        dates = [d for d in (self.history.last_changed(f"initiatives/{Path(item.origin.path).name}"),) if d]
-        reported = stats.last_reported(item, self.updates_of(item))
-        if reported is not None:
-            dates.append(reported.last())
-        return max(dates) if dates else None
+    def last_updated(self, item: Initiative) -> Date | None:
+        """The newest report on an initiative in the content (its log, its updates), as precise as it was
+        written. Not the last commit: a repository copied today would make everything "updated" today."""
+        return stats.last_reported(item, self.updates_of(item))
 
     def stale(self, item: Initiative) -> bool:
-        """Open, and not updated for longer than `stale_after_days` before the report date."""
-        last = self.last_updated(item)
-        return item.status in OPEN_STATUSES and (
-            last is None or (self.as_of - last).days > self.content.config.stale_after_days
-        )
+        """Open in a year not closed, and not updated for longer than `stale_after_days` before its
+        year's report date."""
+        if self.closed(item):
+            return False
+        quiet = stats.silence(item, self.updates_of(item), self.as_of_year(item.list_year))
+        return quiet is not None and quiet.days > self.content.config.stale_after_days
 
     def absolute(self, path: str) -> str:
         """`path` (from the site root) as an absolute URL, or "" when no base_url is set."""
@@ -102,8 +115,15 @@ class Edition:
         return self._bodies[key]
 
     def date(self, value: Date | dt.date | None) -> str:
+        """A date as precise as it was written: 2019年8月31日, 2019年8月, 2019年第三季度, 2019年底, 2019年.
+
+        Never pass `Date.last()` or `first()` here for display: they invent a day."""
         if value is None:
             return ""
-        if isinstance(value, dt.date):
+        if isinstance(value, dt.date) or value.day:
             return f"{value.year}年{value.month}月{value.day}日"
-        return f"{value.year}年{value.month}月" + (f"{value.day}日" if value.day else "")
+        if value.month:
+            return f"{value.year}年{value.month}月"
+        if value.quarter:
+            return f"{value.year}年" + self.ui(f"第{'一二三四'[value.quarter - 1]}季度")
+        return f"{value.year}年" + (self.ui("底") if value.year_end else "")

@@ -29,7 +29,7 @@ class Revision:
     date: dt.date
     commit: str
     status: str | None
-    progress: int | None
+    progress: float | None
     status_changed: bool
     progress_changed: bool
 
@@ -59,9 +59,13 @@ def read_history(content_dir: Path) -> History:
     try:
         head = _git(content_dir, "rev-parse", "HEAD")
     except FileNotFoundError:
-        return History(False, "git is not installed")
+        return History(False, "git is not installed", "install git to show each initiative's revision history")
     if head.returncode != 0:
-        return History(False, "the content is not in a git repository")
+        return History(
+            False,
+            "the content is not in a git repository",
+            "keep content/ in git (git init; git add content; git commit), or build with --no-history",
+        )
     if _git(content_dir, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true":
         return History(
             False,
@@ -144,7 +148,8 @@ def _blob_values(blobs: set[str], cwd: Path) -> dict[str, tuple[str | None, int 
         if isinstance(record, dict):
             status = record.get("status") if isinstance(record.get("status"), str) else None
             progress = record.get("progress")
-            values[blob] = (status, progress if isinstance(progress, int) and not isinstance(progress, bool) else None)
+            numeric = isinstance(progress, int | float) and not isinstance(progress, bool)
+            values[blob] = (status, progress if numeric else None)
     return values
 
 

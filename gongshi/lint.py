@@ -2,11 +2,15 @@
 
 - Files written in Traditional get the errors a bad conversion leaves behind, all shown by the
   Traditional seed this product was designed against: Simplified characters left in Traditional
-  text (决, 减, 注册), one character in two variant forms in one file (羣衆 beside 群眾), and
-  Taiwan vocabulary forced into mainland text (專案, 資訊, 稽核, 點比特). `check` runs this.
+  text (决, 减, 注册), one character in two variant forms in one file (羣衆 beside 群眾), and,
+  on a site written in mainland usage, Taiwan vocabulary in mainland text (專案, 資訊, 點比特:
+  the list and why each word is on it are in `data/taiwan-usage.tsv`). `check` runs this.
 - Every file gets Chinese typesetting (a space between Chinese and Latin letters or digits,
   full-width punctuation in Chinese text) from autocorrect, a maintained rule set, and files
   written in Simplified get Traditional characters reported. `lint` runs these.
+
+Text marked as written (`-{…}-`) is never flagged, and text inside 《》 or quotes (a document's
+title, a quoted name) is never respaced or re-punctuated.
 """
 
 from __future__ import annotations
@@ -14,40 +18,36 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
-from gongshi.convert import engine
+from gongshi.convert import OVERRIDE_RE, engine
 from gongshi.errors import Diagnostic, Severity
 from gongshi.load.source import Source
 from gongshi.resources import builtin_path
 from gongshi.vocabulary import HAN
 
 _YAML_FLOW = re.compile(r"^\s*(?:-\s+)?[\w-]+:\s*(?:\[.*\]|\{.*\})\s*(?:#.*)?$")
+_VARIANT_STANDARD = {"s2tw": "t2tw", "s2hk": "t2hk"}
+_MARKED = "\ue000"  # stands for each character of marked text: no rule applies to it
+# Titles and quotations, kept as written: 《…》, “…”, 「…」, 『…』 and "…" within one line.
+_QUOTED = re.compile(r"《[^《》\n]*》|“[^“”\n]*”|「[^「」\n]*」|『[^『』\n]*』|\"[^\"\n]*\"")
+# A YAML value in double quotes (`title: "…"`, `- "…"`): those quotes are syntax, not quotation.
+_YAML_QUOTED = re.compile(r"^(\s*(?:-\s+)?(?:[A-Za-z0-9_-]+:\s+)?)\"(.*)\"(\s*(?:#.*)?)$")
+# A number beside Chinese text: digits, not part of a word with letters (5G, A4, COVID-19).
+_NUMBER_AFTER = re.compile(r"[0-9][0-9.,:/%-]*(?![A-Za-z0-9])")
+_NUMBER_BEFORE = re.compile(r"(?<![A-Za-z0-9.,:/%-])[0-9.,:/%-]*[0-9]$")
+
+
+def _mask_marked(text: str) -> str:
+    """The text with every character of `-{…}-` replaced (line breaks kept): positions unchanged."""
+    return OVERRIDE_RE.sub(lambda m: re.sub(r"[^\n]", _MARKED, m.group()), text)
 
 
 def _other_edition_lines(text: str, lang: str) -> set[int]:
     """Lines holding a hand-written value for the other edition (`zh-Hans: …` in a Traditional file)."""
     key = "zh-Hans:" if lang == "zh-Hant" else "zh-Hant:"
     return {number for number, line in enumerate(text.split("\n"), 1) if key in line}
-
-
-# Taiwan/Hong Kong words and machine mis-localisations that OpenCC's tw2sp does not undo, with the
-# mainland word (in Traditional script) that the text meant.
-KNOWN_MISLOCALISED = {
-    "點比特": "點位",
-    "工作輔導": "作業輔導",
-    "筦道": "管道",
-    "現時": "目前",
-    "視訊": "視頻",
-    "軟體": "軟件",
-    "網路": "網絡",
-    "智慧製造": "智能製造",
-    "高品質發展": "高質量發展",
-}
-# Words tw2sp changes although they are ordinary mainland usage.
-MAINLAND_OK = ("效能",)
-_VARIANT_STANDARD = {"s2tw": "t2tw", "s2hk": "t2hk"}
 
 
 @cache
@@ -61,9 +61,9 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def lint_traditional(source: Source, standard: str = "s2tw") -> list[Diagnostic]:
-    """Warnings for one file written in Traditional."""
-    text = source.text
+def lint_traditional(source: Source, standard: str = "s2tw", usage: str = "mainland") -> list[Diagnostic]:
+    """Warnings for one file written in Traditional; `usage` is site.yaml's (no vocabulary unless mainland)."""
+    text = _mask_marked(source.text)
     out: list[Diagnostic] = []
 
     def warn(index: int, message: str, hint: str) -> None:
@@ -85,8 +85,11 @@ def lint_traditional(source: Source, standard: str = "s2tw") -> list[Diagnostic]
                 f"'{char}' is an inherited variant form",
                 f"the {standard[2:].upper()} standard writes '{preferred}'",
             )
-    for index, word, mainland in _vocabulary(text):
-        warn(index, f"'{word}' is Taiwan or Hong Kong usage, not mainland usage", f"write '{mainland}'")
+    to_trad = engine(standard)
+    for index, word, mainland in _vocabulary(text) if usage == "mainland" else ():
+        warn(
+            index, f"'{word}' is Taiwan or Hong Kong usage, not mainland usage", f"write '{to_trad.convert(mainland)}'"
+        )
     skip = _other_edition_lines(text, "zh-Hant")
     return sorted((d for d in out if d.line not in skip), key=lambda d: (d.line, d.col))
 
@@ -128,57 +131,143 @@ def _variants(text: str, standard: str) -> Iterator[tuple[int, str, str, bool]]:
             yield match.start(), char, preferred, mixed
 
 
-def _vocabulary(text: str) -> Iterator[tuple[int, str, str]]:
-    known: list[tuple[int, int]] = []
-    for word, mainland in KNOWN_MISLOCALISED.items():
-        for match in re.finditer(re.escape(word), text):
-            known.append((match.start(), match.end()))
-            yield match.start(), word, mainland
-    plain: Any = engine("tw2s")
-    localised = engine("tw2sp").convert(text)
-    reference = plain.convert(text)
-    to_trad = engine("s2tw")
-    matcher = difflib.SequenceMatcher(None, reference, localised, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op != "replace":
-            continue  # tw2sp's vocabulary swaps are replacements; anything else is alignment noise
-        # A one-character change is part of a word (稽核 → 审核): show the word.
-        if i2 - i1 == 1 and i2 < len(text) and HAN.match(text[i2]):
-            i2, j2 = i2 + 1, j2 + 1
-        word = text[i1:i2]
-        if any(ok in text[max(0, i1 - 2) : i2 + 2] for ok in MAINLAND_OK):
+@dataclass(frozen=True, slots=True)
+class _Usage:
+    """One line of `data/taiwan-usage.tsv`."""
+
+    word: str  # as Taiwan writes it
+    mainland: str  # in Simplified
+    not_inside: tuple[str, ...]  # longer strings holding the word, in which it is not that word
+
+
+@cache
+def _usage_table() -> tuple[re.Pattern[str], dict[str, list[_Usage]]]:
+    """Every form of every listed word (Taiwan's, Hong Kong's, inherited) by its first character,
+    longest first, and a pattern for those characters."""
+    forms: dict[str, _Usage] = {}
+    for line in builtin_path("data", "taiwan-usage.tsv").read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
             continue
-        if any(start < i2 and i1 < end for start, end in known):
-            continue  # already reported as a known mis-localisation
-        yield i1, word, to_trad.convert(localised[j1:j2])
+        word, mainland, *rest = line.split("\t")
+        entry = _Usage(word, mainland, tuple(rest[0].split()) if rest else ())
+        for config in ("t2tw", "t2hk", "tw2t"):
+            form = engine(config).convert(word)
+            forms.setdefault(form, entry if form == word else _Usage(form, mainland, _forms(entry, config)))
+    by_first: dict[str, list[_Usage]] = {}
+    for form in sorted(forms, key=len, reverse=True):
+        by_first.setdefault(form[0], []).append(forms[form])
+    return re.compile("|".join(map(re.escape, by_first))), by_first
 
 
-def lint_copy(source: Source, lang: str) -> list[Diagnostic]:
-    """Typesetting warnings (autocorrect) and characters of the other script."""
+def _forms(entry: _Usage, config: str) -> tuple[str, ...]:
+    return tuple(engine(config).convert(longer) for longer in entry.not_inside)
+
+
+def _vocabulary(text: str) -> Iterator[tuple[int, str, str]]:
+    """(index, word, mainland word in Simplified): listed words, whole, left to right, never overlapping."""
+    starts, by_first = _usage_table()
+    end = 0
+    for match in starts.finditer(text):
+        start = match.start()
+        if start < end:
+            continue
+        for entry in by_first[match.group()]:  # the longest word that is not part of a longer string
+            if text.startswith(entry.word, start) and not _inside_longer(text, start, entry):
+                end = start + len(entry.word)
+                yield start, entry.word, entry.mainland
+                break
+
+
+def _inside_longer(text: str, start: int, entry: _Usage) -> bool:
+    """Whether the word found at `start` is part of one of its longer strings (專案組, 實現時間)."""
+    for longer in entry.not_inside:
+        offset = longer.find(entry.word)
+        while offset >= 0:
+            if offset <= start and text.startswith(longer, start - offset):
+                return True
+            offset = longer.find(entry.word, offset + 1)
+    return False
+
+
+def lint_copy(source: Source, lang: str, digit_spacing: bool = True) -> list[Diagnostic]:
+    """Typesetting warnings (autocorrect) and characters of the other script.
+
+    `digit_spacing` is site.yaml's `lint: {digit_spacing: …}`: false drops the space between
+    Chinese and digits (在 2019 年) from autocorrect's suggestions, and with it the warning when
+    nothing else is left.
+    """
     import autocorrect_py
 
     out = []
-    lines = source.text.split("\n")
-    for result in autocorrect_py.lint_for(source.text, source.path).lines:
-        old_lines, new_lines = result.old.split("\n"), result.new.split("\n")
-        for offset, (old, new) in enumerate(zip(old_lines, new_lines, strict=False)):
-            source_line = lines[result.line + offset - 1]
-            if old == new or _YAML_FLOW.match(source_line) or source_line.lstrip().startswith("#"):
-                continue  # in `[a, b]` and `{a: b, c: d}` the comma is YAML syntax, not Chinese punctuation
-            line = result.line + offset
-            col = result.col + next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), 0)
-            out.append(
-                source.diagnostic(
-                    line,
-                    col,
-                    "Chinese typesetting: spacing or punctuation",
-                    f"write: {new.strip()}",
-                    severity=Severity.WARNING,
+    masked = _mask_marked(source.text)
+    lines, masked_lines = source.text.split("\n"), masked.split("\n")
+    for result in autocorrect_py.lint_for(masked, source.path).lines:
+        for offset, (old, new) in enumerate(zip(result.old.split("\n"), result.new.split("\n"), strict=False)):
+            number = result.line + offset
+            guess = result.col - 1 if offset == 0 else 0
+            found = _typesetting(lines[number - 1], masked_lines[number - 1], old, new, guess, digit_spacing)
+            if found is not None:
+                col, hint = found
+                out.append(
+                    source.diagnostic(
+                        number,
+                        col,
+                        "Chinese typesetting: spacing or punctuation",
+                        f"write: {hint}",
+                        severity=Severity.WARNING,
+                    )
                 )
-            )
     if lang == "zh-Hans":
-        out += _traditional_in_simplified(source, lines)
+        out += _traditional_in_simplified(source, masked.split("\n"))
     return sorted(out, key=lambda d: (d.line, d.col))
+
+
+def _typesetting(line: str, masked: str, old: str, new: str, guess: int, digit_spacing: bool) -> tuple[int, str] | None:
+    """(column, corrected text) for one line of autocorrect's result (`old` found in the line at
+    `guess` or elsewhere), once the edits this site does not take are undone; None when nothing
+    is left to correct."""
+    start = guess if masked.startswith(old, guess) else masked.find(old)
+    if old == new or start < 0 or _YAML_FLOW.match(line) or line.lstrip().startswith("#"):
+        return None  # in `[a, b]` and `{a: b, c: d}` the comma is YAML syntax, not Chinese punctuation
+    kept = [(s - start, e - start) for s, e in _kept_as_written(masked)]
+    written = line[start : start + len(old)]
+    corrected = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        undo = op != "equal" and (
+            _touches(kept, i1, i2) or (not digit_spacing and _digit_space(old, i1, i2, new[j1:j2]))
+        )
+        corrected.append(written[i1:i2] if undo or op == "equal" else new[j1:j2])
+    fixed = "".join(corrected)
+    if fixed == written:
+        return None
+    first = next((i for i, (a, b) in enumerate(zip(written, fixed, strict=False)) if a != b), len(written))
+    return start + first + 1, fixed.strip()
+
+
+def _kept_as_written(line: str) -> list[tuple[int, int]]:
+    """Spans of one line that typesetting leaves alone: marked text, titles, quotations."""
+    yaml = _YAML_QUOTED.match(line)
+    if yaml:  # the value's own quotes are YAML syntax: blank them out, keep the positions
+        line = f"{yaml.group(1)} {yaml.group(2)} {yaml.group(3)}"
+    spans = [m.span() for m in _QUOTED.finditer(line)]
+    return spans + [m.span() for m in re.finditer(f"{_MARKED}+", line)]
+
+
+def _touches(spans: list[tuple[int, int]], i1: int, i2: int) -> bool:
+    """Whether an edit of old[i1:i2] (an insertion when i1 == i2) falls within one of the spans."""
+    if i1 == i2:
+        return any(s < i1 < e for s, e in spans)
+    return any(i1 < e and s < i2 for s, e in spans)
+
+
+def _digit_space(old: str, i1: int, i2: int, inserted: str) -> bool:
+    """Whether an edit only puts a space between a Chinese character and a number (在 2019 年),
+    not a word that starts or ends with a digit (开通 5G 网络)."""
+    if i1 != i2 or inserted.strip() or not 0 < i1 < len(old):
+        return False
+    if HAN.match(old[i1 - 1]) and _NUMBER_AFTER.match(old, i1):
+        return True
+    return bool(HAN.match(old[i1]) and _NUMBER_BEFORE.search(old, 0, i1))
 
 
 def _traditional_in_simplified(source: Source, lines: list[str]) -> list[Diagnostic]:

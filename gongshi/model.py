@@ -50,36 +50,71 @@ class Text:
         raise TypeError("Text must be localised for an edition (use t(...) in templates)")
 
 
+DATE_RE = re.compile(r"\A([1-9][0-9]{3})(?:-([0-9]{2})(?:-([0-9]{2}))?|-Q([1-4])|-(end))?\Z")  # as the schemas' date
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Date:
-    """A calendar date, or a month when the day is not known (`day` is 0)."""
+    """A date as precise as it was written: a day, a month (`day` 0), a quarter, the end of a year
+    (年底, December) or a year (`month` 0).
 
+    `first()` and `last()` are the days it covers, for schedules. Dates sort by their first day,
+    the longer span first: 2019 < 2019-Q3 < 2019-07 < 2019-07-01 (a month before its days, as
+    always); the year's end sorts after December. Constructing an impossible date raises ValueError.
+    """
+
+    key: tuple[int, int, int] = field(init=False, repr=False)  # the order; set from the other fields
     year: int
-    month: int
+    month: int = 0
     day: int = 0
+    quarter: int = 0
+    year_end: bool = False
+
+    def __post_init__(self) -> None:
+        if (self.day and not self.month) or bool(self.month) + bool(self.quarter) + self.year_end > 1:
+            raise ValueError(f"not one kind of date: {self!r}")
+        if not 0 <= self.quarter <= 4:
+            raise ValueError(f"no quarter {self.quarter}")
+        first, last = self.first(), self.last()  # raise for a month 13 or a 30 February
+        object.__setattr__(self, "key", (first.toordinal(), -last.toordinal(), int(self.year_end)))
 
     @classmethod
-    def parse(cls, text: str) -> Date:
-        """Parse `YYYY-MM-DD` or `YYYY-MM`; raises ValueError for impossible dates."""
-        parts = [int(p) for p in text.split("-")]
-        date = cls(parts[0], parts[1], parts[2] if len(parts) == 3 else 0)
-        date.last()  # validates month and day
-        if len(parts) == 3:
-            dt.date(date.year, date.month, date.day)
+    def parse(cls, text: str | int) -> Date:
+        """`YYYY-MM-DD`, `YYYY-MM`, `YYYY-Q1`…`YYYY-Q4`, `YYYY-end` or `YYYY` (YAML gives an int for
+        it); raises ValueError for another form or an impossible date."""
+        match = DATE_RE.match(str(text)) if not isinstance(text, bool) else None
+        if match is None:
+            raise ValueError(f"not a date: {text!r}")
+        year, month, day, quarter, end = match.groups()
+        date = cls(int(year), int(month or 0), int(day or 0), int(quarter or 0), bool(end))
+        if date.iso != match[0]:  # month or day 00 would read as a coarser date
+            raise ValueError(f"not a real date: {text!r}")
         return date
 
+    def _months(self) -> tuple[int, int]:
+        if self.month:
+            return self.month, self.month
+        if self.quarter:
+            return 3 * self.quarter - 2, 3 * self.quarter
+        return (12 if self.year_end else 1), 12
+
     def first(self) -> dt.date:
-        return dt.date(self.year, self.month, self.day or 1)
+        """The first day the date covers."""
+        return dt.date(self.year, self._months()[0], self.day or 1)
 
     def last(self) -> dt.date:
-        """The last day the date covers: itself, or the month's last day."""
-        if self.day:
-            return dt.date(self.year, self.month, self.day)
-        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        """The last day the date covers: itself, or the last day of its month, quarter or year."""
+        month = self._months()[1]
+        return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
 
     @property
     def iso(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}" + (f"-{self.day:02d}" if self.day else "")
+        """As written in content and open data: 2019-08-31, 2019-08, 2019-Q3, 2019-end, 2019."""
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}" + (f"-{self.day:02d}" if self.day else "")
+        if self.quarter:
+            return f"{self.year:04d}-Q{self.quarter}"
+        return f"{self.year:04d}" + ("-end" if self.year_end else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,10 +146,11 @@ class Target:
 
     @property
     def ratio(self) -> float | None:
-        """Actual over target, capped at 1, when both are known."""
+        """Actual over target when both are known: above 1 when the target was exceeded (a bar may cap
+        its drawing at 100 %, a number never)."""
         if self.target is None or self.actual is None or self.target <= 0:
             return None
-        return min(self.actual / self.target, 1.0)
+        return self.actual / self.target
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +164,7 @@ class Milestone:
 class LogEntry:
     date: Date
     status: str | None = None
-    progress: int | None = None
+    progress: float | None = None  # as written: 40, or 87.12
     note: Text | None = None
     source: Text | None = None
 
@@ -155,7 +191,7 @@ class Initiative:
     lang: Lang
     title: Text
     status: str
-    progress: int | None = None
+    progress: float | None = None  # percent as written: an int (40) or a float (87.12), never rounded
     department: Text | None = None
     partners: tuple[Text, ...] = ()
     category: Text | None = None
@@ -172,6 +208,25 @@ class Initiative:
     log: tuple[LogEntry, ...] = ()
     sources: tuple[Citation, ...] = ()
     corrections: tuple[Correction, ...] = ()
+    carried_to: str | None = None  # 结转: the id of this item in a later year's list
+
+    @property
+    def list_year(self) -> int | None:
+        """The year's list the initiative belongs to: `year`, else the year of `due` or `start`."""
+        if self.year is not None:
+            return self.year
+        dated = self.due or self.start
+        return dated.year if dated is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Year:
+    """One year's list of initiatives (`years:` in site.yaml): closed once its year is over."""
+
+    year: int
+    title: str = ""  # e.g. 2019年十件民生实事
+    as_of: Date | None = None  # the year's report date; default: the newest date reported on its items
+    closed: bool = False  # the list is final: its state is shown as the outcome, no reminders or schedule warnings
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +251,7 @@ class Update:
     source: Citation | None = None
     # Hand-written bodies for other editions (`<slug>.zh-hant.md`), replacing conversion.
     written_bodies: tuple[tuple[Lang, Body], ...] = ()
+    draft: bool = False  # not published, not counted, until `draft: true` is removed
 
     def written_body(self, lang: Lang) -> Body | None:
         for key, body in self.written_bodies:
@@ -221,6 +277,13 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
+class LintSettings:
+    """`lint:` in site.yaml: which of the copy lint's typesetting suggestions a site takes."""
+
+    digit_spacing: bool = True  # a space between Chinese and a number (在 2019 年); many official titles have none
+
+
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     title: str
     publisher: str = ""
@@ -233,13 +296,20 @@ class SiteConfig:
     as_of: Date | None = None
     schedule_tolerance: int = 5
     stale_after_days: int = 90
+    upcoming_days: int = 90  # "即将到期" on the home page: deadlines within this many days of the report date
+    years: tuple[Year, ...] = ()
     allow_html: bool = False
     contact: Contact = field(default_factory=Contact)
+    usage: str = "mainland"  # the authors' vocabulary: mainland, taiwan or hongkong (Taiwan words flagged in mainland)
+    lint: LintSettings = field(default_factory=LintSettings)
 
     def __post_init__(self) -> None:
         # Pages append paths to base_url: it always ends with "/" (or is empty).
         if self.base_url and not self.base_url.endswith("/"):
             object.__setattr__(self, "base_url", self.base_url + "/")
+        lint: object = self.lint  # site.yaml's `lint:` mapping, as the loader passes it on
+        if isinstance(lint, dict):
+            object.__setattr__(self, "lint", LintSettings(**lint))
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +320,10 @@ class Content:
     initiatives: tuple[Initiative, ...]
     updates: tuple[Update, ...]
     glossary: tuple[GlossaryEntry, ...] = ()
+
+    def year(self, year: int | None) -> Year | None:
+        """The settings of one year's list, when site.yaml has them."""
+        return next((y for y in self.config.years if y.year == year), None)
 
     def initiative(self, ident: str) -> Initiative | None:
         for item in self.initiatives:

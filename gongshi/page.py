@@ -28,6 +28,7 @@ from gongshi.resources import builtin_path
 from gongshi.review import Finding
 from gongshi.vocabulary import (
     GROUP_FIELDS,
+    OUTCOME_LABELS,
     SCHEDULE_DEFINITIONS,
     SCHEDULE_LABELS,
     STATUS_DEFINITIONS,
@@ -71,6 +72,7 @@ def make_env(site_templates: Path | None = None, version: str = "") -> Environme
         schedule_labels=SCHEDULE_LABELS,
         schedule_definitions=SCHEDULE_DEFINITIONS,
         group_fields=GROUP_FIELDS,
+        outcome_labels=OUTCOME_LABELS,
         line_chart=line_chart,
     )
     return env
@@ -154,8 +156,11 @@ class View:
             "schedule": ed.schedule,
             "history": ed.history,
             "last_updated": ed.last_updated,
+            "closed": ed.closed,
+            "outcome": stats.outcome,
             "group_key": lambda text: stats.group_key(ed.simplified(text)),
-            "as_of": ed.as_of,
+            "as_of": ed.as_of_shown,
+            "number": number,
         }
 
 
@@ -168,6 +173,11 @@ class SiteView:
     editions: tuple[Edition, ...]
     paths: tuple[str, ...]  # every edition's files, sorted
     findings: tuple[Finding, ...] | None  # conversion choices for the review page, when it is built
+
+
+def number(value: float) -> str:
+    """A figure as it was written: 3321, 87.12, 1234567.5 (never 1.23457e+06, never 3321.0)."""
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def relative_url(target: str, start_dir: str) -> str:
@@ -185,7 +195,7 @@ def relative_url(target: str, start_dir: str) -> str:
 
 def line_chart(revisions: Sequence[Revision], width: int = 600, height: int = 160) -> dict[str, Any] | None:
     """Coordinates of a progress-over-time line (SVG user units), or None with fewer than two points."""
-    points: list[tuple[dt.date, int]] = [(r.date, r.progress) for r in revisions if r.progress is not None]
+    points: list[tuple[dt.date, float]] = [(r.date, r.progress) for r in revisions if r.progress is not None]
     if len(points) < 2:
         return None
     first, last = points[0][0], points[-1][0]

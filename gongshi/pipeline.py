@@ -82,8 +82,13 @@ class Result:
     def summary(self) -> str:
         return (
             f"built {self.pages} pages, {len(self.paths)} files: {self.written} written, "
-            f"{self.unchanged} unchanged, {self.removed} removed in {self.seconds:.2f} s"
+            f"{self.unchanged} unchanged, {self.removed} removed{self.warning_count} in {self.seconds:.2f} s"
         )
+
+    @property
+    def warning_count(self) -> str:
+        count = len(self.warnings)
+        return f", {count} warning{'s' if count > 1 else ''}" if count else ""
 
     def take(self, rendered: Rendered) -> None:
         self.files.update(rendered.files)

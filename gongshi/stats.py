@@ -17,17 +17,73 @@ from gongshi.vocabulary import OPEN_STATUSES, STATUSES
 
 
 def report_date(content: Content) -> dt.date:
-    """`as_of` from the configuration, else the newest update or log date."""
+    """The day deadlines and schedules are judged on: the last day of `report_written`."""
+    written = report_written(content)
+    return written.last() if written is not None else dt.date(1970, 1, 1)
+
+
+def report_written(content: Content) -> Date | None:
+    """The report date as pages show it: `as_of` from the configuration, else the newest update or log
+    date, as precise as it was written (a month stays a month)."""
     if content.config.as_of is not None:
-        return content.config.as_of.last()
+        return content.config.as_of
     dates: list[Date] = [u.date for u in content.updates]
     dates += [entry.date for item in content.initiatives for entry in item.log]
-    return max(dates).last() if dates else dt.date(1970, 1, 1)
+    return max(dates, key=lambda d: d.last()) if dates else None
+
+
+def year_report_date(content: Content, year: int | None) -> dt.date:
+    """The day a year's list is judged on: the last day of `year_report_written`."""
+    written = year_report_written(content, year)
+    return written.last() if written is not None else dt.date(1970, 1, 1)
+
+
+def year_report_written(content: Content, year: int | None) -> Date | None:
+    """The report date of one year's list: its `as_of` in site.yaml; for a closed year without one, the
+    newest date reported on its initiatives; otherwise the site's report date."""
+    info = content.year(year)
+    if info is not None and info.as_of is not None:
+        return info.as_of
+    if info is not None and info.closed:
+        reports = updates_by_initiative(content)
+        members = (i for i in content.initiatives if i.list_year == year)
+        dates = [d for i in members if (d := last_reported(i, reports.get(i.id, ()))) is not None]
+        if dates:
+            return max(dates, key=lambda d: d.last())
+    return report_written(content)
+
+
+def is_closed(content: Content, item: Initiative) -> bool:
+    """Whether the initiative's year's list is closed: its state is final."""
+    info = content.year(item.list_year)
+    return info is not None and info.closed
+
+
+def outcome(item: Initiative) -> str:
+    """The final state of an initiative of a closed year (`vocabulary.OUTCOME_LABELS`)."""
+    if item.status in ("completed", "cancelled"):
+        return item.status
+    return "carried" if item.carried_to else "unfinished"
+
+
+def current_year(content: Content) -> int | None:
+    """The year the home page shows: the newest year any initiative belongs to."""
+    years = [i.list_year for i in content.initiatives if i.list_year is not None]
+    return max(years) if years else None
+
+
+def deadline(item: Initiative) -> dt.date | None:
+    """The last day of an initiative: its `due`, else the end of its `year`."""
+    if item.due is not None:
+        return item.due.last()
+    return dt.date(item.year, 12, 31) if item.year is not None else None
 
 
 def is_overdue(item: Initiative, as_of: dt.date) -> bool:
-    """Past its due date and neither completed nor cancelled."""
-    return item.status in OPEN_STATUSES and item.due is not None and item.due.last() < as_of
+    """Open (neither completed nor cancelled) and past its deadline: the one definition of 逾期 that
+    the badge, the schedule pages, the home page and the checks all use."""
+    end = deadline(item)
+    return item.status in OPEN_STATUSES and end is not None and end < as_of
 
 
 def updates_by_initiative(content: Content) -> dict[str, tuple[Update, ...]]:
@@ -45,8 +101,38 @@ def last_reported(item: Initiative, updates: Iterable[Update]) -> Date | None:
     return max(dates) if dates else None
 
 
-def effective_progress(item: Initiative) -> int | None:
-    """Progress for averages: completed counts as 100, planned as 0, cancelled not at all."""
+@dataclass(frozen=True)
+class Silence:
+    """How long an open initiative has gone without a report, at the report date."""
+
+    since: Date  # its newest report, or its start when nothing has been reported yet
+    reported: bool
+    days: int
+
+
+def silence(item: Initiative, updates: Iterable[Update], as_of: dt.date) -> Silence | None:
+    """The silence of an open initiative, or None: closed, or never reported and without a start
+    (a record made today is not "not updated for 90 days")."""
+    if item.status not in OPEN_STATUSES:
+        return None
+    last = last_reported(item, updates)
+    since = last or item.start
+    if since is None:
+        return None
+    return Silence(since, last is not None, max((as_of - since.last()).days, 0))
+
+
+def reported_progress(item: Initiative) -> float | None:
+    """Progress for averages, only where there is a figure: completed counts as 100, cancelled not at
+    all, and an item without a reported figure is left out (not counted as 0: a district with items
+    in progress but no figures has not done nothing)."""
+    if item.status == "cancelled":
+        return None
+    return 100 if item.status == "completed" else item.progress
+
+
+def effective_progress(item: Initiative) -> float | None:
+    """Progress for the schedule: completed counts as 100, planned without a figure as 0, cancelled not at all."""
     if item.status == "cancelled":
         return None
     if item.status == "completed":
@@ -70,19 +156,18 @@ class Schedule:
 
 def schedule(item: Initiative, as_of: dt.date, tolerance: int) -> Schedule:
     """Expected progress grows linearly from `start` to `due` (or across `year` when only the year is known)."""
-    start = item.start.first() if item.start else (dt.date(item.year, 1, 1) if item.year else None)
-    end = item.due.last() if item.due else (dt.date(item.year, 12, 31) if item.year else None)
-    if start is None or end is None or end < start or item.status == "cancelled":
+    if item.status == "cancelled":
         return Schedule(None, "")
-    span = (end - start).days
-    fraction = 1.0 if span == 0 else min(max((as_of - start).days / span, 0.0), 1.0)
-    expected = round(100 * fraction)
-    if item.status == "completed":
-        return Schedule(expected, "")
-    if as_of > end:
+    start = item.start.first() if item.start else (dt.date(item.year, 1, 1) if item.year else None)
+    end = deadline(item)
+    expected = None
+    if start is not None and end is not None and end >= start:
+        span = (end - start).days
+        expected = round(100 * (1.0 if span == 0 else min(max((as_of - start).days / span, 0.0), 1.0)))
+    if is_overdue(item, as_of):
         return Schedule(expected, "overdue")
     progress = effective_progress(item)
-    if progress is None:
+    if expected is None or progress is None or item.status == "completed":
         return Schedule(expected, "")
     if progress > expected + tolerance:
         return Schedule(expected, "ahead")
@@ -97,34 +182,41 @@ class Overview:
 
     total: int
     by_status: tuple[tuple[str, int], ...]
-    mean_progress: int | None
+    mean_progress: int | None  # over the `measured` items that have a figure (`reported_progress`)
     measured: int
+    counted: int  # all but the cancelled ones
+    completed: int
     overdue: tuple[Initiative, ...]
     upcoming: tuple[Initiative, ...]
 
 
-def overview(items: Iterable[Initiative], as_of: dt.date, upcoming_count: int = 6) -> Overview:
+def overview(items: Iterable[Initiative], as_of: dt.date, upcoming_days: int = 90) -> Overview:
+    """The home page's numbers; `upcoming` are the open initiatives due within `upcoming_days`."""
     items = tuple(items)
     counts = {status: 0 for status in STATUSES}
     for item in items:
         counts[item.status] += 1
-    values = [p for p in (effective_progress(i) for i in items) if p is not None]
-    open_with_due = [i for i in items if i.status in OPEN_STATUSES and i.due is not None]
-    overdue = sorted((i for i in open_with_due if is_overdue(i, as_of)), key=_due_key)
-    upcoming = sorted((i for i in open_with_due if not is_overdue(i, as_of)), key=_due_key)
+    values = [p for p in (reported_progress(i) for i in items) if p is not None]
+    horizon = as_of + dt.timedelta(days=upcoming_days)
+    dated = [i for i in items if i.status in OPEN_STATUSES and deadline(i) is not None]
+    overdue = sorted((i for i in dated if is_overdue(i, as_of)), key=_due_key)
+    upcoming = sorted((i for i in dated if as_of <= _due_key(i)[0] <= horizon), key=_due_key)
     return Overview(
         total=len(items),
         by_status=tuple(counts.items()),
         mean_progress=round(sum(values) / len(values)) if values else None,
         measured=len(values),
+        counted=len(items) - counts["cancelled"],
+        completed=counts["completed"],
         overdue=tuple(overdue),
-        upcoming=tuple(upcoming[:upcoming_count]),
+        upcoming=tuple(upcoming),
     )
 
 
 def _due_key(item: Initiative) -> tuple[dt.date, str]:
-    assert item.due is not None
-    return item.due.last(), item.id
+    end = deadline(item)
+    assert end is not None
+    return end, item.id
 
 
 @dataclass(frozen=True)

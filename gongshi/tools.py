@@ -130,7 +130,7 @@ def lint_content(content_dir: Path) -> list[Diagnostic]:
     loaded = load_content(content_dir)
     if loaded.content is None:
         raise ContentError(loaded.diagnostics)
-    standard = loaded.content.config.conversion
+    config = loaded.content.config
     out: list[Diagnostic] = []
     records: list[tuple[str, Lang]] = [(i.origin.path, i.lang) for i in loaded.content.initiatives]
     for update in loaded.content.updates:
@@ -139,6 +139,6 @@ def lint_content(content_dir: Path) -> list[Diagnostic]:
     for path, lang in records:
         source = read_source(Path(path), out)
         if source is not None:
-            out += lint_copy(source, lang)
-            out += lint_traditional(source, standard) if lang == "zh-Hant" else []
+            out += lint_copy(source, lang, config.lint.digit_spacing)
+            out += lint_traditional(source, config.conversion, config.usage) if lang == "zh-Hant" else []
     return out

@@ -36,6 +36,9 @@ SCHEDULE_TERMS = (
     Term("overdue", "逾期", "已过完成期限，但尚未报告完成。", "#a8071a"),
 )
 
+# The final state of an initiative once its year's list is closed (完成 / 未完成 / 结转).
+OUTCOME_LABELS = {"completed": "完成", "unfinished": "未完成", "carried": "结转", "cancelled": "已取消"}
+
 STATUSES = tuple(t.code for t in STATUS_TERMS)
 OPEN_STATUSES = tuple(t.code for t in STATUS_TERMS if t.open)
 STATUS_LABELS = {t.code: t.label for t in STATUS_TERMS}
@@ -51,6 +54,10 @@ STATUS_BY_NAME = {
     "推進中": "in_progress",
     "滯後": "delayed",
 }
+
+# The placeholder texts of the `gongshi new` templates (gongshi/data/new/): left in a published
+# record, they are an error.
+PLACEHOLDERS = ("在这里写实事名称", "在这里写标题", "在这里写正文")
 
 # Han characters: the URO, Extension A, the compatibility ideographs and Extensions B-H.
 HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"

@@ -81,21 +81,23 @@ def test_history_is_cached_by_head(repo: Path) -> None:
 
 
 def test_pages_show_history_and_chart(repo: Path) -> None:
-    """The initiative page lists its revisions with a progress chart and a git-based last update."""
+    """The initiative page lists its revisions (dates and what changed, never commit ids) with a progress
+    chart; "last updated" is the newest report in the content, not the last commit (issue 13)."""
     files = render_files(Options(content=repo / "content", search=False)).files
     page = files["zh-hans/initiatives/rural-bus/index.html"].decode()
     assert "修订历史" in page and '<polyline points="' in page
     assert "进度 40%" in page and "修改了其他内容" in page
-    assert '最后更新：<time datetime="2019-07-02">' in page  # the last commit, later than the last report
+    assert '最后更新：<time datetime="2019-07-01">' in page  # the log entry, not the commit of 2019-07-02
+    assert 'class="commit"' not in page
     school = files["zh-hans/initiatives/school-places/index.html"].decode()
     assert "2019年3月1日" in school
 
 
 def test_builds_without_git(tmp_path: Path) -> None:
-    """A copy without .git builds and says history is unavailable."""
+    """A copy without .git builds, says history is unavailable, and tells the editor why and what to do."""
     shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
     history = read_history(tmp_path / "content")
-    assert not history.available and history.hint == ""
+    assert not history.available and "not in a git repository" in history.reason and "git init" in history.hint
     files = render_files(Options(content=tmp_path / "content", search=False)).files
     assert "修订历史暂不可用" in files["zh-hans/initiatives/rural-bus/index.html"].decode()
 

@@ -75,18 +75,20 @@ def test_report_date_is_explicit_or_newest_content_date() -> None:
 
 
 def test_overview_counts_progress_and_deadlines() -> None:
-    """Counts by status, mean of known progress (completed 100, planned 0), overdue and upcoming."""
+    """Counts by status, mean of the reported figures (completed 100; an item without a figure is left
+    out, not counted as 0), overdue, and upcoming within the window."""
     items = (
         _item(progress=40, due="2020-03", ident="a"),
         _item(status="completed", ident="b"),
         _item(status="planned", due="2021-01", ident="c"),
         _item(status="cancelled", due="2019-01", ident="d"),
     )
-    overview = stats.overview(items, dt.date(2020, 6, 1))
+    overview = stats.overview(items, dt.date(2020, 6, 1), upcoming_days=365)
     assert dict(overview.by_status) == {"planned": 1, "in_progress": 1, "delayed": 0, "completed": 1, "cancelled": 1}
-    assert (overview.mean_progress, overview.measured) == (round((40 + 100 + 0) / 3), 3)
+    assert (overview.mean_progress, overview.measured, overview.counted, overview.completed) == (70, 2, 3, 1)
     assert [i.id for i in overview.overdue] == ["a"]
     assert [i.id for i in overview.upcoming] == ["c"]
+    assert stats.overview(items, dt.date(2020, 6, 1)).upcoming == ()  # 2021-01 is beyond the default 90 days
 
 
 def test_groups_merge_scripts() -> None:

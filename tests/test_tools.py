@@ -8,22 +8,34 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from gongshi.errors import UsageError
+from gongshi.errors import ContentError, UsageError
 from gongshi.lint import lint_copy
+from gongshi.load import load_content
 from gongshi.load.source import Source
+from gongshi.model import LintSettings
 from gongshi.pipeline import Options, check_site
 from gongshi.tools import lint_content, new_file
 
 
 def test_new_files_are_valid_and_never_overwrite(tmp_path: Path) -> None:
-    """`new` writes commented templates that pass `check`, and refuses existing names."""
+    """`new` writes commented templates that are valid, whose placeholder text fails `check` until it is
+    replaced; a new update is a draft, not published until `draft: true` is removed. Existing names are refused."""
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "basic" / "content", content)
     record = new_file(content, "initiative", "new-bus", "2026-11-23")
     update = new_file(content, "update", "2026-11-news", "2026-11-23")
     assert record.read_text("utf-8").startswith("# 一项民生实事")
     assert "date: 2026-11-23" in update.read_text("utf-8")
-    check_site(Options(content=content, search=False))  # raises ContentError if a template were invalid
+    with pytest.raises(ContentError) as caught:
+        check_site(Options(content=content, search=False))
+    errors = [d for d in caught.value.diagnostics if d.is_error]
+    assert [(Path(d.path).name, d.message) for d in errors] == [
+        ("new-bus.yaml", "the template's placeholder '在这里写实事名称' is still here")
+    ]
+    record.write_text(record.read_text("utf-8").replace("在这里写实事名称", "新开公交线路"), "utf-8")
+    checked = check_site(Options(content=content, search=False))
+    assert "2026-11-news" not in {u.slug for u in checked.content.updates}  # a draft
+    assert any("is a draft" in w.message for w in checked.warnings)
     with pytest.raises(UsageError):
         new_file(content, "initiative", "new-bus", "2026-11-23")
     with pytest.raises(UsageError):
@@ -63,3 +75,26 @@ def test_lint_content_covers_every_record(tmp_path: Path) -> None:
         5,
         "'職' is a Traditional character in a file written in Simplified",
     ) in found
+
+
+def test_site_settings_reach_lint_and_check(tmp_path: Path) -> None:
+    """site.yaml's `usage` and `lint: {digit_spacing: …}` reach `lint` and `check` through the loader."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "basic" / "content", content)
+    update = content / "updates" / "2021-11-qingjiang.md"
+    update.write_text(update.read_text("utf-8") + "該專案共36名職工受益。\n", "utf-8")
+
+    def messages() -> tuple[set[str], set[str]]:
+        checked = check_site(Options(content=content, search=False), editorial=True)
+        return {d.message for d in lint_content(content)}, {d.message for d in checked.warnings}
+
+    taiwan = "'專案' is Taiwan or Hong Kong usage, not mainland usage"
+    typesetting = "Chinese typesetting: spacing or punctuation"
+    linted, checked = messages()
+    assert {taiwan, typesetting} <= linted and taiwan in checked
+    site = content / "site.yaml"
+    site.write_text(site.read_text("utf-8") + "usage: taiwan\nlint:\n  digit_spacing: false\n", "utf-8")
+    config = load_content(content).content
+    assert config is not None and (config.config.usage, config.config.lint) == ("taiwan", LintSettings(False))
+    linted, checked = messages()
+    assert not {taiwan, typesetting} & (linted | checked)

@@ -34,6 +34,8 @@ from gongshi.model import (
     Lang,
     Origin,
     SiteConfig,
+    Update,
+    Year,
 )
 
 RECORD_SUFFIXES = (".yaml", ".yml")
@@ -53,6 +55,9 @@ class Loaded:
     traditional: list[Source] = field(default_factory=list)
     # Documents that passed their schema check (`Documents.key`): the build cache keeps them.
     valid: set[str] = field(default_factory=set)
+    drafts: list[Update] = field(default_factory=list)  # updates marked `draft: true`: not published
+    # Where site.yaml sets `as_of` (path, line, column), for the check that it is not before the content.
+    as_of_at: tuple[str, int, int] | None = None
 
 
 def load_content(
@@ -66,7 +71,7 @@ def load_content(
     result = Loaded(None)
     diags = result.diagnostics
     docs = Documents(known_valid, result.valid, read)
-    config = _load_config(root, docs, diags)
+    config = _load_config(root, docs, result)
     glossary = _load_glossary(root, docs, diags)
     source_lang = config.source_lang if config else "zh-Hans"
     initiatives = _load_initiatives(root, source_lang, docs, result)
@@ -74,11 +79,12 @@ def load_content(
     # 'rural-bus' are not blamed too.
     known = {ident if ID_RE.match(ident) else ident.lower() for ident in result.initiative_files}
     updates = load_updates(root, source_lang, docs, result, known)
+    result.drafts = [u for u in updates if u.draft]
     if config is not None:
         result.content = Content(
             config,
             tuple(sorted(initiatives, key=lambda i: i.id)),
-            tuple(sorted(updates, key=lambda u: (u.date, u.slug))),
+            tuple(sorted((u for u in updates if not u.draft), key=lambda u: (u.date, u.slug))),
             glossary,
         )
     return result
@@ -141,8 +147,8 @@ def _initiative(
     return built, tuple(diags), valid
 
 
-def _load_config(root: Path, docs: Documents, diags: list[Diagnostic]) -> SiteConfig | None:
-    path = root / "site.yaml"
+def _load_config(root: Path, docs: Documents, result: Loaded) -> SiteConfig | None:
+    diags, path = result.diagnostics, root / "site.yaml"
     if not path.is_file():
         diags.append(
             Diagnostic(
@@ -154,11 +160,17 @@ def _load_config(root: Path, docs: Documents, diags: list[Diagnostic]) -> SiteCo
     if tree is None or not valid:
         return None
     data: dict[str, Any] = dict(tree.value)
+    if "as_of" in data:
+        result.as_of_at = (tree.source.path, *tree.where(("as_of",)))
     contact = Contact(**data.pop("contact", {}) or {})
     as_of = RecordBuilder(tree, "zh-Hans", diags).date(data.pop("as_of", None), ("as_of",))
     editions = tuple(data.pop("editions", LANGS))
-    config = SiteConfig(contact=contact, as_of=as_of, editions=editions, **data)
-    return config
+    build = RecordBuilder(tree, "zh-Hans", diags)
+    years = tuple(
+        Year(y["year"], y.get("title", ""), build.date(y.get("as_of"), ("years", i, "as_of")), y.get("closed", False))
+        for i, y in enumerate(data.pop("years", ()))
+    )
+    return SiteConfig(contact=contact, as_of=as_of, editions=editions, years=years, **data)
 
 
 def _load_glossary(root: Path, docs: Documents, diags: list[Diagnostic]) -> tuple[GlossaryEntry, ...]:

@@ -2,18 +2,17 @@
 
 `RecordBuilder` turns plain values into the frozen dataclasses of `model`, remembering the line of
 every text (for the review report), and adds to the diagnostics what the schema cannot say:
-impossible dates, status against progress, `due` before `start`, a delayed or cancelled record
-without its reason.
+impossible dates (the schema checks their form), status against progress, `due` before `start`, a
+delayed or cancelled record without its reason.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from gongshi.errors import Diagnostic
-from gongshi.load.schema import DATE_HINT
+from gongshi.errors import Diagnostic, Severity
+from gongshi.load.dates import impossible_date_hint
 from gongshi.load.source import Path_, Tree
 from gongshi.model import (
     LANGS,
@@ -33,16 +32,6 @@ from gongshi.model import (
 T = TypeVar("T")
 
 
-def _impossible_date_hint(value: str) -> str:
-    parts = [int(p) for p in value.split("-")]
-    if not 1 <= parts[1] <= 12:
-        return "the month is written 01 to 12"
-    if len(parts) == 3:
-        days = calendar.monthrange(parts[0], parts[1])[1]
-        return f"{parts[0]:04d}-{parts[1]:02d} has only {days} days"
-    return DATE_HINT
-
-
 class RecordBuilder:
     """Builds dataclasses from one schema-valid tree, adding per-file checks to `diags`."""
 
@@ -57,6 +46,9 @@ class RecordBuilder:
         self.diags.append(self.tree.at(path, message, hint))
         self.ok = False
 
+    def warn(self, path: Path_, message: str, hint: str = "") -> None:
+        self.diags.append(self.tree.at(path, message, hint, severity=Severity.WARNING))
+
     def text(self, value: str | dict[str, str], path: Path_) -> Text:
         line = self.tree.where(path)[0]
         if isinstance(value, str):
@@ -68,13 +60,14 @@ class RecordBuilder:
     def opt_text(self, data: dict[str, Any], key: str, path: Path_ = ()) -> Text | None:
         return self.text(data[key], (*path, key)) if key in data else None
 
-    def date(self, value: str | None, path: Path_) -> Date | None:
+    def date(self, value: str | int | None, path: Path_) -> Date | None:
+        """A date of the schema's form (`2032` may come as an int) that must also exist."""
         if value is None:
             return None
         try:
             return Date.parse(value)
         except ValueError:
-            self.error(path, f"{path[-1]} '{value}' is not a real date", _impossible_date_hint(value))
+            self.error(path, f"{path[-1]} '{value}' is not a real date", impossible_date_hint(str(value)))
             return None
 
     def items(self, data: dict[str, Any], key: str, make: Callable[[dict[str, Any], Path_], T]) -> tuple[T, ...]:
@@ -148,6 +141,7 @@ class RecordBuilder:
             log=tuple(sorted(self.items(data, "log", self.log_entry), key=lambda e: e.date)),
             sources=self.items(data, "sources", self.citation),
             corrections=tuple(sorted(self.items(data, "corrections", self.correction), key=lambda c: c.date)),
+            carried_to=data.get("carried_to"),
         )
         self.check_record(data)
         return item if self.ok else None
@@ -156,7 +150,7 @@ class RecordBuilder:
         """Checks that need several fields of one record; they read the raw values, so they also
         run (and report) when another key of the same file breaks the schema."""
         status, progress = data.get("status"), data.get("progress")
-        if not isinstance(progress, int) or isinstance(progress, bool):
+        if not isinstance(progress, (int, float)) or isinstance(progress, bool):
             progress = None
         if status == "completed" and progress is not None and progress < 100:
             self.error(
@@ -165,10 +159,10 @@ class RecordBuilder:
                 "set progress: 100, or choose status in_progress",
             )
         if status == "planned" and progress:
-            self.error(
+            self.warn(
                 ("progress",),
                 f"status is planned but progress is {progress}",
-                "work has started: choose status in_progress, or set progress: 0",
+                "if work has started (前期工作 included), choose status in_progress; otherwise set progress: 0",
             )
         start, due = _quiet_date(data.get("start")), _quiet_date(data.get("due"))
         if start and due and due.last() < start.first():
@@ -179,19 +173,24 @@ class RecordBuilder:
                 "a cancelled initiative needs 'reason:'",
                 "add 'reason:' saying why it will not be done; readers are owed an explanation",
             )
-        if status == "delayed":
-            for key, what in (("reason", "why it is delayed"), ("remedy", "what is being done")):
-                if not data.get(key):
-                    self.error(
-                        ("status",),
-                        f"a delayed initiative needs '{key}:'",
-                        f"add '{key}:' saying {what}; readers are owed an explanation",
-                    )
+        if status == "delayed" and not data.get("reason"):
+            self.error(
+                ("status",),
+                "a delayed initiative needs 'reason:'",
+                "add 'reason:' saying why it is delayed; readers are owed an explanation",
+            )
+        elif status == "delayed" and not data.get("remedy"):  # sources often give a reason alone
+            self.warn(
+                ("status",),
+                "a delayed initiative should say what is being done: 'remedy:' is missing",
+                "add 'remedy:' when the department says what it is doing about the delay",
+            )
 
 
 def _quiet_date(value: object) -> Date | None:
-    """A date for cross-field checks; malformed ones are reported by the schema or the builder."""
+    """A date for cross-field checks; malformed ones are reported by the schema or the builder (and
+    only there: a 民國 date such as 116-05-31 is no date here, not one before every start)."""
     try:
-        return Date.parse(value) if isinstance(value, str) else None
-    except (ValueError, IndexError):
+        return Date.parse(value) if isinstance(value, (str, int)) else None
+    except ValueError:
         return None

@@ -20,12 +20,12 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from gongshi.errors import Diagnostic
+from gongshi.load.dates import ROC_OFFSET, date_problem
 from gongshi.load.source import Path_, Tree
 from gongshi.resources import builtin_path
 from gongshi.vocabulary import STATUS_BY_NAME, STATUS_LABELS
 
 SCHEMAS = ("initiative", "update", "translation", "site", "glossary")
-DATE_HINT = "write dates as YYYY-MM-DD (2019-12-31), or YYYY-MM (2019-12) when only the month is known"
 
 
 @cache
@@ -90,10 +90,11 @@ def inlined(schema: Any, document: dict[str, Any], documents: Callable[[str], di
 
 
 def validate_tree(tree: Tree, name: str) -> list[Diagnostic]:
-    """Every schema violation in `tree`, as diagnostics for staff."""
+    """Every schema violation in `tree`, as diagnostics for staff: once each, as a date that breaks
+    two rules of the date schema (a type and a minimum) is one mistake."""
     out: list[Diagnostic] = []
     for error in validator(name).iter_errors(tree.value):
-        out.extend(_explain(tree, error))
+        out.extend(d for d in _explain(tree, error) if d not in out)
     return out
 
 
@@ -125,6 +126,8 @@ def _explain(tree: Tree, error: ValidationError) -> list[Diagnostic]:
     if value is None and kind in ("enum", "type"):
         hint = _status_hint() if path[-1:] == ("status",) else "write a value after the colon, or remove the line"
         return [tree.at(path, f"{name} is empty", hint)]
+    if str(schema.get("pattern", "")).startswith(_DATE_PATTERN):  # its type, pattern or range
+        return [tree.at(path, *date_problem(name, value))]
     if kind == "enum":
         choices = [str(c) for c in expected]
         return [tree.at(path, f"{name} '{value}' is not one of {', '.join(choices)}", _enum_hint(str(value), choices))]
@@ -133,14 +136,7 @@ def _explain(tree: Tree, error: ValidationError) -> list[Diagnostic]:
             tree.at(path, f"{name} must be {_type_words(expected)}, not {_describe(value)}", _type_hint(expected, path))
         ]
     if kind in ("minimum", "maximum"):
-        low, high = schema.get("minimum"), schema.get("maximum")
-        span = (
-            f"from {low} to {high}"
-            if low is not None and high is not None
-            else (f"at least {low}" if low is not None else f"at most {high}")
-        )
-        hint = _RANGE_HINTS.get(str(path[-1]) if path else "", "")
-        return [tree.at(path, f"{name} is {value}; it must be {span}", hint)]
+        return [_range(tree, path, name, value, schema)]
     if kind == "pattern":
         return [_pattern(tree, path, name, value, expected)]
     if kind in ("minLength", "minProperties", "minItems"):
@@ -150,6 +146,19 @@ def _explain(tree: Tree, error: ValidationError) -> list[Diagnostic]:
     if kind == "propertyNames":
         return [tree.at(path, "a glossary key is empty")]
     return [tree.at(path, f"{name}: {error.message}")]  # pragma: no cover - schemas use the above
+
+
+def _range(tree: Tree, path: Path_, name: str, value: Any, schema: dict[str, Any]) -> Diagnostic:
+    low, high = schema.get("minimum"), schema.get("maximum")
+    span = (
+        f"from {low} to {high}"
+        if low is not None and high is not None
+        else (f"at least {low}" if low is not None else f"at most {high}")
+    )
+    hint = _RANGE_HINTS.get(str(path[-1]) if path else "", "")
+    if path[-1:] == ("year",) and isinstance(value, int) and 0 < value < 1000:
+        hint = f"{value} looks like a 民國 (ROC) year: write {value + ROC_OFFSET} (民國 year + {ROC_OFFSET})"
+    return tree.at(path, f"{name} is {value}; it must be {span}", hint)
 
 
 def _keys(tree: Tree, error: ValidationError, path: Path_, name: str) -> list[Diagnostic]:
@@ -170,9 +179,10 @@ def _keys(tree: Tree, error: ValidationError, path: Path_, name: str) -> list[Di
     return [tree.at(path, f"{where} is missing the required key '{missing}'", _REQUIRED_HINTS.get(missing, ""))]
 
 
+_DATE_PATTERN = "^[1-9][0-9]{3}"  # how the schemas' date pattern starts
+
+
 def _pattern(tree: Tree, path: Path_, name: str, value: Any, pattern: str) -> Diagnostic:
-    if pattern.startswith("^[0-9]{4}"):
-        return tree.at(path, f"{name} '{value}' is not a date", DATE_HINT)
     if pattern.startswith("^(https?"):
         return tree.at(
             path, f"{name} '{value}' is not a web address", "only http://, https:// and mailto: addresses are linked"

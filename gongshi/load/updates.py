@@ -149,6 +149,7 @@ def _update(
         initiatives=tuple(data.get("initiatives", ())),
         source=build.citation(data["source"], ("source",)) if "source" in data else None,
         written_bodies=tuple(sorted(bodies)),
+        draft=bool(data.get("draft", False)),
     )
     return update, tree, tuple(diags)
 

@@ -6,13 +6,15 @@ two sources that would write the same page, and glossary entries that change not
 
 from __future__ import annotations
 
+import datetime as dt
+
 from gongshi import stats
 from gongshi.convert import Converter
 from gongshi.errors import Diagnostic, Severity
 from gongshi.lint import lint_traditional
 from gongshi.load import Loaded
-from gongshi.model import Content
-from gongshi.vocabulary import OPEN_STATUSES
+from gongshi.model import Content, Initiative
+from gongshi.vocabulary import OPEN_STATUSES, PLACEHOLDERS
 
 
 def validate_content(loaded: Loaded) -> list[Diagnostic]:
@@ -32,7 +34,51 @@ def validate_content(loaded: Loaded) -> list[Diagnostic]:
                             "keep one file and delete the other",
                         )
                     )
+    if loaded.content is not None:
+        diags += carry_over_errors(loaded.content) + placeholder_errors(loaded.content)
+    for draft in loaded.drafts:
+        hint = "remove the line 'draft: true' when it is ready to publish"
+        diags.append(
+            Diagnostic(
+                draft.origin.path, 1, 1, "this update is a draft: it is not published", hint, severity=Severity.WARNING
+            )
+        )
     return diags
+
+
+def placeholder_errors(content: Content) -> list[Diagnostic]:
+    """Text of the `gongshi new` templates left in a published record (`vocabulary.PLACEHOLDERS`)."""
+    hint = "replace it with the real text; an update that is not ready can say 'draft: true'"
+    out = []
+    texts = [(i.origin.path, i.title.line, i.title.original) for i in content.initiatives]
+    for update in content.updates:
+        texts.append((update.origin.path, update.title.line, update.title.original))
+        body = update.body
+        texts += [(body.origin.path, body.line + n, line) for n, line in enumerate(body.markdown.split("\n"))]
+    for path, line, text in texts:
+        for placeholder in PLACEHOLDERS:
+            if placeholder in text:
+                message = f"the template's placeholder '{placeholder}' is still here"
+                out.append(Diagnostic(path, line, text.index(placeholder) + 1, message, hint))
+    return out
+
+
+def carry_over_errors(content: Content) -> list[Diagnostic]:
+    """`carried_to` names an initiative of a later year's list."""
+    out = []
+    for item in content.initiatives:
+        if item.carried_to is None:
+            continue
+        later = content.initiative(item.carried_to)
+        if later is None:
+            problem = f"carried_to: no initiative has the id '{item.carried_to}'"
+        elif later.id == item.id or (later.list_year or 0) <= (item.list_year or 0):
+            problem = f"carried_to: '{later.id}' is not in a later year's list than this initiative"
+        else:
+            continue
+        hint = "carried_to names the record of this item in the next year's list (its file name without .yaml)"
+        out.append(Diagnostic(item.origin.path, 1, 1, problem, hint))
+    return out
 
 
 def glossary_warnings(content: Content, converter: Converter) -> list[Diagnostic]:
@@ -60,17 +106,20 @@ def glossary_warnings(content: Content, converter: Converter) -> list[Diagnostic
 def stale_warnings(content: Content) -> list[Diagnostic]:
     """Open initiatives with no report for longer than `stale_after_days` before the report date,
     and initiatives behind schedule that do not say why."""
-    as_of = stats.report_date(content)
     limit = content.config.stale_after_days
     out = []
+    dates: dict[int | None, dt.date] = {}  # each year's report date
     updates = stats.updates_by_initiative(content)
     for item in content.initiatives:
-        if item.status not in OPEN_STATUSES:
-            continue
-        last = stats.last_reported(item, updates.get(item.id, ()))
-        days = (as_of - last.last()).days if last else None
-        if days is None or days > limit:
-            when = f"last report {last.iso}, {days} days before {as_of.isoformat()}" if last else "never reported"
+        if item.status not in OPEN_STATUSES or stats.is_closed(content, item):
+            continue  # a closed year's list is final: nothing to remind anyone of
+        if item.list_year not in dates:
+            dates[item.list_year] = stats.year_report_date(content, item.list_year)
+        as_of = dates[item.list_year]
+        quiet = stats.silence(item, updates.get(item.id, ()), as_of)
+        if quiet is not None and quiet.days > limit:
+            what = "last report" if quiet.reported else "no report yet; started"
+            when = f"{what} {quiet.since.iso}, {quiet.days} days before {as_of.isoformat()}"
             out.append(
                 Diagnostic(
                     item.origin.path,
@@ -83,24 +132,40 @@ def stale_warnings(content: Content) -> list[Diagnostic]:
             )
         plan = stats.schedule(item, as_of, content.config.schedule_tolerance)
         if plan.mark == "behind" and item.reason is None:
-            out.append(
-                Diagnostic(
-                    item.origin.path,
-                    1,
-                    1,
-                    f"initiative is behind schedule (progress {item.progress}%, expected "
-                    f"{plan.expected}%) but gives no reason",
-                    "add 'reason:' and 'remedy:', or status: delayed",
-                    severity=Severity.WARNING,
-                )
-            )
+            out.append(_behind_without_reason(item, plan))
     return out
+
+
+def _behind_without_reason(item: Initiative, plan: stats.Schedule) -> Diagnostic:
+    progress = stats.effective_progress(item)
+    shown = "no progress reported" if progress is None else f"progress {progress}%"
+    return Diagnostic(
+        item.origin.path,
+        1,
+        1,
+        f"initiative is behind schedule ({shown}, expected {plan.expected}%) but gives no reason",
+        "add 'reason:' and 'remedy:', or status: delayed",
+        severity=Severity.WARNING,
+    )
+
+
+def _as_of_warnings(loaded: Loaded, content: Content) -> list[Diagnostic]:
+    """`as_of` in site.yaml earlier than what the content itself reports: the pages would judge
+    deadlines and schedules on a day before the news they show."""
+    as_of, where = content.config.as_of, loaded.as_of_at
+    reported = [u.date for u in content.updates] + [e.date for i in content.initiatives for e in i.log]
+    if as_of is None or where is None or not reported or max(reported).first() <= as_of.last():
+        return []
+    newest = max(reported)
+    message = f"as_of {as_of.iso} is earlier than the newest report in the content ({newest.iso})"
+    hint = f"set as_of: {newest.iso} or later, or remove the line to use the newest report's date"
+    return [Diagnostic(where[0], where[1], where[2], message, hint, severity=Severity.WARNING)]
 
 
 def editorial_warnings(loaded: Loaded, content: Content, converter: Converter) -> list[Diagnostic]:
     """What `check` tells editors beyond errors: redundant glossary lines, Traditional-source lint,
     initiatives nobody has reported on for a long time."""
-    out = glossary_warnings(content, converter) + stale_warnings(content)
+    out = glossary_warnings(content, converter) + stale_warnings(content) + _as_of_warnings(loaded, content)
     for source in loaded.traditional:
-        out += lint_traditional(source, content.config.conversion)
+        out += lint_traditional(source, content.config.conversion, content.config.usage)
     return out

@@ -15,7 +15,7 @@ from typing import Any
 from gongshi.edition import Edition
 from gongshi.incremental.plan import Plan
 from gongshi.model import Citation, Date, Initiative, LogEntry, Target
-from gongshi.page import View
+from gongshi.page import View, number
 from gongshi.vocabulary import SCHEDULE_LABELS, STATUS_LABELS
 
 SCHEMA_VERSION = 1
@@ -35,9 +35,14 @@ CSV_COLUMNS = (
     "year",
     "start",
     "due",
+    "target_name",
+    "target",
+    "actual",
+    "unit",
     "summary",
     "url",
 )
+TARGET_COLUMNS = {"target_name": "name", "target": "target", "actual": "actual", "unit": "unit"}  # CSV → JSON
 
 
 def _date(value: Date | None) -> str | None:
@@ -113,6 +118,17 @@ def _log_entry(ed: Edition, entry: LogEntry) -> dict[str, Any]:
     }
 
 
+def _csv_value(row: dict[str, Any], column: str) -> object:
+    """One cell: partners joined with 、; each target's name, figures and unit in the same order,
+    joined with ； (a single target gives plain values)."""
+    if column == "partners":
+        return _cell("、".join(row["partners"]))
+    if column in TARGET_COLUMNS:
+        values = [target[TARGET_COLUMNS[column]] for target in row["targets"]]
+        return "；".join("" if v is None else number(v) if isinstance(v, int | float) else str(v) for v in values)
+    return _cell(row[column])
+
+
 def _cell(value: object) -> object:
     """A CSV cell that a spreadsheet will not run: text starting with = + - @ gets a leading '."""
     if value is None:
@@ -143,14 +159,14 @@ def _open_data(ed: Edition) -> dict[str, bytes]:
         "edition": ed.lang,
         "title": ed.t(ed.content.config.title),
         "publisher": ed.t(ed.content.config.publisher) or None,
-        "as_of": ed.as_of.isoformat(),
+        "as_of": shown.iso if isinstance(shown := ed.as_of_shown, Date) else shown.isoformat(),
         "initiatives": records,
     }
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in records:
-        writer.writerow([_cell("、".join(row[c]) if c == "partners" else row[c]) for c in CSV_COLUMNS])
+        writer.writerow([_csv_value(row, column) for column in CSV_COLUMNS])
     return {
         f"{ed.dir}/data/initiatives.json": _json(document).encode("utf-8"),
         f"{ed.dir}/data/initiatives.csv": b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"),

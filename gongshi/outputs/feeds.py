@@ -35,6 +35,8 @@ class Entry:
 
 
 def _stamp(date: Date, zone: ZoneInfo) -> str:
+    """Atom wants a full timestamp: a month, quarter or year is stamped with its first day, the day
+    it is sorted by (entry text never shows a date, so no invented day is ever read)."""
     return dt.datetime.combine(date.first(), dt.time(0, 0), zone).isoformat()
 
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from gongshi import stats
 from gongshi.incremental.plan import Plan
-from gongshi.model import Initiative
+from gongshi.model import Initiative, Update, Year
 from gongshi.page import SEARCH_CSP, View
-from gongshi.vocabulary import GROUP_FIELDS, SCHEDULE_LABELS, STATUS_LABELS
+from gongshi.vocabulary import GROUP_FIELDS, OUTCOME_LABELS, SCHEDULE_LABELS, STATUS_LABELS
 
 
 def make(view: View, plan: Plan) -> None:
@@ -34,7 +35,7 @@ class _Pages:
         self.view, self.plan, self.ed = view, plan, view.ed
         self.items = view.ed.content.initiatives
         self.by_field = {name: stats.groups(self.items, attr, self.ed.simplified) for name, attr, _ in GROUP_FIELDS}
-        years = sorted({i.year for i in self.items if i.year is not None}, reverse=True)
+        self.years = years = sorted({i.list_year for i in self.items if i.list_year is not None}, reverse=True)
         self.filters = {
             "groups": {name: tuple(g.facet for g in groups) for name, groups in self.by_field.items()},
             "years": years,
@@ -54,24 +55,59 @@ class _Pages:
             self.add(path, "list.html", items=tuple(members), heading=heading, label=label, **self.filters)
 
     def home(self) -> None:
+        """The current year's list (all initiatives when there is one year or none), and every year's summary."""
         if not self.wants("index.html"):
             return
-        items, ed = self.items, self.ed
+        ed, years = self.ed, self.years
+        current = years[0] if len(years) > 1 else None
+        items = tuple(i for i in self.items if current is None or i.list_year in (current, None))
+        categories = stats.groups(items, "category", ed.simplified)
         self.add(
             "index.html",
             "home.html",
-            overview=stats.overview(items, ed.as_of),
+            overview=stats.overview(items, ed.as_of_year(current), ed.content.config.upcoming_days),
             items=items,
+            current=current,
+            year_list=tuple(self.year_summary(year) for year in years) if current else (),
             stale=tuple(i for i in items if ed.stale(i)),
             updates=ed.content.updates[::-1][:8],
-            charts={"by_category": category_progress(self.by_field["categories"])},
+            charts={"by_category": category_progress(categories)},
+            **self.filters,
+        )
+
+    def year_summary(self, year: int) -> tuple[int, Year | None, int, int]:
+        """A year's list in one line: the year, its settings, how many initiatives, how many completed."""
+        members = [i for i in self.items if i.list_year == year]
+        done = sum(1 for i in members if i.status == "completed")
+        return year, self.ed.content.year(year), len(members), done
+
+    def year_page(self, year: int) -> None:
+        """A year's list with its own summary: its report date, and its counts (the outcomes once closed)."""
+        path = f"years/{year}/index.html"
+        if not self.wants(path):
+            return
+        ed, info = self.ed, self.ed.content.year(year)
+        items = tuple(i for i in self.items if i.list_year == year)
+        as_of = ed.as_of_year(year)
+        shown = stats.year_report_written(ed.content, year) or as_of
+        outcomes = Counter(stats.outcome(i) for i in items) if info and info.closed else Counter()
+        self.add(
+            path,
+            "year.html",
+            year=year,
+            info=info,
+            items=items,
+            year_as_of=shown,
+            overview=stats.overview(items, as_of, ed.content.config.upcoming_days),
+            outcomes=tuple((code, outcomes[code]) for code in OUTCOME_LABELS if outcomes[code]),
             **self.filters,
         )
 
     def initiatives(self) -> None:
         self.listing("initiatives/index.html", self.items, self.ed.ui("全部实事"))
-        related = Related(self.by_field)
-        items = self.items
+        related = Related(self.by_field, self.ed.content.updates, self.items)
+        items, by_id = self.items, {i.id: i for i in self.items}
+        carried_from = {i.carried_to: i for i in items if i.carried_to}
         for index, item in enumerate(items):
             if self.wants(f"initiatives/{item.id}/index.html"):
                 self.add(
@@ -80,6 +116,7 @@ class _Pages:
                     item=item,
                     updates=self.ed.updates_of(item),
                     related=related.of(item),
+                    carried=(carried_from.get(item.id), by_id.get(item.carried_to or "")),
                     prev=items[index - 1] if index else None,
                     next=items[index + 1] if index + 1 < len(items) else None,
                 )
@@ -93,9 +130,8 @@ class _Pages:
         for mark, label in SCHEDULE_LABELS.items():
             members = (i for i in items if ed.schedule(i).mark == mark)
             self.listing(f"schedule/{mark}/index.html", members, ed.ui(label), ed.ui("序时进度"))
-        for year in self.filters["years"]:
-            members = (i for i in items if i.year == year)
-            self.listing(f"years/{year}/index.html", members, f"{year}年", ed.ui("年度"))
+        for year in self.years:
+            self.year_page(year)
 
     def groups(self) -> None:
         """Per department, category and region: an index of the groups, and a list per group."""
@@ -124,29 +160,39 @@ class _Pages:
         self.add("search/index.html", "search.html", csp=SEARCH_CSP)
 
 
-def category_progress(categories: Sequence[stats.Group]) -> list[tuple[stats.Group, int, int]]:
-    """The home page's chart of progress by category: each category with progress, its mean and size."""
+def category_progress(categories: Sequence[stats.Group]) -> list[tuple[stats.Group, int | None, int]]:
+    """The home page's chart of progress by category: each category, the mean of the figures reported
+    (None when none is), and how many of its items have one."""
     by_category = []
     for group in categories:
-        values = [p for p in (stats.effective_progress(i) for i in group.items) if p is not None]
-        if values:
-            by_category.append((group, round(sum(values) / len(values)), len(group.items)))
+        values = [p for p in (stats.reported_progress(i) for i in group.items) if p is not None]
+        by_category.append((group, round(sum(values) / len(values)) if values else None, len(values)))
     return by_category
 
 
 class Related:
-    """Initiatives related to one another by department, category and region, for "related initiatives"."""
+    """Initiatives related to one another, for "related initiatives": by shared department, category,
+    region, or an update reporting on both. A group holding more than three quarters of all initiatives (the
+    district's one region, say) tells nothing and is left out."""
 
-    def __init__(self, by_field: Mapping[str, Sequence[stats.Group]]) -> None:
+    def __init__(
+        self, by_field: Mapping[str, Sequence[stats.Group]], updates: Sequence[Update], items: Sequence[Initiative]
+    ) -> None:
         self.keys: dict[str, tuple[str, ...]] = {}  # an initiative's group keys
         self.members: dict[str, frozenset[str]] = {}  # the ids in each group
         self.by_id: dict[str, Initiative] = {}
-        for folder, groups in by_field.items():
-            for group in groups:
-                self.members[f"{folder}/{group.key}"] = frozenset(i.id for i in group.items)
-                for member in group.items:
-                    self.keys[member.id] = (*self.keys.get(member.id, ()), f"{folder}/{group.key}")
-                    self.by_id[member.id] = member
+        groups = [(f"{folder}/{g.key}", g.items) for folder, found in by_field.items() for g in found]
+        known, total = {i.id: i for i in items}, len(items)
+        for update in updates:
+            reported = tuple(known[x] for x in update.initiatives if x in known)
+            groups.append((f"updates/{update.slug}", reported))
+        for key, members in groups:
+            if len(members) < 2 or 4 * len(members) > 3 * max(total, 2):
+                continue
+            self.members[key] = frozenset(i.id for i in members)
+            for member in members:
+                self.keys[member.id] = (*self.keys.get(member.id, ()), key)
+                self.by_id[member.id] = member
 
     def of(self, item: Initiative, limit: int = 4) -> tuple[Initiative, ...]:
         return related_initiatives(item, self.keys, self.members, self.by_id, limit)

@@ -37,7 +37,7 @@ def share_card(ed: Edition, item: Initiative) -> bytes:
     if progress is not None:
         parts += [
             '<rect x="320" y="485" width="600" height="30" rx="15" fill="#e8e8e8"/>',
-            f'<rect x="320" y="485" width="{6 * progress}" height="30" rx="15" fill="#0b57a4"/>',
+            f'<rect x="320" y="485" width="{round(6 * min(progress, 100), 1):g}" height="30" rx="15" fill="#0b57a4"/>',
             f'<text x="950" y="512" font-size="34">{progress}%</text>',
         ]
     parts.append("</g></svg>")

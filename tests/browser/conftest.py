@@ -99,6 +99,7 @@ EDITION_KINDS: dict[str, str] = {
     "region": "regions/*/index.html",
     "schedule": "schedule/*/index.html",
     "year": "years/*/index.html",
+    "closed-year": "years/2019/index.html",  # the sample's 2019 list is closed (content/site.yaml)
     "search": "search/index.html",
     "about": "about/index.html",
     "corrections": "corrections/index.html",

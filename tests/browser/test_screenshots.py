@@ -8,12 +8,13 @@ from .conftest import DESKTOP, EDITIONS, PHONE, SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
-SHOWN = ["home", "initiatives", "initiative"]
+SHOWN = ["home", "initiatives", "initiative", "year", "closed-year"]
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=lambda v: f"{v['width']}x{v['height']}")
 def test_screenshots_of_key_pages(site, new_page, viewport) -> None:
-    """Full-page screenshots of the home, list and an initiative page of both editions are written for review."""
+    """Full-page screenshots of the home, list, initiative, year and closed-year pages of both editions,
+    for review."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page, _ = new_page(viewport=viewport)
     size = f"{viewport['width']}x{viewport['height']}"
