@@ -11,7 +11,10 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:  # the site's settings are in `config`, which builds on this module
+    from gongshi.config import SiteConfig, Year
 
 Lang = Literal["zh-Hans", "zh-Hant"]
 LANGS: tuple[Lang, ...] = ("zh-Hans", "zh-Hant")
@@ -143,14 +146,24 @@ class Target:
     actual: float | None = None
     unit: Text | None = None
     note: Text | None = None
+    bound: str = ""  # "at_least" (不低于), "at_most" (不超过), or "" (a plain target)
+    target_max: float | None = None  # the top of a range (20–30): `target` is its bottom
+    department: Text | None = None  # when this target has its own responsible unit
 
     @property
     def ratio(self) -> float | None:
         """Actual over target when both are known: above 1 when the target was exceeded (a bar may cap
-        its drawing at 100 %, a number never)."""
-        if self.target is None or self.actual is None or self.target <= 0:
+        its drawing at 100 %, a number never). None for an upper limit (不超过), where less is better."""
+        if self.target is None or self.actual is None or self.target <= 0 or self.bound == "at_most":
             return None
         return self.actual / self.target
+
+    @property
+    def met(self) -> bool | None:
+        """Whether the actual figure meets the target (an upper limit: stays at or below it)."""
+        if self.target is None or self.actual is None:
+            return None
+        return self.actual <= self.target if self.bound == "at_most" else self.actual >= self.target
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +180,7 @@ class LogEntry:
     progress: float | None = None  # as written: 40, or 87.12
     note: Text | None = None
     source: Text | None = None
+    planned_progress: float | None = None  # the official planned progress (计划进度) at this report
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,9 +193,10 @@ class Correction:
 
 @dataclass(frozen=True, slots=True)
 class Budget:
-    amount: float
-    unit: Text
+    amount: float  # planned investment (计划投资)
+    unit: Text  # 万元, 亿元 …
     note: Text | None = None
+    spent: float | None = None  # invested so far (累计完成投资), in the same unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +224,18 @@ class Initiative:
     sources: tuple[Citation, ...] = ()
     corrections: tuple[Correction, ...] = ()
     carried_to: str | None = None  # 结转: the id of this item in a later year's list
+    departments: tuple[Text, ...] = ()  # every lead department (牵头单位); `department` is the first
+    regions: tuple[Text, ...] = ()  # every region named; `region` is the first
+    leader: Text | None = None  # the responsible leader (责任领导, 分管领导)
+    planned_progress: float | None = None  # the official planned progress (计划进度) at the report date
+    part_of: str | None = None  # the id of the initiative this one is a part (sub-item) of
+
+    @property
+    def planned(self) -> float | None:
+        """The official planned progress: the record's, else the newest log entry's that gives one."""
+        if self.planned_progress is not None:
+            return self.planned_progress
+        return next((e.planned_progress for e in reversed(self.log) if e.planned_progress is not None), None)
 
     @property
     def list_year(self) -> int | None:
@@ -217,16 +244,6 @@ class Initiative:
             return self.year
         dated = self.due or self.start
         return dated.year if dated is not None else None
-
-
-@dataclass(frozen=True, slots=True)
-class Year:
-    """One year's list of initiatives (`years:` in site.yaml): closed once its year is over."""
-
-    year: int
-    title: str = ""  # e.g. 2019年十件民生实事
-    as_of: Date | None = None  # the year's report date; default: the newest date reported on its items
-    closed: bool = False  # the list is final: its state is shown as the outcome, no reminders or schedule warnings
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,51 +282,6 @@ class GlossaryEntry:
     hans: str
     hant: str
     origin: Origin
-
-
-@dataclass(frozen=True, slots=True)
-class Contact:
-    text: str = ""
-    email: str = ""
-    phone: str = ""
-    address: str = ""
-    url: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class LintSettings:
-    """`lint:` in site.yaml: which of the copy lint's typesetting suggestions a site takes."""
-
-    digit_spacing: bool = True  # a space between Chinese and a number (在 2019 年); many official titles have none
-
-
-@dataclass(frozen=True, slots=True)
-class SiteConfig:
-    title: str
-    publisher: str = ""
-    description: str = ""
-    source_lang: Lang = "zh-Hans"
-    editions: tuple[Lang, ...] = LANGS
-    conversion: str = "s2tw"
-    timezone: str = "Asia/Shanghai"
-    base_url: str = ""
-    as_of: Date | None = None
-    schedule_tolerance: int = 5
-    stale_after_days: int = 90
-    upcoming_days: int = 90  # "即将到期" on the home page: deadlines within this many days of the report date
-    years: tuple[Year, ...] = ()
-    allow_html: bool = False
-    contact: Contact = field(default_factory=Contact)
-    usage: str = "mainland"  # the authors' vocabulary: mainland, taiwan or hongkong (Taiwan words flagged in mainland)
-    lint: LintSettings = field(default_factory=LintSettings)
-
-    def __post_init__(self) -> None:
-        # Pages append paths to base_url: it always ends with "/" (or is empty).
-        if self.base_url and not self.base_url.endswith("/"):
-            object.__setattr__(self, "base_url", self.base_url + "/")
-        lint: object = self.lint  # site.yaml's `lint:` mapping, as the loader passes it on
-        if isinstance(lint, dict):
-            object.__setattr__(self, "lint", LintSettings(**lint))
 
 
 @dataclass(frozen=True, slots=True)

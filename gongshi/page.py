@@ -161,6 +161,8 @@ class View:
             "group_key": lambda text: stats.group_key(ed.simplified(text)),
             "as_of": ed.as_of_shown,
             "number": number,
+            "texts": lambda values: "、".join(ed.t(v) for v in values),
+            "group_keys": lambda values: " ".join(stats.group_key(ed.simplified(v)) for v in values),
         }
 
 

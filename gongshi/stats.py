@@ -150,30 +150,42 @@ class Schedule:
     progress, or the initiative is completed or cancelled).
     """
 
-    expected: int | None
+    expected: float | None
     mark: str
+    basis: str = ""  # "planned": the official planned progress (计划进度); "linear": a straight line start → due
 
 
-def schedule(item: Initiative, as_of: dt.date, tolerance: int) -> Schedule:
-    """Expected progress grows linearly from `start` to `due` (or across `year` when only the year is known)."""
+def schedule(item: Initiative, as_of: dt.date, tolerance: float) -> Schedule:
+    """The expected progress is the official planned figure where the record or its newest log entry
+    gives one (`planned_progress`); otherwise it grows linearly from `start` to `due` (or across
+    `year` when only the year is known)."""
     if item.status == "cancelled":
         return Schedule(None, "")
-    start = item.start.first() if item.start else (dt.date(item.year, 1, 1) if item.year else None)
-    end = deadline(item)
-    expected = None
-    if start is not None and end is not None and end >= start:
-        span = (end - start).days
-        expected = round(100 * (1.0 if span == 0 else min(max((as_of - start).days / span, 0.0), 1.0)))
+    expected: float | None = item.planned
+    basis = "planned"
+    if expected is None:
+        expected, basis = linear_expected(item, as_of), "linear"
+    basis = basis if expected is not None else ""
     if is_overdue(item, as_of):
-        return Schedule(expected, "overdue")
+        return Schedule(expected, "overdue", basis)
     progress = effective_progress(item)
     if expected is None or progress is None or item.status == "completed":
-        return Schedule(expected, "")
+        return Schedule(expected, "", basis)
     if progress > expected + tolerance:
-        return Schedule(expected, "ahead")
+        return Schedule(expected, "ahead", basis)
     if progress < expected - tolerance:
-        return Schedule(expected, "behind")
-    return Schedule(expected, "on_track")
+        return Schedule(expected, "behind", basis)
+    return Schedule(expected, "on_track", basis)
+
+
+def linear_expected(item: Initiative, as_of: dt.date) -> int | None:
+    """The progress a straight line from `start` (or the start of `year`) to the deadline gives at `as_of`."""
+    start = item.start.first() if item.start else (dt.date(item.year, 1, 1) if item.year else None)
+    end = deadline(item)
+    if start is None or end is None or end < start:
+        return None
+    span = (end - start).days
+    return round(100 * (1.0 if span == 0 else min(max((as_of - start).days / span, 0.0), 1.0)))
 
 
 @dataclass(frozen=True)
@@ -256,8 +268,6 @@ def groups(items: Iterable[Initiative], field: str, simplified: Callable[[Text],
     found: dict[str, tuple[Text, list[Initiative]]] = {}
     for item in items:
         value = getattr(item, field)
-        if value is None:
-            continue
-        name = simplified(value)
-        found.setdefault(name, (value, []))[1].append(item)
+        for text in value if isinstance(value, tuple) else () if value is None else (value,):
+            found.setdefault(simplified(text), (text, []))[1].append(item)
     return tuple(Group(group_key(name), text, tuple(members)) for name, (text, members) in sorted(found.items()))

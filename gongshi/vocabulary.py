@@ -65,7 +65,7 @@ HAN = re.compile(f"[{HAN_RANGES}]")
 
 # The groupings of initiatives that get index pages: URL folder, Initiative attribute, heading.
 GROUP_FIELDS = (
-    ("departments", "department", "责任单位"),
+    ("departments", "departments", "责任单位"),
     ("categories", "category", "类别"),
-    ("regions", "region", "地区"),
+    ("regions", "regions", "地区"),
 )

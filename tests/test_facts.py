@@ -216,3 +216,89 @@ def test_open_data_csv_carries_targets_and_actuals(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(files["zh-hans/data/initiatives.csv"].decode("utf-8-sig"))))
     jobs = next(row for row in rows if row["id"] == "jobs")
     assert (jobs["target_name"], jobs["target"], jobs["actual"], jobs["unit"]) == ("新增城镇就业", "2500", "3321", "人")
+
+
+INTERCHANGE = """title: 交流道新建工程
+status: in_progress
+progress: 87.12
+planned_progress: 87.10
+start: 2019-01
+due: 2030-12
+department: [交通局, 工务局]
+leader: 副市长
+region: [臺北市, 新北市]
+budget:
+  amount: 1200
+  spent: 800
+  unit: 万元
+targets:
+  - name: 新增就业
+    target: 3480
+    bound: at_least
+    actual: 3600
+    unit: 人
+  - name: 城镇登记失业率
+    target: 4.5
+    bound: at_most
+    actual: 3.57
+    unit: "%"
+  - name: 新增学位
+    target: 20
+    target_max: 30
+    unit: 个
+    department: 教育局
+"""
+
+
+def test_what_real_tables_say_is_accepted_and_shown(tmp_path: Path) -> None:
+    """Several lead departments and regions, a responsible leader, investment planned and spent, at-least,
+    at-most and range targets with their own department: accepted and shown as the table says them."""
+    pages = _pages(_site(tmp_path, {"interchange.yaml": INTERCHANGE}))
+    page = _text(pages["zh-hans/initiatives/interchange/index.html"])
+    for shown in (
+        "交通局、工务局",
+        "副市长",
+        "臺北市、新北市",
+        "计划投资1200 万元",
+        "累计完成投资800 万元（67%）",
+        "不低于 3480 人",
+        "3600 人（103%）",
+        "不超过 4.5 %",
+        "3.57 %（达标）",
+        "20–30 个",
+        "责任单位：教育局",
+    ):
+        assert shown in page, shown
+    regions = _text(pages["zh-hans/regions/index.html"])
+    assert "臺北市" in regions and "新北市" in regions
+
+
+def test_the_official_planned_progress_judges_the_schedule(tmp_path: Path) -> None:
+    """87.12 % against an official plan of 87.10 % is on schedule, not 慢序时, and the page says which
+    plan it used; without a planned figure the straight line is used and said so."""
+    content = _site(tmp_path, {"interchange.yaml": INTERCHANGE})
+    pages = _pages(content)
+    page = _text(pages["zh-hans/initiatives/interchange/index.html"])
+    assert "计划进度 87.1%" in page and "官方公布的计划进度" in page and "慢序时" not in page.split("序时进度依据")[0]
+    assert "flag-on_track" in pages["zh-hans/initiatives/interchange/index.html"]
+    assert "按开始日期到完成期限均匀推算" in _text(pages["zh-hans/initiatives/rural-bus/index.html"])
+    warnings = check_site(Options(content=content, history=False), editorial=True).warnings
+    assert not [w for w in warnings if "interchange" in w.path and "behind schedule" in w.message]
+
+
+def test_sub_items_link_to_their_initiative(tmp_path: Path) -> None:
+    """Items 9 and 10 of a table, both parts of one renovation, link to it and it lists them; a part_of
+    naming nothing is an error."""
+    records = {
+        "shanty.yaml": "title: 棚户区改造\nstatus: in_progress\n",
+        "shanty-a.yaml": "title: 城市棚户区改造\nstatus: in_progress\nprogress: 60\npart_of: shanty\n",
+        "shanty-b.yaml": "title: 国有工矿棚户区改造\nstatus: planned\npart_of: shanty\n",
+    }
+    pages = _pages(_site(tmp_path, records))
+    whole = _text(pages["zh-hans/initiatives/shanty/index.html"])
+    assert "子项目" in whole and "城市棚户区改造 推进中 60%" in whole and "国有工矿棚户区改造" in whole
+    assert "本项是 棚户区改造 的子项目" in _text(pages["zh-hans/initiatives/shanty-a/index.html"])
+    broken = _site(tmp_path / "broken", {"lost.yaml": "title: 子项\nstatus: planned\npart_of: nowhere\n"})
+    with pytest.raises(ContentError) as caught:
+        check_site(Options(content=broken, history=False))
+    assert any("lost.yaml" in d.path and "part_of" in d.message for d in caught.value.diagnostics)

@@ -56,7 +56,18 @@ def test_open_data_json_has_every_field(files: dict[str, bytes]) -> None:
     by_id = {r["id"]: r for r in data["initiatives"]}
     bus = by_id["rural-bus"]
     assert bus["title"] == "開通城鄉公交線路"
-    assert bus["targets"] == [{"name": "新開通公交線路", "target": 2, "actual": 1, "unit": "條", "note": None}]
+    assert bus["targets"] == [
+        {
+            "name": "新開通公交線路",
+            "target": 2,
+            "actual": 1,
+            "unit": "條",
+            "note": None,
+            "bound": None,
+            "target_max": None,
+            "department": None,
+        }
+    ]
     assert bus["schedule"] == "overdue" and bus["expected_progress"] == 100
     assert by_id["school-places"]["remedy"] == "調整施工計劃，先行一步啟用臨時校舍。"
     assert data["as_of"] == "2021-11-15" and data["edition"] == "zh-Hant"

@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from gongshi import stats
-from gongshi.model import Body, Content, Date, Initiative, LogEntry, Origin, SiteConfig, Text, Update
+from gongshi.config import SiteConfig
+from gongshi.model import Body, Content, Date, Initiative, LogEntry, Origin, Text, Update
 
 
 def _item(

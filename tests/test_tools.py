@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
+from gongshi.config import LintSettings
 from gongshi.errors import ContentError, UsageError
 from gongshi.lint import lint_copy
 from gongshi.load import load_content
 from gongshi.load.source import Source
-from gongshi.model import LintSettings
 from gongshi.pipeline import Options, check_site
 from gongshi.tools import lint_content, new_file
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gongshi.config import Contact, SiteConfig, Year
 from gongshi.errors import Diagnostic
 from gongshi.load.documents import Documents, checked, memo
 from gongshi.load.files import check_name, display_path, list_files, read_source
@@ -27,15 +28,12 @@ from gongshi.load.updates import load_updates
 from gongshi.model import (
     ID_RE,
     LANGS,
-    Contact,
     Content,
     GlossaryEntry,
     Initiative,
     Lang,
     Origin,
-    SiteConfig,
     Update,
-    Year,
 )
 
 RECORD_SUFFIXES = (".yaml", ".yml")

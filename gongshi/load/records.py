@@ -89,6 +89,9 @@ class RecordBuilder:
             data.get("actual"),
             self.opt_text(data, "unit", path),
             self.opt_text(data, "note", path),
+            data.get("bound", ""),
+            data.get("target_max"),
+            self.opt_text(data, "department", path),
         )
 
     def milestone(self, data: dict[str, Any], path: Path_) -> Milestone:
@@ -103,7 +106,24 @@ class RecordBuilder:
             data.get("progress"),
             self.opt_text(data, "note", path),
             self.opt_text(data, "source", path),
+            data.get("planned_progress"),
         )
+
+    def texts(self, data: dict[str, Any], key: str) -> tuple[Text, ...]:
+        """One text or a list of them (several lead departments, several regions)."""
+        value = data.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, list):
+            return tuple(self.text(v, (key, i)) for i, v in enumerate(value))
+        return (self.text(value, (key,)),)
+
+    def budget(self, data: dict[str, Any]) -> Budget | None:
+        budget = data.get("budget")
+        if not budget:
+            return None
+        unit = self.text(budget["unit"], ("budget", "unit"))
+        return Budget(budget["amount"], unit, self.opt_text(budget, "note", ("budget",)), budget.get("spent"))
 
     def correction(self, data: dict[str, Any], path: Path_) -> Correction:
         date = self.date(data["date"], (*path, "date"))
@@ -111,7 +131,7 @@ class RecordBuilder:
 
     def initiative(self, ident: str) -> Initiative | None:
         data: dict[str, Any] = self.tree.value
-        budget = data.get("budget")
+        departments, regions = self.texts(data, "department"), self.texts(data, "region")
         item = Initiative(
             id=ident,
             origin=Origin(self.tree.source.path, 1),
@@ -119,29 +139,28 @@ class RecordBuilder:
             title=self.text(data["title"], ("title",)),
             status=data["status"],
             progress=data.get("progress"),
-            department=self.opt_text(data, "department"),
+            department=departments[0] if departments else None,
             partners=tuple(self.text(p, ("partners", i)) for i, p in enumerate(data.get("partners", ()))),
             category=self.opt_text(data, "category"),
-            region=self.opt_text(data, "region"),
+            region=regions[0] if regions else None,
             year=data.get("year"),
             start=self.date(data.get("start"), ("start",)),
             due=self.date(data.get("due"), ("due",)),
             summary=self.opt_text(data, "summary"),
             reason=self.opt_text(data, "reason"),
             remedy=self.opt_text(data, "remedy"),
-            budget=Budget(
-                budget["amount"],
-                self.text(budget["unit"], ("budget", "unit")),
-                self.opt_text(budget, "note", ("budget",)),
-            )
-            if budget
-            else None,
+            budget=self.budget(data),
             targets=self.items(data, "targets", self.target),
             milestones=tuple(sorted(self.items(data, "milestones", self.milestone), key=lambda m: m.date)),
             log=tuple(sorted(self.items(data, "log", self.log_entry), key=lambda e: e.date)),
             sources=self.items(data, "sources", self.citation),
             corrections=tuple(sorted(self.items(data, "corrections", self.correction), key=lambda c: c.date)),
             carried_to=data.get("carried_to"),
+            departments=departments,
+            regions=regions,
+            leader=self.opt_text(data, "leader"),
+            planned_progress=data.get("planned_progress"),
+            part_of=data.get("part_of"),
         )
         self.check_record(data)
         return item if self.ok else None

@@ -233,8 +233,8 @@ def _type_words(expected: str | list[str]) -> str:
 
 
 def _type_hint(expected: str | list[str], path: Path_) -> str:
-    if path[-1:] == ("department",):
-        return "name the lead department here and list the others under 'partners:'"
+    if path[-1:] == ("category",):
+        return "an initiative has one category: choose the main one"
     if expected == "array":
         return "write a list as [a, b] or as lines starting with '- '"
     if expected in ("integer", "number"):

@@ -64,9 +64,14 @@ def placeholder_errors(content: Content) -> list[Diagnostic]:
 
 
 def carry_over_errors(content: Content) -> list[Diagnostic]:
-    """`carried_to` names an initiative of a later year's list."""
+    """`carried_to` names an initiative of a later year's list; `part_of` an initiative that exists."""
     out = []
     for item in content.initiatives:
+        if item.part_of is not None and (item.part_of == item.id or content.initiative(item.part_of) is None):
+            hint = "part_of names the initiative this one is a sub-item of (its file name without .yaml)"
+            out.append(
+                Diagnostic(item.origin.path, 1, 1, f"part_of: no other initiative has the id '{item.part_of}'", hint)
+            )
         if item.carried_to is None:
             continue
         later = content.initiative(item.carried_to)

@@ -42,6 +42,7 @@ CSV_COLUMNS = (
     "summary",
     "url",
 )
+LIST_COLUMNS = {"department": "departments", "partners": "partners", "region": "regions"}  # CSV → JSON
 TARGET_COLUMNS = {"target_name": "name", "target": "target", "actual": "actual", "unit": "unit"}  # CSV → JSON
 
 
@@ -61,7 +62,6 @@ def _source(ed: Edition, source: Citation) -> dict[str, Any]:
 
 def record(ed: Edition, item: Initiative) -> dict[str, Any]:
     """One initiative as open data, in the edition's script."""
-    schedule = ed.schedule(item)
     page = f"{ed.dir}/initiatives/{item.id}/index.html"
     return {
         "id": item.id,
@@ -70,14 +70,17 @@ def record(ed: Edition, item: Initiative) -> dict[str, Any]:
         "status": item.status,
         "status_label": ed.ui(STATUS_LABELS[item.status]),
         "progress": item.progress,
-        "expected_progress": schedule.expected,
-        "schedule": schedule.mark or None,
-        "schedule_label": ed.ui(SCHEDULE_LABELS[schedule.mark]) if schedule.mark else None,
+        **_schedule(ed, item),
         "department": ed.t(item.department) or None,
+        "departments": [ed.t(d) for d in item.departments],
+        "leader": ed.t(item.leader) or None,
         "partners": [ed.t(p) for p in item.partners],
         "category": ed.t(item.category) or None,
         "region": ed.t(item.region) or None,
-        "year": item.year,
+        "regions": [ed.t(r) for r in item.regions],
+        "year": item.list_year,
+        "part_of": item.part_of,
+        "carried_to": item.carried_to,
         "start": _date(item.start),
         "due": _date(item.due),
         "summary": ed.t(item.summary) or None,
@@ -92,10 +95,26 @@ def record(ed: Edition, item: Initiative) -> dict[str, Any]:
     }
 
 
+def _schedule(ed: Edition, item: Initiative) -> dict[str, Any]:
+    schedule = ed.schedule(item)
+    return {
+        "expected_progress": schedule.expected,
+        "schedule_basis": schedule.basis or None,
+        "schedule": schedule.mark or None,
+        "schedule_label": ed.ui(SCHEDULE_LABELS[schedule.mark]) if schedule.mark else None,
+    }
+
+
 def _budget(ed: Edition, item: Initiative) -> dict[str, Any] | None:
-    if item.budget is None:
+    budget = item.budget
+    if budget is None:
         return None
-    return {"amount": item.budget.amount, "unit": ed.t(item.budget.unit), "note": ed.t(item.budget.note) or None}
+    return {
+        "amount": budget.amount,
+        "spent": budget.spent,
+        "unit": ed.t(budget.unit),
+        "note": ed.t(budget.note) or None,
+    }
 
 
 def _target(ed: Edition, target: Target) -> dict[str, Any]:
@@ -105,6 +124,9 @@ def _target(ed: Edition, target: Target) -> dict[str, Any]:
         "actual": target.actual,
         "unit": ed.t(target.unit) or None,
         "note": ed.t(target.note) or None,
+        "bound": target.bound or None,
+        "target_max": target.target_max,
+        "department": ed.t(target.department) or None,
     }
 
 
@@ -119,10 +141,10 @@ def _log_entry(ed: Edition, entry: LogEntry) -> dict[str, Any]:
 
 
 def _csv_value(row: dict[str, Any], column: str) -> object:
-    """One cell: partners joined with 、; each target's name, figures and unit in the same order,
-    joined with ； (a single target gives plain values)."""
-    if column == "partners":
-        return _cell("、".join(row["partners"]))
+    """One cell: every department, partner and region joined with 、; each target's name, figures and
+    unit in the same order, joined with ； (a single target gives plain values)."""
+    if column in LIST_COLUMNS:
+        return _cell("、".join(row[LIST_COLUMNS[column]]))
     if column in TARGET_COLUMNS:
         values = [target[TARGET_COLUMNS[column]] for target in row["targets"]]
         return "；".join("" if v is None else number(v) if isinstance(v, int | float) else str(v) for v in values)

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from gongshi import stats
+from gongshi.config import Year
 from gongshi.incremental.plan import Plan
-from gongshi.model import Initiative, Update, Year
+from gongshi.model import Initiative, Update
 from gongshi.page import SEARCH_CSP, View
 from gongshi.vocabulary import GROUP_FIELDS, OUTCOME_LABELS, SCHEDULE_LABELS, STATUS_LABELS
 
@@ -108,6 +109,10 @@ class _Pages:
         related = Related(self.by_field, self.ed.content.updates, self.items)
         items, by_id = self.items, {i.id: i for i in self.items}
         carried_from = {i.carried_to: i for i in items if i.carried_to}
+        parts: dict[str, tuple[Initiative, ...]] = {}
+        for part in items:
+            if part.part_of:
+                parts[part.part_of] = (*parts.get(part.part_of, ()), part)
         for index, item in enumerate(items):
             if self.wants(f"initiatives/{item.id}/index.html"):
                 self.add(
@@ -117,6 +122,7 @@ class _Pages:
                     updates=self.ed.updates_of(item),
                     related=related.of(item),
                     carried=(carried_from.get(item.id), by_id.get(item.carried_to or "")),
+                    parts=(by_id.get(item.part_of or ""), parts.get(item.id, ())),
                     prev=items[index - 1] if index else None,
                     next=items[index + 1] if index + 1 < len(items) else None,
                 )

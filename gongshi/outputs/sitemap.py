@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from gongshi.config import SiteConfig
 from gongshi.incremental.plan import Plan
-from gongshi.model import SiteConfig, edition_dir
+from gongshi.model import edition_dir
 from gongshi.page import SiteView
 
 

@@ -48,7 +48,7 @@
       var shown = 0;
       cards.forEach(function (card) {
         var ok = Array.prototype.every.call(form.querySelectorAll("select"), function (select) {
-          return !select.value || card.getAttribute("data-" + select.name) === select.value;
+          return !select.value || (card.getAttribute("data-" + select.name) || "").split(" ").indexOf(select.value) >= 0;
         });
         card.hidden = !ok;
         if (ok) { shown += 1; }
