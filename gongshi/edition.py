@@ -52,9 +52,10 @@ class Edition:
         return stats.is_closed(self.content, item)
 
     @cached_property
-    def as_of_shown(self) -> Date | dt.date:
-        """The report date as pages show it: as precise as it was written."""
-        return stats.report_written(self.content) or self.as_of
+    def as_of_shown(self) -> Date | None:
+        """The report date as pages show it, as precise as it was written; None when the content has no
+        date at all (nothing is said then, rather than an invented date)."""
+        return stats.report_written(self.content)
 
     @cached_property
     def _updates(self) -> dict[str, tuple[Update, ...]]:

@@ -181,7 +181,7 @@ def _open_data(ed: Edition) -> dict[str, bytes]:
         "edition": ed.lang,
         "title": ed.t(ed.content.config.title),
         "publisher": ed.t(ed.content.config.publisher) or None,
-        "as_of": shown.iso if isinstance(shown := ed.as_of_shown, Date) else shown.isoformat(),
+        "as_of": ed.as_of_shown.iso if ed.as_of_shown else None,
         "initiatives": records,
     }
     buffer = io.StringIO()

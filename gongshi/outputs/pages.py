@@ -90,7 +90,7 @@ class _Pages:
         ed, info = self.ed, self.ed.content.year(year)
         items = tuple(i for i in self.items if i.list_year == year)
         as_of = ed.as_of_year(year)
-        shown = stats.year_report_written(ed.content, year) or as_of
+        shown = stats.year_report_written(ed.content, year)
         outcomes = Counter(stats.outcome(i) for i in items) if info and info.closed else Counter()
         self.add(
             path,
