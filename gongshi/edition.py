@@ -38,7 +38,9 @@ class Edition:
         """序时进度 of one initiative at its year's report date (the same in every edition)."""
         if item.id not in self._schedules:
             as_of = self.as_of_year(item.list_year)
-            self._schedules[item.id] = stats.schedule(item, as_of, self.content.config.schedule_tolerance)
+            found = stats.schedule(item, as_of, self.content.config.schedule_tolerance)
+            # a closed year's item has an outcome, not a schedule: no 慢序时 list, badge or open-data mark
+            self._schedules[item.id] = stats.Schedule(found.expected, "", found.basis) if self.closed(item) else found
         return self._schedules[item.id]
 
     def as_of_year(self, year: int | None) -> dt.date:

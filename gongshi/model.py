@@ -156,13 +156,15 @@ class Target:
         its drawing at 100 %, a number never). None for an upper limit (不超过), where less is better."""
         if self.target is None or self.actual is None or self.target <= 0 or self.bound == "at_most":
             return None
-        return self.actual / self.target
+        return None if self.target_max is not None else self.actual / self.target
 
     @property
     def met(self) -> bool | None:
         """Whether the actual figure meets the target (an upper limit: stays at or below it)."""
         if self.target is None or self.actual is None:
             return None
+        if self.target_max is not None:
+            return self.target <= self.actual <= self.target_max
         return self.actual <= self.target if self.bound == "at_most" else self.actual >= self.target
 
 

@@ -33,14 +33,15 @@ def report_written(content: Content) -> Date | None:
 
 
 def year_report_date(content: Content, year: int | None) -> dt.date:
-    """The day a year's list is judged on: the last day of `year_report_written`."""
+    """The day a year's list is judged on: the last day of `year_report_written`, else the site's."""
     written = year_report_written(content, year)
-    return written.last() if written is not None else dt.date(1970, 1, 1)
+    return written.last() if written is not None else report_date(content)
 
 
 def year_report_written(content: Content, year: int | None) -> Date | None:
-    """The report date of one year's list: its `as_of` in site.yaml; for a closed year without one, the
-    newest date reported on its initiatives; otherwise the site's report date."""
+    """The report date of one year's list: its own `as_of` in site.yaml; for a closed year without one,
+    the newest date reported on its initiatives; otherwise the site's report date, unless that is
+    before the year began (a new year is not dated by the last one's reports: None)."""
     info = content.year(year)
     if info is not None and info.as_of is not None:
         return info.as_of
@@ -50,7 +51,8 @@ def year_report_written(content: Content, year: int | None) -> Date | None:
         dates = [d for i in members if (d := last_reported(i, reports.get(i.id, ()))) is not None]
         if dates:
             return max(dates, key=lambda d: d.last())
-    return report_written(content)
+    site = report_written(content)
+    return None if site is None or (year is not None and site.year < year) else site
 
 
 def is_closed(content: Content, item: Initiative) -> bool:

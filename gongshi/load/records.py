@@ -83,6 +83,13 @@ class RecordBuilder:
         )
 
     def target(self, data: dict[str, Any], path: Path_) -> Target:
+        low, high = data.get("target"), data.get("target_max")
+        if isinstance(low, int | float) and isinstance(high, int | float) and high < low:
+            self.error(
+                (*path, "target_max"),
+                f"the range {low}–{high} runs backwards",
+                "target is the bottom of the range, target_max its top",
+            )
         return Target(
             self.text(data["name"], (*path, "name")),
             data.get("target"),

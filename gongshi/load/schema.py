@@ -208,10 +208,23 @@ _REQUIRED_HINTS = {
 _RANGE_HINTS = {"progress": "progress is the percentage of the work done; write 100 when it is complete"}
 
 
+# Staff write a target's bound as the table says it.
+BOUND_BY_NAME = {
+    "不低于": "at_least",
+    "不少于": "at_least",
+    "至少": "at_least",
+    "不超过": "at_most",
+    "不高于": "at_most",
+}
+
+
 def _enum_hint(value: str, choices: list[str]) -> str:
     code = STATUS_BY_NAME.get(value.strip())
     if code in choices:
         return f"did you mean '{code}' ({STATUS_LABELS[code]})?"
+    bound = BOUND_BY_NAME.get(value.strip())
+    if bound in choices:
+        return f"write {bound} for {value.strip()}"
     return suggest(value, choices)
 
 

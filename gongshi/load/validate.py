@@ -7,13 +7,14 @@ two sources that would write the same page, and glossary entries that change not
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from gongshi import stats
 from gongshi.convert import Converter
 from gongshi.errors import Diagnostic, Severity
 from gongshi.lint import lint_traditional
 from gongshi.load import Loaded
-from gongshi.model import Content, Initiative
+from gongshi.model import Content, Initiative, Update
 from gongshi.vocabulary import OPEN_STATUSES, PLACEHOLDERS
 
 
@@ -116,8 +117,10 @@ def stale_warnings(content: Content) -> list[Diagnostic]:
     dates: dict[int | None, dt.date] = {}  # each year's report date
     updates = stats.updates_by_initiative(content)
     for item in content.initiatives:
+        if item.status in OPEN_STATUSES and not item.carried_to and stats.is_closed(content, item):
+            out += _final_state_warnings(content, item, updates.get(item.id, ()))
         if item.status not in OPEN_STATUSES or stats.is_closed(content, item):
-            continue  # a closed year's list is final: nothing to remind anyone of
+            continue  # a closed year's list is final: nothing more to remind anyone of
         if item.list_year not in dates:
             dates[item.list_year] = stats.year_report_date(content, item.list_year)
         as_of = dates[item.list_year]
@@ -139,6 +142,19 @@ def stale_warnings(content: Content) -> list[Diagnostic]:
         if plan.mark == "behind" and item.reason is None:
             out.append(_behind_without_reason(item, plan))
     return out
+
+
+def _final_state_warnings(content: Content, item: Initiative, updates: Sequence[Update]) -> list[Diagnostic]:
+    """An unfinished item of a closed year whose last report is older than the year's report date: its
+    page would show old figures as the final state."""
+    last = stats.last_reported(item, updates)
+    closing = stats.year_report_written(content, item.list_year)
+    if closing is None or (last is not None and last.last() >= closing.first()):
+        return []
+    when = f"its last report is {last.iso}" if last else "it has no report"
+    message = f"the {item.list_year} list is closed ({closing.iso}) but {when}: its final state is not reported"
+    hint = "add a 'log:' entry with the final figures, or 'carried_to:' if it moved to the next year's list"
+    return [Diagnostic(item.origin.path, 1, 1, message, hint, severity=Severity.WARNING)]
 
 
 def _behind_without_reason(item: Initiative, plan: stats.Schedule) -> Diagnostic:

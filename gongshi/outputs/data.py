@@ -12,6 +12,7 @@ import io
 import json
 from typing import Any
 
+from gongshi import stats
 from gongshi.edition import Edition
 from gongshi.incremental.plan import Plan
 from gongshi.model import Citation, Date, Initiative, LogEntry, Target
@@ -35,6 +36,8 @@ CSV_COLUMNS = (
     "year",
     "start",
     "due",
+    "outcome",
+    "carried_to",
     "target_name",
     "target",
     "actual",
@@ -81,6 +84,7 @@ def record(ed: Edition, item: Initiative) -> dict[str, Any]:
         "year": item.list_year,
         "part_of": item.part_of,
         "carried_to": item.carried_to,
+        "outcome": stats.outcome(item) if ed.closed(item) else None,
         "start": _date(item.start),
         "due": _date(item.due),
         "summary": ed.t(item.summary) or None,
