@@ -52,7 +52,8 @@ def atom(ed: Edition, feed_path: str, title: str, page_path: str, entries: Itera
     """One Atom document; `feed_path` and `page_path` are paths from the site root."""
     zone = ZoneInfo(ed.content.config.timezone)
     items = sorted(entries, key=lambda e: (e.date, e.path), reverse=True)
-    updated = _stamp(items[0].date, zone) if items else _stamp(Date(1970, 1, 1), zone)
+    # Atom requires a time: with no entry, the report date (or, for content without any date, the epoch)
+    updated = _stamp(items[0].date if items else ed.as_of_shown or Date(1970, 1, 1), zone)
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{ed.lang}">',
