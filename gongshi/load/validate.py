@@ -14,7 +14,7 @@ from gongshi.convert import Converter
 from gongshi.errors import Diagnostic, Severity
 from gongshi.lint import lint_traditional
 from gongshi.load import Loaded
-from gongshi.model import Content, Initiative, Update
+from gongshi.model import Content, Date, Initiative, Update
 from gongshi.vocabulary import OPEN_STATUSES, PLACEHOLDERS
 
 
@@ -67,15 +67,16 @@ def placeholder_errors(content: Content) -> list[Diagnostic]:
 def carry_over_errors(content: Content) -> list[Diagnostic]:
     """`carried_to` names an initiative of a later year's list; `part_of` an initiative that exists."""
     out = []
+    by_id = {i.id: i for i in content.initiatives}
     for item in content.initiatives:
-        if item.part_of is not None and (item.part_of == item.id or content.initiative(item.part_of) is None):
+        if item.part_of is not None and (item.part_of == item.id or item.part_of not in by_id):
             hint = "part_of names the initiative this one is a sub-item of (its file name without .yaml)"
             out.append(
                 Diagnostic(item.origin.path, 1, 1, f"part_of: no other initiative has the id '{item.part_of}'", hint)
             )
         if item.carried_to is None:
             continue
-        later = content.initiative(item.carried_to)
+        later = by_id.get(item.carried_to)
         if later is None:
             problem = f"carried_to: no initiative has the id '{item.carried_to}'"
         elif later.id == item.id or (later.list_year or 0) <= (item.list_year or 0):
@@ -115,10 +116,13 @@ def stale_warnings(content: Content) -> list[Diagnostic]:
     limit = content.config.stale_after_days
     out = []
     dates: dict[int | None, dt.date] = {}  # each year's report date
+    closings: dict[int | None, Date | None] = {}  # each closed year's report date, as written
     updates = stats.updates_by_initiative(content)
     for item in content.initiatives:
         if item.status in OPEN_STATUSES and not item.carried_to and stats.is_closed(content, item):
-            out += _final_state_warnings(content, item, updates.get(item.id, ()))
+            if item.list_year not in closings:
+                closings[item.list_year] = stats.year_report_written(content, item.list_year)
+            out += _final_state_warnings(item, updates.get(item.id, ()), closings[item.list_year])
         if item.status not in OPEN_STATUSES or stats.is_closed(content, item):
             continue  # a closed year's list is final: nothing more to remind anyone of
         if item.list_year not in dates:
@@ -144,11 +148,10 @@ def stale_warnings(content: Content) -> list[Diagnostic]:
     return out
 
 
-def _final_state_warnings(content: Content, item: Initiative, updates: Sequence[Update]) -> list[Diagnostic]:
-    """An unfinished item of a closed year whose last report is older than the year's report date: its
-    page would show old figures as the final state."""
+def _final_state_warnings(item: Initiative, updates: Sequence[Update], closing: Date | None) -> list[Diagnostic]:
+    """An unfinished item of a closed year whose last report is older than the year's report date
+    (`closing`): its page would show old figures as the final state."""
     last = stats.last_reported(item, updates)
-    closing = stats.year_report_written(content, item.list_year)
     if closing is None or (last is not None and last.last() >= closing.first()):
         return []
     when = f"its last report is {last.iso}" if last else "it has no report"
