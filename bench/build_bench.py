@@ -58,6 +58,8 @@ SCENARIOS = ("cold", "no-change", "one-edit")
 TARGETS = {"cold": 1.5, "no-change": 0.2, "one-edit": 0.8}  # gongshi / (Hugo + Pagefind), at most
 TARGET_TEXT = {"cold": "<= 1.5x", "no-change": "< 0.2x", "one-edit": "< 0.8x"}
 MEMORY_TARGET = 2 * 1024**3  # bytes, gongshi's peak at N = 10,000
+# the stages of pipeline.Build.run (a revision before it named them load, validate, render, search, write)
+STAGES = ("cache", "load", "check", "render", "write", "index", "save")
 SUMMARY_RE = re.compile(
     r"built (\d+) pages, (\d+) files: (\d+) written, (\d+) unchanged, (\d+) removed(?:, \d+ warnings?)? in ([\d.]+) s"
 )
@@ -318,13 +320,13 @@ def table(result: dict[str, Any]) -> str:
         "",
         "gongshi stages (s, one API build each, fresh interpreter):",
         "",
-        "| scenario | load | validate | render | search | write | total | wall |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| scenario | cache | load | check | render | write | index | save | total | wall |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for s in SCENARIOS:
         st = result["stages"][s]
         t = st["timings"]
-        cells = " | ".join(f"{t.get(k, 0.0):.2f}" for k in ("load", "validate", "render", "search", "write"))
+        cells = " | ".join(f"{t.get(k, 0.0):.2f}" for k in STAGES)
         lines.append(f"| {s} | {cells} | {sum(t.values()):.2f} | {st['wall']:.2f} |")
     lines.append("")
     lines.append(

@@ -121,10 +121,11 @@ class Build:
         if not last.changed:
             return self.replay(last, started)
         checked = self.check(frozenset(last.valid))
-        writer = Writer(self.options.out, last.manifest, last.intact)  # after the checks: on error nothing is touched
         self.note_history(history)
         with search.Indexing(self.options.out, self.binary(), last) as indexing:
             self.render(checked, history, last.keys, indexing)
+            # made once everything is rendered: a build that fails before touches nothing
+            writer = Writer(self.options.out, last.manifest, last.intact)
             self.write(writer)  # while Pagefind runs
             index = self.index(indexing)
         self.save(writer, index, last)
