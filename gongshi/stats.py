@@ -68,12 +68,6 @@ def outcome(item: Initiative) -> str:
     return "carried" if item.carried_to else "unfinished"
 
 
-def current_year(content: Content) -> int | None:
-    """The year the home page shows: the newest year any initiative belongs to."""
-    years = [i.list_year for i in content.initiatives if i.list_year is not None]
-    return max(years) if years else None
-
-
 def deadline(item: Initiative) -> dt.date | None:
     """The last day of an initiative: its `due`, else the end of its `year`."""
     if item.due is not None:
