@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from gongshi import stats
@@ -36,7 +35,6 @@ class Records:
             i.id: digest(
                 repr(i),
                 repr(history.revisions.get(i.id)),
-                repr(history.last_changed(f"initiatives/{Path(i.origin.path).name}")),
                 *(updates[u.slug] for u in reports.get(i.id, ())),
             )
             for i in content.initiatives
