@@ -61,22 +61,26 @@ def golden(request: pytest.FixtureRequest) -> Callable[[str, bytes], None]:
     return check
 
 
+def gongshi_cli(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m gongshi ARGS` in the working folder `cwd`, as staff and CI do."""
+    return subprocess.run(
+        [sys.executable, "-m", "gongshi", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        timeout=120,
+    )
+
+
 @pytest.fixture
 def run_cli(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run `python -m gongshi ARGS` in a working folder, as staff and CI do."""
+    """`gongshi_cli` in the test's own folder unless told another."""
 
     def run(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-        return subprocess.run(
-            [sys.executable, "-m", "gongshi", *args],
-            cwd=cwd or tmp_path,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            env=env,
-            timeout=120,
-        )
+        return gongshi_cli(*args, cwd=cwd or tmp_path, stdin=stdin)
 
     return run
 

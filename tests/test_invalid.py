@@ -26,18 +26,15 @@ working folder, so messages read `content/initiatives/x.yaml`.
 from __future__ import annotations
 
 import filecmp
-import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, TESTS
+from conftest import FIXTURES, TESTS, gongshi_cli
 
 from gongshi.load.source import MAX_FILE_BYTES
 
@@ -244,25 +241,12 @@ def _params(with_xfail: bool) -> list[object]:
 # --- helpers -------------------------------------------------------------------------------------------
 
 
-def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "gongshi", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=60,
-    )
-
-
 @pytest.fixture(scope="module")
 def basic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The basic fixture built once: the `site/` every case starts from."""
     folder = tmp_path_factory.mktemp("basic")
-    result = _run(
-        folder, "build", "--content", str(BASIC), "--out", str(folder / "site"), "--no-search", "--no-history"
+    result = gongshi_cli(
+        "build", "--content", str(BASIC), "--out", str(folder / "site"), "--no-search", "--no-history", cwd=folder
     )
     assert result.returncode == 0, result.stderr
     return folder / "site"
@@ -317,7 +301,7 @@ def test_mistake_is_reported_and_site_untouched(case: Case, tmp_path: Path, basi
     case.make(tmp_path)
     shutil.copytree(basic_site, tmp_path / "site")
     before = _snapshot(tmp_path)
-    result = _run(tmp_path, "build")
+    result = gongshi_cli("build", cwd=tmp_path)
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 1, result.stderr
     _assert_expected(result.stderr, case.expected)
@@ -329,8 +313,8 @@ def test_mistake_is_reported_and_site_untouched(case: Case, tmp_path: Path, basi
 def test_check_reports_the_same_errors(case: Case, tmp_path: Path) -> None:
     """`check` reports exactly the errors `build` reports, exits 1 and writes nothing."""
     case.make(tmp_path)
-    build = _run(tmp_path, "build")
-    check = _run(tmp_path, "check")
+    build = gongshi_cli("build", cwd=tmp_path)
+    check = gongshi_cli("check", cwd=tmp_path)
     for result in (build, check):
         assert "Traceback" not in result.stderr, result.stderr
         assert result.returncode == 1, result.stderr
@@ -346,7 +330,7 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path, basic_site: Path) -> None:
         if path.is_file():
             path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     shutil.copytree(basic_site, tmp_path / "site")
-    result = _run(tmp_path, "build", "--no-search", "--no-history")
+    result = gongshi_cli("build", "--no-search", "--no-history", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "error" not in result.stderr, result.stderr
     built = {rel: data for rel, (data, _mtime) in _snapshot(tmp_path / "site")[1].items()}
