@@ -785,7 +785,7 @@ def segment_mix(corpus: Corpus, glossary: Sequence[tuple[str, str]]) -> dict[str
         for seg in conv.segments(text, "zh-Hans", "zh-Hant"):
             entry = mix.setdefault(seg.kind, {"segments": 0, "chars": 0})
             entry["segments"] += 1
-            entry["chars"] += len(seg.source)
+            entry["chars"] += len(seg.written)
     return mix
 
 

@@ -22,12 +22,15 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
+from gongshi.vocabulary import HAN_RANGES
+
 TextFn = Callable[[str], str]
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _EXTERNAL_RE = re.compile(r"^https?://", re.IGNORECASE)
-# A bare URL inside text, up to a space or Chinese punctuation: never converted between scripts.
-BARE_URL_RE = re.compile(r"https?://[^\s<>()\[\]，。；：！？、“”‘’（）【】《》]+")
+# A bare URL inside text, up to a space, Chinese punctuation or a Han character (请登录
+# https://zwfw.gov.cn办理: the URL ends before 办理): never converted between scripts.
+BARE_URL_RE = re.compile(rf"https?://[^\s<>()\[\]，。；：！？、“”‘’（）【】《》{HAN_RANGES}]+")
 
 
 def is_safe_url(url: str) -> bool:

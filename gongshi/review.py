@@ -1,8 +1,11 @@
 """The conversion review report: every place where conversion chose between several characters.
 
 OpenCC's tables give some characters several forms (发 → 發/髮, 里 → 裡/里, 干 → 乾/幹/干). Each
-place where a text's conversion produced one of them is a `Finding`, with its sentence before and
-after, and the glossary line that would pin the choice. Editors confirm findings once
+place where a text's conversion had to choose one is a `Finding`, with its sentence before and
+after, and the glossary line (the whole word) that would pin the choice. A choice made by a word
+of the engine's tables that is also a word of the sentence (头发 → 頭髮) is not listed: only
+guesses are, with the person names the converter recognised, for the editor to confirm.
+Editors confirm findings once
 (`review --accept` writes their fingerprints to `content/review.yaml`); a finding whose sentence
 has not changed since is not listed again.
 """
@@ -53,6 +56,7 @@ class Finding:
     after: str  # the sentence converted, likewise
     pin: str  # a glossary line that would fix the choice
     key: str  # fingerprint: edition, sentence, position, choice
+    why: str = "engine"  # what chose: "engine", "rule", "word" (a word boundary) or "name" (a person's name)
 
     def render(self) -> str:
         alternatives = "/".join(self.forms)
@@ -71,34 +75,62 @@ def review_text(converter: Converter, text: str, source: Lang, target: Lang, pat
         outputs.append((seg.start, out_pos, seg.kind, seg.written, seg.output))
         out_pos += len(seg.output)
     converted = "".join(o[4] for o in outputs)
+    words: list[tuple[int, int, bool]] | None = None
     for start, out_start, kind, src, out in outputs:
-        if kind not in ("engine", "rule") or len(src) != len(out):
+        if kind not in _CHOSEN or len(src) != len(out):
             continue
         for offset, char in enumerate(src):
             forms = table.get(char)
+            if forms is None and kind == "name":  # a name's character the table does not list (幺, 樑)
+                forms = tuple(dict.fromkeys((out[offset], converter.engine_only(char, source, target))))
             if forms is None:
                 continue
+            words = words if words is not None else converter.words(text, source, target)
             pos, opos = start + offset, out_start + offset
+            word = _word_at(words, text, pos)
+            if kind == "engine" and word[2]:
+                continue  # a word of the engine's tables, and of the sentence, decided
             where = (path, line + text.count("\n", 0, pos), target)
-            yield _finding((text, converted), pos, opos, forms, where)
+            yield _finding((text, converted), (pos, opos), (word[0], word[1]), forms, where, kind)
+
+
+_CHOSEN = ("engine", "rule", "word", "name")
+
+
+def _word_at(words: list[tuple[int, int, bool]], text: str, pos: int) -> tuple[int, int, bool]:
+    """The word holding `pos` (start, end, known); a one-character word is joined to the Han word
+    before it (学校|里), or else after it, so that a glossary line never pins a single character."""
+    k = next((k for k, (start, end, _) in enumerate(words) if start <= pos < end), None)
+    if k is None:
+        return pos, pos + 1, False
+    start, end, known = words[k]
+    if end - start > 1:
+        return start, end, known
+    if k > 0 and HAN.match(text[words[k - 1][0]]):
+        return words[k - 1][0], end, False
+    if k + 1 < len(words) and HAN.match(text[words[k + 1][0]]):
+        return start, words[k + 1][1], False
+    return start, end, False
 
 
 def _finding(
-    texts: tuple[str, str], pos: int, opos: int, forms: tuple[str, ...], where: tuple[str, int, Lang]
+    texts: tuple[str, str],
+    at: tuple[int, int],
+    span: tuple[int, int],
+    forms: tuple[str, ...],
+    where: tuple[str, int, Lang],
+    why: str,
 ) -> Finding:
-    """The finding at `pos` of the text (`texts`: as written, and converted; `opos` in the latter),
+    """The finding at `at` (in the text as written, and converted: `texts`), in the word `span`,
     whose file, line and target edition are `where`."""
     text, converted = texts
+    (pos, opos), (word_start, word_end) = at, span
     path, line, target = where
     s_start, s_end = _sentence(text, pos)
     sentence = text[s_start:s_end]
     o_start = opos - (pos - s_start)
     out_sentence = converted[o_start : o_start + len(sentence)]
-    word_start, word_end = pos, pos + 1
-    if word_start > s_start and HAN.match(text[word_start - 1]):
-        word_start -= 1
-    if word_end < s_end and HAN.match(text[word_end]):
-        word_end += 1
+    word_start, word_end = max(word_start, s_start), min(word_end, s_end)
     word = text[word_start:word_end]
     word_out = converted[opos - (pos - word_start) : opos - (pos - word_start) + len(word)]
     chosen = converted[opos]
@@ -108,7 +140,7 @@ def _finding(
     after = _clip(out_sentence[:mark] + "【" + chosen + "】" + out_sentence[mark + 1 :], mark)
     hans, hant = (word, word_out) if target == "zh-Hant" else (word_out, word)
     shown = forms if chosen in forms else (chosen, *forms)  # s2tw's 裡 is a variant of the table's 裏
-    return Finding(path, line, target, text[pos], chosen, shown, before, after, f"{hans}: {hant}", key)
+    return Finding(path, line, target, text[pos], chosen, shown, before, after, f"{hans}: {hant}", key, why)
 
 
 def _sentence(text: str, pos: int) -> tuple[int, int]:

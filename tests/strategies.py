@@ -140,15 +140,18 @@ def brace_free(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 _URL_ASCII = "abcdefghijklmnopqrstuvwxyz0123456789-_."
 
 
-def url_part(max_size: int = 8) -> st.SearchStrategy[str]:
-    return st.text(alphabet=common_hans() + TRICKY_HANS + _URL_ASCII, min_size=1, max_size=max_size)
+def url_part(max_size: int = 8, han: bool = True) -> st.SearchStrategy[str]:
+    alphabet = (common_hans() + TRICKY_HANS if han else "") + _URL_ASCII
+    return st.text(alphabet=alphabet, min_size=1, max_size=max_size)
 
 
 @st.composite
-def urls(draw: st.DrawFn) -> str:
-    """https URLs whose path and query carry Simplified characters: https://example.org/路径?q=发"""
-    path = "/".join(draw(st.lists(url_part(), min_size=1, max_size=3)))
-    query = draw(st.one_of(st.just(""), url_part().map(lambda q: f"?q={q}")))
+def urls(draw: st.DrawFn, han: bool = True) -> str:
+    """https URLs whose path and query carry Simplified characters (https://example.org/路径?q=发),
+    or with `han=False` ASCII only, as a bare URL in text is written (it ends at the first Han
+    character: 请登录https://zwfw.gov.cn办理)."""
+    path = "/".join(draw(st.lists(url_part(han=han), min_size=1, max_size=3)))
+    query = draw(st.one_of(st.just(""), url_part(han=han).map(lambda q: f"?q={q}")))
     return f"https://example.org/{path}{query}"
 
 
@@ -168,7 +171,7 @@ def md_plain(max_size: int = 10) -> st.SearchStrategy[str]:
 @st.composite
 def md_fragment(draw: st.DrawFn, bare_urls: bool = False) -> tuple[str, str, str]:
     """(kind, markdown, payload): plain text, a link `[text](url)`, a code span `` `code` `` or,
-    with `bare_urls`, a bare URL ended by a space or Chinese punctuation."""
+    with `bare_urls`, a bare URL ended by a space, Chinese punctuation or a Han character."""
     kinds = ["text", "link", "code", *(["bare"] if bare_urls else [])]
     kind = draw(st.sampled_from(kinds))
     if kind == "text":
@@ -178,8 +181,8 @@ def md_fragment(draw: st.DrawFn, bare_urls: bool = False) -> tuple[str, str, str
         url = draw(urls())
         return kind, f"[{draw(hans_text(min_size=1, max_size=6))}]({url})", url
     if kind == "bare":
-        url = draw(urls())
-        return kind, url + draw(st.sampled_from([" ", "，", "。", "；"])), url
+        url = draw(urls(han=False))
+        return kind, url + draw(st.sampled_from([" ", "，", "。", "；", "办理"])), url
     code = draw(code_content())
     return kind, f"`{code}`", code
 

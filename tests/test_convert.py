@@ -627,7 +627,7 @@ def test_convert_markdown_line_example() -> None:
 @example(("`代码 发`发", []))
 @example(("<https://example.org/发>", []))
 @example(("见 https://example.org/a?q=1，发布", [("bare", "", "https://example.org/a?q=1")]))
-@example(("见 https://example.org/路径?q=发 发布", [("bare", "", "https://example.org/路径?q=发")]))
+@example(("请登录https://zwfw.gov.cn办理", [("bare", "", "https://zwfw.gov.cn")]))
 def test_convert_markdown_line_keeps_code_and_urls(line_and_fragments: MdLine) -> None:
     """convert_markdown_line never changes a code span, a link target or a bare URL."""
     line, fragments = line_and_fragments
@@ -682,11 +682,22 @@ def test_convert_markdown_line_keeps_angle_bracket_target() -> None:
         "https://example.org/路径/通知?q=发布会",
     ],
 )
-def test_convert_markdown_line_keeps_bare_unicode_url(url: str) -> None:
-    """A bare URL with a Chinese path, ended by a space or Chinese comma, is kept as written."""
+def test_convert_markdown_line_keeps_unicode_url_in_angle_brackets(url: str) -> None:
+    """A URL with a Chinese path is kept as written inside <…> or as a link target; a bare URL
+    ends at the first Han character, since Chinese prose runs into URLs with no space
+    (请登录https://zwfw.gov.cn办理)."""
     conv = Converter()
-    for line in (f"详见 {url} 了解", f"详见 {url}，了解"):
+    for line in (f"详见 <{url}> 了解", f"详见[通知]({url})，了解"):
         assert url in convert_markdown_line(conv, line, HANS, HANT)
+    bare = convert_markdown_line(conv, f"详见 {url} 了解", HANS, HANT)
+    assert url.split("/")[2] in bare and "了解" not in bare
+
+
+def test_convert_markdown_line_ends_bare_url_at_han() -> None:
+    """Text straight after a bare URL is converted; the URL is not."""
+    line = "请登录https://zwfw.gov.cn办理，或访问https://www.gov.cn/zhengce/发布"
+    out = convert_markdown_line(Converter(), line, HANS, HANT)
+    assert out == "請登錄https://zwfw.gov.cn辦理，或訪問https://www.gov.cn/zhengce/發佈"
 
 
 @given(st.one_of(S.md_line().map(lambda x: x[0]), st.text(st.characters(codec="utf-8", exclude_characters="\n"))))

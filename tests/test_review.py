@@ -12,16 +12,32 @@ from gongshi.pipeline import Options, build_site, check_site
 from gongshi.review import load_reviewed, pending_findings, review_text, save_reviewed
 
 
-def test_lists_each_ambiguous_choice_with_context_and_pin() -> None:
-    """发 in 银发族 is listed with its sentence before and after and the glossary line that pins it."""
-    findings = list(review_text(Converter(), "爷爷奶奶等银发族。", "zh-Hans", "zh-Hant", "a.md", 3))
+def test_lists_each_guess_with_context_and_pin() -> None:
+    """了 after 出台 (了 or 瞭: no word of the tables decides it) is listed with its sentence before
+    and after, and a glossary line that pins the whole word, not a window of characters."""
+    findings = list(review_text(Converter(), "他们一起出台了政策。", "zh-Hans", "zh-Hant", "a.md", 3))
     assert len(findings) == 1
     found = findings[0]
-    assert (found.char, found.chosen, found.forms) == ("发", "髮", ("發", "髮"))
-    assert found.before == "爷爷奶奶等银【发】族。"
-    assert found.after == "爺爺奶奶等銀【髮】族。"
-    assert found.pin == "银发族: 銀髮族"
+    assert (found.char, found.chosen, found.forms, found.why) == ("了", "了", ("了", "瞭"), "engine")
+    assert found.before == "他们一起出台【了】政策。"
+    assert found.after == "他們一起出臺【了】政策。"
+    assert found.pin == "出台了: 出臺了"
     assert (found.path, found.line) == ("a.md", 3)
+
+
+def test_choices_made_by_a_word_are_not_listed() -> None:
+    """发 in 银发族 and 头发 is decided by a word of the engine's tables that is also a word of
+    the sentence: not a guess, not listed."""
+    assert list(review_text(Converter(), "爷爷奶奶等银发族，头发花白。", "zh-Hans", "zh-Hant", "a.md", 1)) == []
+
+
+def test_recognised_names_are_listed_in_both_directions() -> None:
+    """A person's name keeps its characters (余昕, not 餘昕) and is listed for the editor to confirm;
+    towards Simplified, a name whose character merges with another (樑 and 梁 are both 梁) is listed."""
+    to_hant = list(review_text(Converter(), "副主任余昕出席会议。", "zh-Hans", "zh-Hant", "a.md", 1))
+    assert [(f.char, f.chosen, f.why, f.pin) for f in to_hant] == [("余", "余", "name", "余昕: 余昕")]
+    to_hans = list(review_text(Converter(), "基隆市長謝國樑出席。", "zh-Hant", "zh-Hans", "a.md", 1))
+    assert [(f.char, f.chosen, f.why, f.pin) for f in to_hans] == [("樑", "梁", "name", "谢国梁: 謝國樑")]
 
 
 def test_glossary_and_overrides_are_not_listed() -> None:
@@ -32,7 +48,7 @@ def test_glossary_and_overrides_are_not_listed() -> None:
 
 def test_line_numbers_follow_newlines() -> None:
     """A finding on the third line of a text reports that line."""
-    findings = list(review_text(Converter(), "一\n二\n出发", "zh-Hans", "zh-Hant", "a.md", 10))
+    findings = list(review_text(Converter(), "一\n二\n副主任余昕出席", "zh-Hans", "zh-Hant", "a.md", 10))
     assert [f.line for f in findings] == [12]
 
 
