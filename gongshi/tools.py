@@ -83,8 +83,9 @@ def review_command(options: Options, accept: bool, show_all: bool, stream: TextI
     groups = group_findings(pending)
     for (edition, pin), items in groups:
         first = items[0]
+        why = {"name": "  (a person's name: confirm)", "word": "  (at a word boundary)"}.get(first.why, "")
         print(
-            f"{edition} {first.char}→{first.chosen} ({'/'.join(first.forms)})  glossary: {pin}  [{len(items)}×]",
+            f"{edition} {first.char}→{first.chosen} ({'/'.join(first.forms)})  glossary: {pin}  [{len(items)}×]{why}",
             file=stream,
         )
         for item in items[:3]:

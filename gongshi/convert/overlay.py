@@ -3,8 +3,8 @@
 OpenCC converts a whole text first. Every other source of knowledge then decides single
 positions or words of that output (`Fix`), from the weakest to the strongest: word-boundary
 repairs, person names, the standard's forms, gongshi's rules, gongshi's phrases, the site's
-glossary. A stronger decision replaces every weaker one it overlaps, whole; positions no
-decision covers keep the engine's output. So anything gongshi adds can only change the
+glossary. A decision is dropped, whole, where it overlaps a stronger one that is kept; positions
+no decision covers keep the engine's output. So anything gongshi adds can only change the
 positions it names, and the glossary is the last word wherever it matches.
 """
 
@@ -42,13 +42,14 @@ class Fix:
 def overlay(text: str, base: str, fixes: Iterable[Fix], offset: int = 0) -> Iterator[Segment]:
     """`text` as segments: `base` (the engine's output, as long as `text`) where no fix applies.
 
-    `fixes` come weakest first; a fix removes the weaker fixes it overlaps.
+    `fixes` come weakest first; a fix is dropped where it overlaps a stronger one that is kept.
     """
     chosen: list[Fix] = []
-    for fix in fixes:
-        if any(c.start < fix.end and fix.start < c.end for c in chosen):
-            chosen = [c for c in chosen if c.end <= fix.start or fix.end <= c.start]
-        chosen.append(fix)
+    taken = bytearray(len(text))  # 1 where a kept fix decides
+    for fix in reversed(list(fixes)):
+        if taken.find(1, fix.start, fix.end) == -1:
+            taken[fix.start : fix.end] = b"\x01" * (fix.end - fix.start)
+            chosen.append(fix)
     pos = 0
     for fix in sorted(chosen, key=lambda f: f.start):
         if pos < fix.start:

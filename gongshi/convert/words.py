@@ -23,13 +23,17 @@ the characters names use as written (周岳雄, not 周嶽雄; 周幺龙, not �
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
 
 import rjieba
 
 from gongshi.convert.engine import Engine, forms
 from gongshi.convert.overlay import Fix
-from gongshi.vocabulary import HAN
+from gongshi.vocabulary import HAN, HAN_RANGES
 
 NAME_TAGS = frozenset({"nr", "nrfg"})
 # Single-character words jieba is sure of: prepositions, conjunctions, particles, adverbs,
@@ -38,20 +42,46 @@ _LONGEST = 8  # phrases longer than this are names and titles that no word bound
 SINGLE_TAGS = frozenset({"p", "c", "uj", "ul", "uz", "ug", "uv", "ud", "d", "r", "m"})
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
     start: int
     end: int
     tag: str
 
 
-def words_of(simplified: str) -> list[Word]:
-    """The words of a Simplified text, with their part-of-speech tags (jieba's tag set)."""
-    out, pos = [], 0
+def words_of(simplified: str, offset: int = 0) -> list[Word]:
+    """The words of a Simplified text, with their part-of-speech tags (jieba's tag set); positions
+    start at `offset`."""
+    out, pos = [], offset
     for word, tag in rjieba.tag(simplified):
         out.append(Word(pos, pos + len(word), tag))
         pos += len(word)
     return out
+
+
+def differences(a: str, b: str, chunk: int = 32) -> Iterator[int]:
+    """Positions where two strings of the same length differ (compared a chunk at a time: few do)."""
+    for start in range(0, len(a), chunk):
+        if a[start : start + chunk] != b[start : start + chunk]:
+            yield from (i for i in range(start, min(start + chunk, len(a))) if a[i] != b[i])
+
+
+# What jieba segments as one block (its re_han): Han characters, Latin letters, digits, a few marks.
+_RUN_CHAR = re.compile(f"[{HAN_RANGES}a-zA-Z0-9+#&._%\\-]")
+_RUN = re.compile(f"{_RUN_CHAR.pattern}+")
+
+
+def _runs(text: str, positions: list[int]) -> Iterator[tuple[int, int]]:
+    """The runs of `text` (blocks jieba segments on their own) that hold any of `positions` (sorted)."""
+    end = 0
+    for pos in positions:
+        if pos < end or not _RUN_CHAR.match(text, pos):
+            continue
+        start = pos
+        while start > end and _RUN_CHAR.match(text, start - 1):
+            start -= 1
+        match = _RUN.match(text, pos)
+        end = match.end() if match else pos + 1
+        yield start, end
 
 
 @dataclass(frozen=True)
@@ -69,9 +99,15 @@ class Names:
 
     def candidates(self, text: str, base: str) -> set[int]:
         """Positions where a name would change the engine's output (or, towards Simplified, lose a form)."""
-        if self.merged:
-            return {i for i, c in enumerate(text) if c in self.merged}
-        return {i for i, c in enumerate(text) if (c in self.first or c in self.given) and base[i] != c}
+        if self._chars is None:
+            return set()
+        found = (m.start() for m in self._chars.finditer(text))
+        return set(found) if self.merged else {i for i in found if base[i] != text[i]}
+
+    @property
+    def _chars(self) -> re.Pattern[str] | None:
+        chars = "".join(sorted(self.merged or {*self.first, *self.given}))
+        return _char_class(chars) if chars else None
 
     def is_name(self, word: Word, simplified: str, phrases: frozenset[str]) -> bool:
         first, size = simplified[word.start], word.end - word.start
@@ -97,6 +133,12 @@ class Names:
         return fixes
 
 
+@cache
+def _char_class(chars: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(chars)}]")
+
+
+@cache
 def merged_forms(config: str) -> frozenset[str]:
     """Traditional characters that share their Simplified form with another Traditional character
     (樑 and 梁 are both 梁; 餘 and 余 both 余), from `config`'s character table."""
@@ -114,34 +156,43 @@ class Repairs:
         self._names = names
         self._phrases = engine.phrases()
         self._collisions = collisions  # long phrases of the engine that are collisions all the same (国历年)
+        self._memo: dict[str, str] = {}  # words and phrases recur; a call into OpenCC costs more than a lookup
 
-    def fixes(self, text: str, base: str, simplified: str) -> list[Fix]:
-        """Decisions for `text`, whose engine output is `base`; `simplified` is the text in Simplified."""
-        default = self._engine.default(text)
-        suspects = {i for i, (b, d) in enumerate(zip(base, default, strict=True)) if b != d}
-        names = self._names.candidates(text, base)
-        if not suspects and not names:
-            return []
-        words = self._split(words_of(simplified), text, simplified, suspects)
-        fixes: list[Fix] = []
-        for k, word in enumerate(words):
-            span = range(word.start, word.end)
-            if any(i in names for i in span) and self._names.is_name(word, simplified, self._phrases):
-                fixes += self._names.fixes(text, base, word)
-            elif (len(span) > 1 or word.tag in SINGLE_TAGS) and any(i in suspects for i in span):
-                fixes += self._boundary(text, base, words, k, suspects)
-        return fixes
-
-    def _split(self, words: list[Word], text: str, simplified: str, suspects: set[int]) -> list[Word]:
-        """Long words the engine does not know cut into two dictionary words (考试制度: 考试|制度),
-        so that a phrase colliding inside them (试制) is seen."""
-        out = []
-        for w in words:
-            cut = self._cut(w, text, simplified) if suspects.intersection(range(w.start, w.end)) else None
-            out += [Word(w.start, cut, w.tag), Word(cut, w.end, w.tag)] if cut else [w]
+    def _convert(self, piece: str) -> str:
+        out = self._memo.get(piece)
+        if out is None:
+            out = self._memo[piece] = self._engine.convert(piece)
         return out
 
+    def fixes(self, text: str, base: str, simplified: str) -> list[Fix]:
+        """Decisions for `text`, whose engine output is `base`; `simplified` is the text in Simplified.
+
+        Only the runs of Han text that hold a suspect position are segmented (most text holds
+        none): jieba segments each such run on its own anyway, so the words are the same."""
+        suspects = set(differences(base, self._engine.default(text)))
+        names = self._names.candidates(text, base)
+        fixes: list[Fix] = []
+        for start, end in _runs(simplified, sorted(suspects | names)):
+            words = words_of(simplified[start:end], start)
+            k = 0
+            while k < len(words):
+                word = words[k]
+                span = range(word.start, word.end)
+                if not names.isdisjoint(span) and self._names.is_name(word, simplified, self._phrases):
+                    fixes += self._names.fixes(text, base, word)
+                elif not suspects.isdisjoint(span):
+                    cut = self._cut(word, text, simplified)
+                    if cut is not None:
+                        words[k : k + 1] = [Word(word.start, cut, word.tag), Word(cut, word.end, word.tag)]
+                        continue
+                    if len(span) > 1 or word.tag in SINGLE_TAGS:
+                        fixes += self._boundary(text, base, words, k, suspects)
+                k += 1
+        return fixes
+
     def _cut(self, w: Word, text: str, simplified: str) -> int | None:
+        """Where to cut a long word the engine does not know into two dictionary words (考试制度:
+        考试|制度), so that a phrase colliding inside it (试制) is seen; None to keep it whole."""
         if w.end - w.start < 4 or text[w.start : w.end] in self._phrases:
             return None
         halves = ((simplified[w.start : c], simplified[c : w.end]) for c in range(w.start + 2, w.end - 1))
@@ -149,7 +200,7 @@ class Repairs:
 
     def _boundary(self, text: str, base: str, words: list[Word], k: int, suspects: set[int]) -> list[Fix]:
         word = words[k]
-        alone = self._engine.convert(text[word.start : word.end])
+        alone = self._convert(text[word.start : word.end])
         fixes = []
         for i in range(word.start, word.end):
             if i not in suspects or alone[i - word.start] == base[i]:
@@ -171,7 +222,7 @@ class Repairs:
         for s in range(max(0, i - _LONGEST + 1), i + 1):
             for e in range(max(s + 2, i + 1), min(len(text), s + _LONGEST) + 1):
                 phrase = text[s:e]
-                if phrase not in self._phrases or self._engine.convert(phrase)[i - s] != base[i]:
+                if phrase not in self._phrases or self._convert(phrase)[i - s] != base[i]:
                     continue
                 if (e - s > 2 and phrase not in self._collisions) or (s in starts and e in ends):
                     return True
@@ -182,10 +233,10 @@ class Repairs:
         word = words[k]
         if k > 0:
             left = words[k - 1]
-            if self._engine.convert(text[left.start : word.end])[i - left.start] == base[i]:
+            if self._convert(text[left.start : word.end])[i - left.start] == base[i]:
                 return left
         if k + 1 < len(words):
             right = words[k + 1]
-            if self._engine.convert(text[word.start : right.end])[i - word.start] == base[i]:
+            if self._convert(text[word.start : right.end])[i - word.start] == base[i]:
                 return right
         return None
