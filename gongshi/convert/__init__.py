@@ -116,7 +116,11 @@ class Converter:
         key = (text, from_lang, target)
         cached = self._memo.get(key)
         if cached is None:
-            cached = "".join(seg.output for seg in self.segments(text, from_lang, target))
+            if "-{" in text or from_lang == target or not has_han(text):
+                cached = "".join(seg.output for seg in self.segments(text, from_lang, target))
+            else:  # the common case, without building segments
+                base, fixes = self._decisions(text, target)
+                cached = "".join(seg.output for seg in overlay(text, base, fixes)) if fixes else base
             self._memo[key] = cached
         return cached
 
@@ -148,13 +152,16 @@ class Converter:
         if from_lang == target or not has_han(text):
             yield Segment(offset, text, text, "same")
             return
+        yield from overlay(text, *self._decisions(text, target), offset)
+
+    def _decisions(self, text: str, target: Lang) -> tuple[str, list[Fix]]:
+        """The engine's output for `text` and the decisions laid over it, weakest first."""
         direction = self._to[target]
         base = direction.engine.convert(text)
         if len(base) != len(text):  # no configuration gongshi uses does this; keep the engine's word
-            yield Segment(offset, text, base, "engine")
-            return
+            return base, []
         simplified = text if target == "zh-Hant" else base
-        yield from overlay(text, base, direction.fixes(text, base, simplified), offset)
+        return base, list(direction.fixes(text, base, simplified))
 
     def words(self, text: str, from_lang: Lang, target: Lang) -> list[tuple[int, int, bool]]:
         """The words of `text` (start, end, and whether the engine's tables hold the word: then its

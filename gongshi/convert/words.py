@@ -58,13 +58,6 @@ def words_of(simplified: str, offset: int = 0) -> list[Word]:
     return out
 
 
-def differences(a: str, b: str, chunk: int = 32) -> Iterator[int]:
-    """Positions where two strings of the same length differ (compared a chunk at a time: few do)."""
-    for start in range(0, len(a), chunk):
-        if a[start : start + chunk] != b[start : start + chunk]:
-            yield from (i for i in range(start, min(start + chunk, len(a))) if a[i] != b[i])
-
-
 # What jieba segments as one block (its re_han): Han characters, Latin letters, digits, a few marks.
 _RUN_CHAR = re.compile(f"[{HAN_RANGES}a-zA-Z0-9+#&._%\\-]")
 _RUN = re.compile(f"{_RUN_CHAR.pattern}+")
@@ -97,12 +90,26 @@ class Names:
     # character (樑 → 梁): a name holding one is marked for the review report, not changed.
     merged: frozenset[str] = frozenset()
 
-    def candidates(self, text: str, base: str) -> set[int]:
-        """Positions where a name would change the engine's output (or, towards Simplified, lose a form)."""
+    def candidates(self, text: str, base: str, simplified: str) -> set[int]:
+        """Positions where a name would change the engine's output (or, towards Simplified, lose a
+        form): a surname (于 only where it may begin a name), or a given name's character one or
+        two places after a surname."""
         if self._chars is None:
             return set()
-        found = (m.start() for m in self._chars.finditer(text))
-        return set(found) if self.merged else {i for i in found if base[i] != text[i]}
+        out = set()
+        for match in self._chars.finditer(text):
+            i, c = match.start(), match.group()
+            if not self.merged and base[i] == c:
+                continue
+            if c in self.first and not self.merged:
+                if c not in self.boundary_surnames or i == 0 or self._opens(simplified[i - 1]):
+                    out.add(i)
+            elif any(s in self.surnames for s in simplified[max(0, i - 2) : i]):
+                out.add(i)
+        return out
+
+    def _opens(self, before: str) -> bool:
+        return before in self.boundary or not HAN.match(before)
 
     @property
     def _chars(self) -> re.Pattern[str] | None:
@@ -113,10 +120,8 @@ class Names:
         first, size = simplified[word.start], word.end - word.start
         if word.tag not in NAME_TAGS or not 2 <= size <= 3 or first not in self.surnames:
             return False
-        if first in self.boundary_surnames and word.start > 0:
-            before = simplified[word.start - 1]
-            if before not in self.boundary and HAN.match(before):
-                return False
+        if first in self.boundary_surnames and word.start > 0 and not self._opens(simplified[word.start - 1]):
+            return False
         known = simplified[word.start : word.end]  # jieba's dictionary words (朴素) and OpenCC's names (蒋国梁)
         return not rjieba.has_word(known) and known not in phrases
 
@@ -140,9 +145,10 @@ def _char_class(chars: str) -> re.Pattern[str]:
 
 @cache
 def merged_forms(config: str) -> frozenset[str]:
-    """Traditional characters that share their Simplified form with another Traditional character
-    (樑 and 梁 are both 梁; 餘 and 余 both 余), from `config`'s character table."""
-    return frozenset(t for s, targets in forms(config).items() if s in targets for t in targets if t != s)
+    """Traditional characters that their Simplified form does not bring back: it is itself a
+    Traditional character, which converts to another one (樑 → 梁 → 梁; not 後 → 后 → 後)."""
+    table = forms(config)
+    return frozenset(t for s, targets in table.items() if s in targets for t in targets[1:] if t != s)
 
 
 NO_NAMES = Names("", {}, "")
@@ -157,6 +163,7 @@ class Repairs:
         self._phrases = engine.phrases()
         self._collisions = collisions  # long phrases of the engine that are collisions all the same (国历年)
         self._memo: dict[str, str] = {}  # words and phrases recur; a call into OpenCC costs more than a lookup
+        self._runs: dict[tuple[str, str], tuple[Fix, ...]] = {}
 
     def _convert(self, piece: str) -> str:
         out = self._memo.get(piece)
@@ -168,27 +175,38 @@ class Repairs:
         """Decisions for `text`, whose engine output is `base`; `simplified` is the text in Simplified.
 
         Only the runs of Han text that hold a suspect position are segmented (most text holds
-        none): jieba segments each such run on its own anyway, so the words are the same."""
-        suspects = set(differences(base, self._engine.default(text)))
-        names = self._names.candidates(text, base)
+        none): jieba segments each such run on its own anyway, so the words are the same. A run's
+        decisions depend on the run alone, and runs recur (names, set phrases): they are memoised."""
+        positions = {*self._engine.decided(text, base), *self._names.candidates(text, base, simplified)}
         fixes: list[Fix] = []
-        for start, end in _runs(simplified, sorted(suspects | names)):
-            words = words_of(simplified[start:end], start)
-            k = 0
-            while k < len(words):
-                word = words[k]
-                span = range(word.start, word.end)
-                if not names.isdisjoint(span) and self._names.is_name(word, simplified, self._phrases):
-                    fixes += self._names.fixes(text, base, word)
-                elif not suspects.isdisjoint(span):
-                    cut = self._cut(word, text, simplified)
-                    if cut is not None:
-                        words[k : k + 1] = [Word(word.start, cut, word.tag), Word(cut, word.end, word.tag)]
-                        continue
-                    if len(span) > 1 or word.tag in SINGLE_TAGS:
-                        fixes += self._boundary(text, base, words, k, suspects)
-                k += 1
+        for start, end in _runs(simplified, sorted(positions)):
+            key = (text[start:end], base[start:end])
+            found = self._runs.get(key)
+            if found is None:
+                found = self._runs[key] = self._run(*key, simplified[start:end])
+            fixes += (Fix(f.start + start, f.end + start, f.output, f.kind) for f in found)
         return fixes
+
+    def _run(self, text: str, base: str, simplified: str) -> tuple[Fix, ...]:
+        suspects = set(self._engine.decided(text, base))
+        names = self._names.candidates(text, base, simplified)
+        fixes: list[Fix] = []
+        words = words_of(simplified)
+        k = 0
+        while k < len(words):
+            word = words[k]
+            span = range(word.start, word.end)
+            if not names.isdisjoint(span) and self._names.is_name(word, simplified, self._phrases):
+                fixes += self._names.fixes(text, base, word)
+            elif not suspects.isdisjoint(span):
+                cut = self._cut(word, text, simplified)
+                if cut is not None:
+                    words[k : k + 1] = [Word(word.start, cut, word.tag), Word(cut, word.end, word.tag)]
+                    continue
+                if len(span) > 1 or word.tag in SINGLE_TAGS:
+                    fixes += self._boundary(text, base, words, k, suspects)
+            k += 1
+        return tuple(fixes)
 
     def _cut(self, w: Word, text: str, simplified: str) -> int | None:
         """Where to cut a long word the engine does not know into two dictionary words (考试制度:
