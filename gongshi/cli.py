@@ -18,7 +18,7 @@ from gongshi.errors import ContentError, Diagnostic, UsageError, format_gcc, for
 from gongshi.model import Date
 from gongshi.pipeline import Options, build_site, check_site
 
-COMMANDS = ("build", "check", "serve", "convert", "review", "new", "lint")
+COMMANDS = ("build", "check", "serve", "convert", "review", "new", "lint", "export", "import")
 BUG_URL = "https://github.com/gongshi/gongshi/issues"
 
 
@@ -42,7 +42,27 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     serve.add_argument("--port", type=int, default=8000)
     _editor_commands(sub)
+    _monthly_commands(sub)
     return parser
+
+
+def _monthly_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`export sheet` and `import`: the monthly progress table (gongshi.monthly)."""
+    export = sub.add_parser("export", help="write the monthly progress table for departments to fill in")
+    export.add_argument("what", choices=("sheet",), help="sheet: the progress table, one row per initiative")
+    export.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    export.add_argument("--year", type=int, help="only this year's list")
+    export.add_argument("--department", help="only the rows of this responsible unit (part of its name is enough)")
+    export.add_argument("-o", "--output", type=Path, help="file to write (default: progress-sheet.xlsx or .csv)")
+    export.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="xlsx (default) or csv (UTF-8)")
+    imp = sub.add_parser("import", help="write the figures of a filled progress table into the records")
+    imp.add_argument("file", type=Path, help="the filled table: .xlsx, or .csv in UTF-8")
+    _site_options(imp)
+    imp.add_argument("--date", type=_date, required=True, help="the day the figures were reported, YYYY-MM-DD")
+    imp.add_argument("--source-title", default="", help="title of the report the figures come from (added to sources)")
+    imp.add_argument("--source-url", default="", help="its address")
+    imp.add_argument("--source-publisher", default="", help="who published it")
+    imp.add_argument("--dry-run", action="store_true", help="print what would change as a diff; write nothing")
 
 
 def _site_options(p: argparse.ArgumentParser) -> None:
@@ -204,6 +224,11 @@ def _options(args: argparse.Namespace) -> Options:
 def _run(args: argparse.Namespace) -> int:
     if args.command in ("convert", "new", "lint"):
         return _run_editor_command(args)
+    if args.command == "export":
+        from gongshi.monthly.commands import Export, export_command
+
+        wanted = Export(args.year, args.department, args.output, args.format)
+        return export_command(Options(content=args.content), wanted, sys.stderr)
     options = _options(args)
     if args.command == "check":
         checked = check_site(options, editorial=True)
@@ -218,6 +243,8 @@ def _run(args: argparse.Namespace) -> int:
         from gongshi.serve import serve
 
         return serve(options, args.port)
+    if args.command == "import":
+        return _run_import(args, options)
     result = build_site(options)
     if options.progress is not None:
         sys.stderr.write("\r\033[K")
@@ -246,6 +273,16 @@ def _run_editor_command(args: argparse.Namespace) -> int:
     _print_diagnostics(found, args.format, sys.stderr)
     print(f"{len(found)} warning(s)", file=sys.stderr)
     return 1 if found and args.strict else 0
+
+
+def _run_import(args: argparse.Namespace, options: Options) -> int:
+    from gongshi.monthly.apply import Source
+    from gongshi.monthly.commands import Import, import_command
+
+    source = Source(args.source_title, args.source_url, args.source_publisher)
+    warnings = import_command(options, Import(args.file, args.date, source, args.dry_run), sys.stdout)
+    _print_diagnostics(warnings, args.format, sys.stderr)
+    return 0
 
 
 def _print_diagnostics(diags: Sequence[Diagnostic], fmt: str, stream: TextIO) -> None:

@@ -37,6 +37,12 @@ class Diagnostic:
     hint: str = ""
     severity: Severity = Severity.ERROR
     source_line: str = ""
+    # A place that is not a line and column: a spreadsheet cell, `Sheet1!D7`. Shown instead of them.
+    cell: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.cell}" if self.cell else f"{self.path}:{self.line}:{self.col}"
 
     @property
     def is_error(self) -> bool:
@@ -65,7 +71,7 @@ class UsageError(GongshiError):
 
 def format_gcc(diag: Diagnostic) -> str:
     """`path:line:col: error: message`, then the source line with a caret, then the hint."""
-    lines = [f"{diag.path}:{diag.line}:{diag.col}: {diag.severity.value}: {diag.message}"]
+    lines = [f"{diag.where}: {diag.severity.value}: {diag.message}"]
     if diag.source_line:
         source = diag.source_line.replace("\t", " ")
         lines.append(f"  {source}")
@@ -92,6 +98,7 @@ def format_json(diags: Iterable[Diagnostic]) -> str:
             "path": d.path,
             "line": d.line,
             "col": d.col,
+            **({"cell": d.cell} if d.cell else {}),
             "severity": d.severity.value,
             "message": d.message,
             "hint": d.hint,
