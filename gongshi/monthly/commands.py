@@ -56,8 +56,8 @@ class Import:
 
 def import_command(options: Options, wanted: Import, stream: TextIO) -> list[Diagnostic]:
     """Apply a filled table to the records; returns the warnings (errors raise ContentError)."""
-    if not wanted.date.day:
-        raise UsageError("--date must be a day, YYYY-MM-DD: the day the figures were reported")
+    if not wanted.date.month:
+        raise UsageError("--date must be a day or a month (YYYY-MM-DD or YYYY-MM): the date the figures are for")
     checked = check_site(options)
     content, converter = checked.content, checked.converter
     sheet, problems = read_sheet(wanted.file, converter)
