@@ -17,7 +17,7 @@ from conftest import FIXTURES
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gongshi.pipeline import Options, build_site
+from gongshi.pipeline import Options, build_site, check_site
 
 CONTENT = FIXTURES / "monthly" / "content"
 Run = Callable[..., CompletedProcess[str]]
@@ -287,3 +287,11 @@ def test_utf8_csv_imports(run_cli: Run, site: Path) -> None:
     result = run_cli("import", "m.csv", "--content", str(site), "--date", "2021-09-30")
     assert result.returncode == 0, result.stderr
     assert "progress: 40\n" in (site / "initiatives" / "pocket-parks.yaml").read_text("utf-8")
+
+
+def test_example_content_builds() -> None:
+    """The real example (examples/yueyanglou: a month entered by hand, the next imported) stays valid."""
+    example = Path(__file__).parent.parent / "examples" / "yueyanglou" / "content"
+    checked = check_site(Options(content=example), editorial=True)
+    item = checked.content.initiative("yyl-road-safety")
+    assert item is not None and item.status == "completed" and [e.date.iso for e in item.log] == ["2019-07", "2019-08"]
