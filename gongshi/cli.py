@@ -58,9 +58,8 @@ def _monthly_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     imp = sub.add_parser("import", help="write the figures of a filled progress table into the records")
     imp.add_argument("file", type=Path, help="the filled table: .xlsx, or .csv in UTF-8")
     _site_options(imp)
-    imp.add_argument(
-        "--date", type=_date, required=True, help="the date the figures are for: YYYY-MM-DD, or YYYY-MM for a month's table"
-    )
+    when = "the date the figures are for: YYYY-MM-DD, or YYYY-MM for a month's table"
+    imp.add_argument("--date", type=_date, required=True, help=when)
     imp.add_argument("--source-title", default="", help="title of the report the figures come from (added to sources)")
     imp.add_argument("--source-url", default="", help="its address")
     imp.add_argument("--source-publisher", default="", help="who published it")
