@@ -77,7 +77,10 @@ def _site_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--base-url", default=None, help="absolute address of the site, for canonical links and feeds")
     p.add_argument(
-        "--as-of", type=_date, default=None, help="report date YYYY-MM-DD or YYYY-MM (default: newest date in content)"
+        "--as-of",
+        type=_date,
+        default=None,
+        help="report date YYYY-MM-DD or YYYY-MM (default: as_of in site.yaml, else the newest date in the content)",
     )
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument(
@@ -119,7 +122,9 @@ def _editor_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     lint.add_argument("--strict", action="store_true", help="exit 1 when there is any warning")
     lint.add_argument("--format", choices=("text", "github", "json"), default="text")
     convert = sub.add_parser("convert", help="convert text between Simplified and Traditional")
-    convert.add_argument("--to", required=True, choices=("zh-Hant", "zh-Hans"), help="target edition")
+    convert.add_argument(
+        "--to", required=True, type=_edition, choices=("zh-Hant", "zh-Hans"), help="target edition (or zh-hant …)"
+    )
     convert.add_argument(
         "--content",
         type=Path,
@@ -127,6 +132,11 @@ def _editor_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="content folder whose glossary and settings apply (default: content)",
     )
     convert.add_argument("file", nargs="?", type=Path, help="file to convert (default: standard input)")
+
+
+def _edition(text: str) -> str:
+    """zh-Hant as written, or as the site's URLs write it (zh-hant)."""
+    return {"zh-hant": "zh-Hant", "zh-hans": "zh-Hans"}.get(text.lower(), text)
 
 
 def _date(text: str) -> Date:

@@ -161,3 +161,17 @@ def test_module_and_console_script_agree(run_cli) -> None:
     result = run_cli("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("gongshi ")
+
+
+def test_sample_content_passes_strict_check(run_cli) -> None:
+    """The README recommends `check --strict` for pre-commit and CI: the sample content passes it."""
+    result = run_cli("check", "--strict", "--content", str(ROOT / "content"))
+    assert result.returncode == 0, result.stderr
+    assert "0 warning(s)" in result.stderr
+
+
+def test_convert_accepts_the_url_spelling_of_an_edition(run_cli) -> None:
+    """`--to zh-hant`, as the site's URLs write it, works like `--to zh-Hant`."""
+    result = run_cli("convert", "--to", "zh-hant", "--content", str(ROOT / "content"), stdin="统一出台政策")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "統一出臺政策"
