@@ -240,6 +240,12 @@ class Initiative:
         return next((e.planned_progress for e in reversed(self.log) if e.planned_progress is not None), None)
 
     @property
+    def units(self) -> tuple[Text, ...]:
+        """Every unit responsible for a part of it: the lead departments, the partners (配合单位)
+        and the units of single targets; an initiative is listed under each."""
+        return (*self.departments, *self.partners, *(t.department for t in self.targets if t.department is not None))
+
+    @property
     def list_year(self) -> int | None:
         """The year's list the initiative belongs to: `year`, else the year of `due` or `start`."""
         if self.year is not None:

@@ -259,11 +259,13 @@ def groups(items: Iterable[Initiative], field: str, simplified: Callable[[Text],
     """Group initiatives by one text field, keyed by its Simplified form.
 
     An initiative written in Traditional and one written in Simplified that name the same unit
-    (渭濱區商務局, 渭滨区商务局) land in the same group.
+    (渭濱區商務局, 渭滨区商务局) land in the same group; an initiative naming a unit twice, once.
     """
     found: dict[str, tuple[Text, list[Initiative]]] = {}
     for item in items:
         value = getattr(item, field)
-        for text in value if isinstance(value, tuple) else () if value is None else (value,):
-            found.setdefault(simplified(text), (text, []))[1].append(item)
+        texts = value if isinstance(value, tuple) else () if value is None else (value,)
+        named = {simplified(text): text for text in texts}
+        for name, text in named.items():  # once per group, though a unit leads and partners (牵头, 配合)
+            found.setdefault(name, (text, []))[1].append(item)
     return tuple(Group(group_key(name), text, tuple(members)) for name, (text, members) in sorted(found.items()))

@@ -65,7 +65,7 @@ HAN = re.compile(f"[{HAN_RANGES}]")
 
 # The groupings of initiatives that get index pages: URL folder, Initiative attribute, heading.
 GROUP_FIELDS = (
-    ("departments", "departments", "责任单位"),
+    ("departments", "units", "责任单位"),  # lead departments, partners and targets' units
     ("categories", "category", "类别"),
     ("regions", "regions", "地区"),
 )

@@ -114,3 +114,18 @@ def test_groups_merge_scripts() -> None:
     groups = stats.groups((a, b), "department", lambda t: to_hans[t.original])
     assert len(groups) == 1 and [i.id for i in groups[0].items] == ["a", "b"]
     assert groups[0].key == stats.group_key("渭滨区商务局")
+
+
+def test_department_groups_hold_lead_and_partner_units_once() -> None:
+    """An initiative is listed under its lead department and under each partner (配合单位), and once
+    under a unit it names twice; the grouping is by the Simplified name, whatever the script."""
+
+    def unit(name: str) -> Text:
+        return Text.plain(name, "zh-Hans")
+
+    lead = dataclasses.replace(
+        _item(ident="a"), departments=(unit("交通局"),), partners=(unit("财政局"), unit("交通局"))
+    )
+    other = dataclasses.replace(_item(ident="b"), departments=(unit("财政局"),))
+    groups = stats.groups((lead, other), "units", lambda text: text.original)
+    assert [(g.name.original, [i.id for i in g.items]) for g in groups] == [("交通局", ["a"]), ("财政局", ["a", "b"])]

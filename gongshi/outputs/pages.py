@@ -141,9 +141,10 @@ class _Pages:
 
     def groups(self) -> None:
         """Per department, category and region: an index of the groups, and a list per group."""
-        for folder, _attr, label in GROUP_FIELDS:
+        for folder, attr, label in GROUP_FIELDS:
             groups = self.by_field[folder]
-            self.add(f"{folder}/index.html", "groups.html", groups=groups, folder=folder, label=label)
+            missing = sum(1 for item in self.items if not getattr(item, attr))
+            self.add(f"{folder}/index.html", "groups.html", groups=groups, folder=folder, label=label, missing=missing)
             for group in groups:
                 path = f"{folder}/{group.key}/index.html"
                 self.listing(path, group.items, self.ed.t(group.name), self.ed.ui(label))
