@@ -21,14 +21,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from gongshi.convert import OVERRIDE_RE, engine
+from gongshi.convert import OVERRIDE_RE, REGIONAL, engine
 from gongshi.errors import Diagnostic, Severity
 from gongshi.load.source import Source
 from gongshi.resources import builtin_path
 from gongshi.vocabulary import HAN
 
 _YAML_FLOW = re.compile(r"^\s*(?:-\s+)?[\w-]+:\s*(?:\[.*\]|\{.*\})\s*(?:#.*)?$")
-_VARIANT_STANDARD = {"s2tw": "t2tw", "s2hk": "t2hk"}
 _MARKED = "\ue000"  # stands for each character of marked text: no rule applies to it
 # Titles and quotations, kept as written: 《…》, “…”, 「…」, 『…』 and "…" within one line.
 _QUOTED = re.compile(r"《[^《》\n]*》|“[^“”\n]*”|「[^「」\n]*」|『[^『』\n]*』|\"[^\"\n]*\"")
@@ -114,7 +113,7 @@ def _simplified_only(text: str, standard: str) -> Iterator[tuple[int, str, str]]
 
 def _variants(text: str, standard: str) -> Iterator[tuple[int, str, str, bool]]:
     """(index, char, preferred, mixed): inherited forms, and one character in two forms."""
-    to_standard = engine(_VARIANT_STANDARD.get(standard, "t2tw"))
+    to_standard = engine(REGIONAL.get(standard, "t2tw"))
     present = set(HAN.findall(text))
     reported: set[tuple[str, int]] = set()
     for match in HAN.finditer(text):
@@ -123,7 +122,7 @@ def _variants(text: str, standard: str) -> Iterator[tuple[int, str, str, bool]]:
         if preferred == char:
             continue
         mixed = preferred in present
-        if standard not in _VARIANT_STANDARD and not mixed:
+        if standard not in REGIONAL and not mixed:
             continue  # s2t keeps inherited forms; only mixing them is a problem
         line = text.count("\n", 0, match.start())
         if (char, line) not in reported:

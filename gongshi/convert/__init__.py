@@ -27,17 +27,29 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from gongshi.convert.engine import Engine, engine
+from gongshi.convert.engine import Engine, engine, forms
 from gongshi.convert.overlay import Fix, Kind, Segment, overlay
 from gongshi.convert.rules import NameRules, Phrases, Rules, default_rules
 from gongshi.convert.words import Names, Repairs, merged_forms, words_of
 from gongshi.model import LANGS, Content, Lang
 from gongshi.vocabulary import HAN
 
-__all__ = ["OVERRIDE_RE", "STANDARDS", "Converter", "Kind", "Rules", "Segment", "default_rules", "engine", "has_han"]
+__all__ = [
+    "OVERRIDE_RE",
+    "REGIONAL",
+    "STANDARDS",
+    "Converter",
+    "Kind",
+    "Rules",
+    "Segment",
+    "default_rules",
+    "engine",
+    "has_han",
+]
 
 STANDARDS = ("s2tw", "s2hk", "s2t")
 TO_HANS = "t2s"  # the key of the forms towards Simplified in `standard_forms`
+REGIONAL = {"s2tw": "t2tw", "s2hk": "t2hk"}  # a standard's regional forms of OpenCC's Traditional (裏 → 裡)
 
 OVERRIDE_RE = re.compile(r"-\{(.*?)\}-", re.DOTALL)
 _VARIANT_RE = re.compile(r"^\s*(zh-han[st])\s*:(.*)$", re.DOTALL | re.IGNORECASE)
@@ -171,6 +183,20 @@ class Converter:
         simplified = text if target == "zh-Hant" or len(base) != len(text) else base
         phrases = direction.engine.phrases()
         return [(w.start, w.end, text[w.start : w.end] in phrases) for w in words_of(simplified)]
+
+    def query_table(self, target: Lang) -> dict[str, str]:
+        """For the search page of `target`'s edition: each character of the other script, and the
+        forms it can take in this one, the usual first (发 → 發髮; 裡 → 里), so that a query pasted in
+        either script finds the same pages."""
+        if target == "zh-Hant":
+            variants = engine(REGIONAL[self.standard]).convert if self.standard in REGIONAL else str
+            table = {s: "".join(dict.fromkeys(variants(t) for t in ts)) for s, ts in forms(self.standard).items()}
+        else:
+            to_hans = self._to["zh-Hans"].engine
+            table = {t: "".join(dict.fromkeys((to_hans.convert(t), *ss))) for t, ss in forms("tw2s").items()}
+        singles = self._to[target].engine.singles()
+        table.update({c: found for c, found in singles.items() if c not in table})
+        return {char: found for char, found in sorted(table.items()) if found != char}
 
     def engine_only(self, text: str, from_lang: Lang, target: Lang) -> str:
         """What bare OpenCC would give: used to find glossary entries that change nothing."""

@@ -85,6 +85,10 @@ class Engine:
     def phrases(self) -> frozenset[str]:
         return _phrase_tables(self.config)[0]
 
+    def singles(self) -> dict[str, str]:
+        """What each character becomes on its own, where that differs from the character."""
+        return dict(self._single)
+
 
 def _dict_files(node: dict[str, Any]) -> Iterator[str]:
     if node.get("type") == "text":

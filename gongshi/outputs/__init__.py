@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from gongshi.incremental.plan import Plan
-from gongshi.outputs import data, feeds, pages, root, share, sitemap
+from gongshi.outputs import data, feeds, pages, query, root, share, sitemap
 from gongshi.page import SiteView, View
 
 EDITION_OUTPUTS: tuple[Callable[[View, Plan], None], ...] = (
@@ -24,6 +24,7 @@ EDITION_OUTPUTS: tuple[Callable[[View, Plan], None], ...] = (
     feeds.make,  # Atom feeds: the site's newest updates, one per initiative
     data.make,  # open data: initiatives.json and initiatives.csv
     share.make,  # share cards (SVG) per initiative
+    query.make,  # the search page's table for queries written in the other script
 )
 SITE_OUTPUTS: tuple[Callable[[SiteView, Plan], None], ...] = (
     root.make,  # the edition chooser, 404.html, the review page

@@ -6,6 +6,7 @@ import contextlib
 import functools
 import gzip
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import CONTENT, ROOT, _QuietHandler, _Server, is_local
 
@@ -43,6 +45,51 @@ def test_search_finds_pages_in_each_script(site, new_page, edition: str, query: 
     assert page.evaluate("document.documentElement.lang") == ("zh-Hans" if edition == "zh-hans" else "zh-Hant")
     assert recorder.console_errors == [] and recorder.page_errors == []
     assert [url for url in recorder.requests if not is_local(url)] == []
+
+
+def _results(page) -> list[str]:
+    expect(page.locator(".search-status")).to_have_text(re.compile(r"\S"), timeout=15000)
+    page.wait_for_timeout(500)  # a late duplicate would arrive here
+    return [a.get_attribute("href") for a in page.query_selector_all(".search-results li a")]
+
+
+@pytest.mark.usefixtures("pagefind")
+def test_typing_then_enter_lists_each_result_once(site, new_page) -> None:
+    """Typing, then Enter at once (the usual way with a Chinese input method), shows one list: each
+    page once, as many as the count says."""
+    page, recorder = new_page()
+    page.goto(site.url("zh-hans/search/index.html"))
+    page.type("#q", "社区", delay=30)
+    page.press("#q", "Enter")
+    links = _results(page)
+    assert links and len(links) == len(set(links))
+    assert f"找到 {len(links)} 条结果" in page.inner_text(".search-status")
+    assert recorder.console_errors == [] and recorder.page_errors == []
+
+
+@pytest.mark.usefixtures("pagefind")
+@pytest.mark.parametrize("edition", ["zh-hans", "zh-hant"])
+def test_both_scripts_find_the_same_pages(site, new_page, edition: str) -> None:
+    """社区 and 社區 (and 发展, 發展) give the same results in each edition: the query is converted."""
+    page, _ = new_page()
+    for simplified, traditional in (("社区", "社區"), ("发展", "發展")):
+        found = []
+        for query in (simplified, traditional):
+            page.goto(site.url(f"{edition}/search/index.html") + "?q=" + query)
+            found.append(sorted(_results(page)))
+        assert found[0] and found[0] == found[1], (simplified, found)
+
+
+@pytest.mark.usefixtures("pagefind")
+def test_header_search_box_leads_to_results(site, new_page) -> None:
+    """Every page's header has a search box: a plain form to the search page, which shows the results."""
+    page, _ = new_page()
+    page.goto(site.url("zh-hant/initiatives/index.html"))
+    page.fill("#site-q", "公交")
+    page.press("#site-q", "Enter")
+    page.wait_for_url("**/zh-hant/search/index.html?q=*")
+    assert _results(page)
+    assert page.input_value("#q") == "公交"
 
 
 def test_instant_filter_narrows_the_list(site, new_page) -> None:
