@@ -126,3 +126,20 @@ def test_checks_catch_a_bad_page(site, new_page) -> None:
     axe_page, _ = new_page(bypass_csp=True)
     found = run_axe(axe_page, url)
     assert {"image-alt", "html-has-lang"} <= {v["id"] for v in found["390x844"]}, format_axe(found)
+
+
+def test_large_text_mode_enlarges_every_text(site, new_page) -> None:
+    """大字高对比 on a phone: the title, the lead, badges, progress labels and section headings grow
+    with the body text, not the body text alone."""
+    page, _ = new_page(viewport=PHONE)
+    page.goto(site.url("zh-hant/initiatives/weibin-machine-tool-project/index.html"))
+    parts = ("h1", "p.lead", ".status", ".progress-label", "h2", "dd", ".targets td")
+
+    def sizes() -> dict[str, float]:
+        return {s: page.locator(s).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") for s in parts}
+
+    before = sizes()
+    page.click(".contrast-toggle")
+    after = sizes()
+    grown = {s: round(after[s] / before[s], 2) for s in parts}
+    assert all(ratio >= 1.2 for ratio in grown.values()), grown
