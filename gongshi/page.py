@@ -8,6 +8,7 @@ environment globals (`make_env`), the rest come with each page (`View.page`).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import functools
 import hashlib
@@ -41,6 +42,22 @@ CSP = (
 )
 # Pagefind runs WebAssembly and a worker on the search page only.
 SEARCH_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'") + "; worker-src 'self'"
+# 404.html finds the site's root with one inline script, allowed by its hash, and sets <base> to it.
+NOT_FOUND_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'sha256-{hash}'").replace(
+    "base-uri 'none'", "base-uri 'self'"
+)
+
+
+def not_found_script() -> str:
+    """The script 404.html carries inline (templates/static/find-root.js, built in)."""
+    return builtin_path("templates", "static", "find-root.js").read_text("utf-8")
+
+
+def script_hash(script: str) -> str:
+    """The CSP hash of an inline script: base64 of its SHA-256."""
+    return base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+
+
 LANG_NAMES = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文"}
 
 

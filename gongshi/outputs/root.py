@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gongshi.incremental.plan import Plan
-from gongshi.page import SiteView
+from gongshi.page import NOT_FOUND_CSP, SiteView, not_found_script, script_hash
 from gongshi.review import group_findings
 
 REVIEW_PAGE = "_review/index.html"  # never linked, indexed or listed in the sitemap
@@ -14,7 +14,13 @@ def make(site: SiteView, plan: Plan) -> None:
     root, editions = site.root, site.editions
     langs = tuple(ed.lang for ed in editions)
     plan.add("index.html", langs, lambda: root.page("", "choose.html", "index.html", editions=editions))
-    plan.add("404.html", langs, lambda: root.page("", "404.html", "404.html", editions=editions))
+    script = not_found_script()
+    csp = NOT_FOUND_CSP.format(hash=script_hash(script))
+    plan.add(
+        "404.html",
+        (langs, script),
+        lambda: root.page("", "404.html", "404.html", editions=editions, find_root=script, csp=csp),
+    )
     if site.findings is not None:
         findings = list(site.findings)
         plan.add(

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+import threading
+from pathlib import Path
+
 import pytest
 
 from .conftest import (
     AXE_JS,
+    DESKTOP,
     EDITION_PAGES,
     EDITIONS,
     PAGES,
     PHONE,
+    _QuietHandler,
+    _Server,
     format_axe,
     load_and_measure,
     page_id,
@@ -143,3 +150,47 @@ def test_large_text_mode_enlarges_every_text(site, new_page) -> None:
     after = sizes()
     grown = {s: round(after[s] / before[s], 2) for s in parts}
     assert all(ratio >= 1.2 for ratio in grown.values()), grown
+
+
+class _NotFoundHandler(_QuietHandler):
+    """A host that answers a missing address with the site's 404.html, as static hosts do."""
+
+    site_root: Path
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != 404:
+            super().send_error(code, message, explain)
+            return
+        body = (self.site_root / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP], ids=["390", "1280"])
+def test_404_in_a_subfolder_is_styled_and_links_work(site, new_page, width) -> None:
+    """Served for a missing address three folders deep below the subfolder, 404.html finds the site's
+    root: its stylesheet loads, its header and search box are there, its links lead to real pages."""
+    handler = type("Handler", (_NotFoundHandler,), {"site_root": site.root})
+    www = site.root.parent
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(www)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/{site.root.name}/"
+        page, recorder = new_page(viewport=width)
+        page.goto(base + "zh-hans/initiatives/no-such/")
+        page.wait_for_function("() => document.querySelector('base') !== null", timeout=10000)
+        colour = page.locator(".masthead").evaluate("e => getComputedStyle(e).borderBottomStyle")
+        assert colour == "solid"  # style.css applied
+        assert page.locator("#site-q").is_visible()
+        home = page.locator("main a").first
+        home.click()
+        page.wait_for_load_state()
+        assert page.url == base + "zh-hans/index.html"
+        assert recorder.page_errors == []
+    finally:
+        server.shutdown()
+        server.server_close()
