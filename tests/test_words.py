@@ -21,6 +21,7 @@ from hypothesis import given, settings
 
 from gongshi.convert import Converter
 from gongshi.model import Lang
+from gongshi.tools import convert_markdown_line
 
 DATA = Path(__file__).parent / "data"
 HANS: Lang = "zh-Hans"
@@ -164,3 +165,15 @@ def test_glossary_phrase_always_wins(before: str, after: str) -> None:
     pinned = Converter((("周岳雄", "周岳雄"),))
     text = before + "周岳雄" + after
     assert "周岳雄" in pinned.convert(text, HANS, HANT)
+
+
+@pytest.mark.parametrize(
+    ("standard", "expected"), [("s2tw", "「這是『實事』」"), ("s2hk", "「這是『實事』」"), ("s2t", "“這是‘實事’”")]
+)
+def test_quotation_marks_follow_the_standard(standard: str, expected: str) -> None:
+    """Taiwan and Hong Kong write 「」『』; OpenCC's own standard keeps “”‘’; back towards Simplified
+    「」 becomes “”; text in -{…}- and code spans keeps its marks."""
+    assert converter(standard).convert("“这是‘实事’”", HANS, HANT) == expected
+    assert converter().convert("「這是『實事』」", HANT, HANS) == "“这是‘实事’”"
+    assert converter().convert("-{“原文”}-和“引文”", HANS, HANT) == "“原文”和「引文」"
+    assert convert_markdown_line(converter(), "见 `“代码”` 和“引文”", HANS, HANT) == "見 `“代码”` 和「引文」"

@@ -4,7 +4,9 @@ A text is first cut at its inline overrides (MediaWiki's syntax): `-{清姜}-` s
 every edition, `-{zh-hans:里;zh-hant:裏}-` gives each edition its own text; the markers never
 reach a page. Every other piece is converted whole by OpenCC with the configured standard
 (`s2tw`, the default, `s2hk` or `s2t` towards Traditional; `tw2s`, then Hong Kong variants,
-towards Simplified; never `s2twp`: mainland vocabulary stays mainland vocabulary). Decisions are
+towards Simplified; never `s2twp`: mainland vocabulary stays mainland vocabulary). Quotation
+marks follow the standard: “”‘’ become 「」『』 for Taiwan and Hong Kong, and back towards
+Simplified (inside `-{…}-`, code and URLs nothing is converted). Decisions are
 then laid over the engine's output (`overlay`), weakest first, each replacing what it overlaps:
 
 1. word boundaries (`words`): where a phrase of the engine crossed from one word into the next
@@ -50,6 +52,9 @@ __all__ = [
 STANDARDS = ("s2tw", "s2hk", "s2t")
 TO_HANS = "t2s"  # the key of the forms towards Simplified in `standard_forms`
 REGIONAL = {"s2tw": "t2tw", "s2hk": "t2hk"}  # a standard's regional forms of OpenCC's Traditional (裏 → 裡)
+# Quotation marks: Taiwan and Hong Kong write 「」 and 『』 where the mainland writes “” and ‘’.
+CORNER_QUOTES = str.maketrans("“”‘’", "「」『』")
+CURLY_QUOTES = str.maketrans("「」『』", "“”‘’")
 
 OVERRIDE_RE = re.compile(r"-\{(.*?)\}-", re.DOTALL)
 _VARIANT_RE = re.compile(r"^\s*(zh-han[st])\s*:(.*)$", re.DOTALL | re.IGNORECASE)
@@ -116,6 +121,7 @@ class Converter:
                 (Phrases(rules.forms_of(TO_HANS), "standard"), phrases.reverse(), site.reverse()),
             ),
         }
+        self._quotes = {"zh-Hant": CORNER_QUOTES if standard in REGIONAL else {}, "zh-Hans": CURLY_QUOTES}
         self._memo: dict[tuple[str, str, str], str] = {}
 
     def _names(self, merged: frozenset[str] = frozenset()) -> Names:
@@ -169,7 +175,7 @@ class Converter:
     def _decisions(self, text: str, target: Lang) -> tuple[str, list[Fix]]:
         """The engine's output for `text` and the decisions laid over it, weakest first."""
         direction = self._to[target]
-        base = direction.engine.convert(text)
+        base = direction.engine.convert(text).translate(self._quotes[target])
         if len(base) != len(text):  # no configuration gongshi uses does this; keep the engine's word
             return base, []
         simplified = text if target == "zh-Hant" else base
