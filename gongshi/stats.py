@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from pypinyin import lazy_pinyin
 
 from gongshi.model import Content, Date, Initiative, Text, Update
 from gongshi.vocabulary import OPEN_STATUSES, STATUSES
@@ -251,7 +254,17 @@ class Facet:
 
 
 def group_key(simplified_name: str) -> str:
-    """A stable ASCII folder for a Chinese name, the same in both editions."""
+    """A readable, stable ASCII folder for a Chinese name, the same in both editions: its pinyin, then
+    four hex digits of its hash, so that two names read alike never share one (渭滨区商务局 →
+    wei-bin-qu-shang-wu-ju-2123)."""
+    syllables = [re.sub(r"[^a-z0-9]+", "", s.lower()) for s in lazy_pinyin(simplified_name)]
+    readable = "-".join(s for s in syllables if s)[:60].strip("-")
+    digest = hashlib.sha1(simplified_name.encode("utf-8")).hexdigest()
+    return f"{readable}-{digest[:4]}" if readable else digest[:8]
+
+
+def old_group_key(simplified_name: str) -> str:
+    """The folder group_key gave before it was readable (until 2026-12): kept as a redirect."""
     return hashlib.sha1(simplified_name.encode("utf-8")).hexdigest()[:8]
 
 

@@ -135,3 +135,15 @@ def test_related_initiatives_ranks_by_shared_groups_then_id(rows: list[tuple[int
         expected = sorted(shared, key=lambda other: (-shared[other], other))[:limit]
         got = related_initiatives(by_id[ident], keys, frozen, by_id, limit)  # type: ignore[arg-type]
         assert [item.id for item in got] == expected
+
+
+def test_group_pages_have_readable_folders_and_old_ones_redirect(files: dict[str, bytes]) -> None:
+    """Departments, categories and regions live under their pinyin (测试区交通运输局 →
+    ce-shi-qu-jiao-tong-yun-shu-ju-c821/); the hashed folder published before redirects there and
+    is left out of the sitemap."""
+    new = "zh-hans/departments/ce-shi-qu-jiao-tong-yun-shu-ju-c821/index.html"
+    assert "测试区交通运输局" in files[new].decode()
+    old = files["zh-hans/departments/c8215ffb/index.html"].decode()
+    assert '<meta http-equiv="refresh" content="0; url=../ce-shi-qu-jiao-tong-yun-shu-ju-c821/index.html">' in old
+    sitemap = files["sitemap.xml"].decode()
+    assert "ce-shi-qu-jiao-tong-yun-shu-ju-c821" in sitemap and "c8215ffb" not in sitemap

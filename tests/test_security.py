@@ -409,7 +409,13 @@ def page_problems(html: str) -> list[str]:
         elif tag == "base":  # 404.html's, from base_url (its URL is checked with the others)
             counts["base"] = counts.get("base", 0) + 1
         elif tag == "meta":
-            if (values.get("http-equiv") or "content-security-policy").lower() != "content-security-policy":
+            equiv = (values.get("http-equiv") or "content-security-policy").lower()
+            if equiv == "refresh":  # a moved group page's redirect: to a relative address in the site only
+                target = (values.get("content") or "").partition("url=")[2]
+                why = "no url" if not target else "not a relative address" if ":" in target else url_problem(target)
+                if why:
+                    problems.append(f"<meta http-equiv=refresh> to {target!r}: {why}")
+            elif equiv != "content-security-policy":
                 problems.append(f"unexpected <meta http-equiv>: {attrs}")
         elif tag in ACTIVE_TAGS - {"link", "noscript"}:  # <link>: stylesheets, icon, feeds (URLs checked)
             problems.append(f"unexpected element <{tag}>")

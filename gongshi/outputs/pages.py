@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -148,6 +149,9 @@ class _Pages:
             for group in groups:
                 path = f"{folder}/{group.key}/index.html"
                 self.listing(path, group.items, self.ed.t(group.name), self.ed.ui(label))
+                old = f"{folder}/{stats.old_group_key(self.ed.simplified(group.name))}/index.html"
+                if old != path:  # published links to the hashed folders keep working
+                    self.add(old, "redirect.html", target=path, heading=self.ed.t(group.name))
 
     def updates(self) -> None:
         updates = self.ed.content.updates
@@ -165,6 +169,10 @@ class _Pages:
         self.add("corrections/index.html", "corrections.html", corrections=corrections)
         self.add("about/index.html", "about.html")
         self.add("search/index.html", "search.html", csp=SEARCH_CSP)
+
+
+# The group pages' old hashed folders, now redirects (not in the sitemap).
+MOVED = re.compile(r"(?:departments|categories|regions)/[0-9a-f]{8}/index\.html")
 
 
 def category_progress(categories: Sequence[stats.Group]) -> list[tuple[stats.Group, int | None, int]]:

@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape, quoteattr
 from gongshi.config import SiteConfig
 from gongshi.incremental.plan import Plan
 from gongshi.model import edition_dir
+from gongshi.outputs.pages import MOVED
 from gongshi.page import SiteView
 
 
@@ -23,7 +24,10 @@ def make(site: SiteView, plan: Plan) -> None:
         sorted(
             p.removeprefix(first + "/")
             for p in site.paths
-            if p.startswith(first + "/") and p.endswith(".html") and not p.endswith("404.html")
+            if p.startswith(first + "/")
+            and p.endswith(".html")
+            and not p.endswith("404.html")
+            and not MOVED.fullmatch(p.removeprefix(first + "/"))
         )
     )
     names = ("sitemap.xml", "robots.txt") if config.base_url else ("robots.txt",)
