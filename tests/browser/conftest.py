@@ -144,8 +144,17 @@ class Site:
         return sorted(self.root.rglob("*.html"))
 
     def page_paths(self) -> list[str]:
-        """Site paths of every built page, as readers reach them."""
-        return ["" if p == self.root / "index.html" else p.relative_to(self.root).as_posix() for p in self.html_files()]
+        """Site paths of every built page, as readers reach them (not the redirects of moved pages:
+        a reader never stays on one; `redirect_paths` lists them)."""
+        pages = [p for p in self.html_files() if p not in self.redirects()]
+        return ["" if p == self.root / "index.html" else p.relative_to(self.root).as_posix() for p in pages]
+
+    @functools.cache  # noqa: B019 - one Site per session
+    def redirects(self) -> frozenset[Path]:
+        return frozenset(p for p in self.html_files() if b'http-equiv="refresh"' in p.read_bytes())
+
+    def redirect_paths(self) -> list[str]:
+        return sorted(p.relative_to(self.root).as_posix() for p in self.redirects())
 
     @functools.cache  # noqa: B019 - one Site per session
     def page(self, kind: str, edition: str | None = None) -> str:

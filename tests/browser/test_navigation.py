@@ -184,3 +184,15 @@ def test_chooser_remembers_the_edition(site, new_page, edition) -> None:
     page.wait_for_url(site.url(f"{edition}/index.html"), wait_until="load", timeout=10_000)
     assert page.locator("html").get_attribute("lang") == EDITIONS[edition]
     page.context.close()
+
+
+def test_moved_group_pages_redirect(site, new_page) -> None:
+    """The hashed department, category and region folders published before lead to the readable ones."""
+    page, recorder = new_page()
+    moved = site.redirect_paths()
+    assert len(moved) >= 10
+    for path in moved[:5]:
+        page.goto(site.url(path))
+        page.wait_for_url(re.compile(r".*/(departments|categories|regions)/[a-z0-9-]+-[0-9a-f]{4}/index\.html$"))
+        assert page.locator("h1").inner_text()
+    assert recorder.page_errors == []
