@@ -37,6 +37,8 @@ from gongshi.model import LANGS, Content, Lang
 from gongshi.vocabulary import HAN
 
 __all__ = [
+    "CORNER_QUOTES",
+    "CURLY_QUOTES",
     "OVERRIDE_RE",
     "REGIONAL",
     "STANDARDS",
@@ -167,8 +169,8 @@ class Converter:
     def _plain(self, text: str, offset: int, from_lang: Lang, target: Lang) -> Iterator[Segment]:
         if not text:
             return
-        if from_lang == target or not has_han(text):
-            yield Segment(offset, text, text, "same")
+        if from_lang == target or not has_han(text):  # as written, with the edition's quotation marks
+            yield Segment(offset, text, text.translate(self._quotes[target]), "same")
             return
         yield from overlay(text, *self._decisions(text, target), offset)
 

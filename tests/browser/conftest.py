@@ -28,9 +28,9 @@ What:  once per session content/ is built with build.py into <tmp>/www/gongshi/ 
 
 Files: test_pages.py (per page kind, and the sweep of every page), test_navigation.py (edition
        switch, no-JS list and filters, chooser), test_vnu.py (vnu.jar; it starts in the background
-       when the session does), test_screenshots.py. Screenshots of the home, list and an initiative
-       page of both editions at 390x844 and 1280x900 go to tests/artifacts/screenshots/ (git-ignored):
-       look at them after changing templates or CSS.
+       when the session does), test_screenshots.py. Screenshots of every page kind of both editions
+       (and the chooser and 404.html) at 390x844 and 1280x900 go to tests/artifacts/screenshots/
+       (git-ignored): look at them after changing templates or CSS.
 
 A failure here is usually the site's fault (templates, CSS, script): fix the site, not the test.
 """
@@ -164,7 +164,8 @@ class Site:
         pattern = EDITION_KINDS[kind]
         if "*" not in pattern:
             return f"{edition}/{pattern}"
-        candidates = sorted(self.root.glob(f"zh-hans/{pattern}"), key=lambda p: (-p.stat().st_size, p.as_posix()))
+        found = (p for p in self.root.glob(f"zh-hans/{pattern}") if p not in self.redirects())
+        candidates = sorted(found, key=lambda p: (-p.stat().st_size, p.as_posix()))
         assert candidates, f"the built site has no page zh-hans/{pattern}"
         return f"{edition}/{candidates[0].relative_to(self.root / 'zh-hans').as_posix()}"
 

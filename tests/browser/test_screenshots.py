@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import DESKTOP, EDITIONS, PHONE, SCREENSHOTS
+from .conftest import DESKTOP, EDITION_KINDS, EDITIONS, PHONE, SCREENSHOTS, SITE_KINDS
 
 pytestmark = pytest.mark.browser
 
-SHOWN = ["home", "initiatives", "initiative", "year", "closed-year"]
+SHOWN = list(EDITION_KINDS)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=lambda v: f"{v['width']}x{v['height']}")
 def test_screenshots_of_key_pages(site, new_page, viewport) -> None:
-    """Full-page screenshots of the home, list, initiative, year and closed-year pages of both editions,
-    for review."""
+    """Full-page screenshots of every page kind of both editions, the chooser and 404.html, for review."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page, _ = new_page(viewport=viewport)
     size = f"{viewport['width']}x{viewport['height']}"
@@ -27,4 +26,9 @@ def test_screenshots_of_key_pages(site, new_page, viewport) -> None:
             page.screenshot(path=str(shot), full_page=True)
             data = shot.read_bytes()
             assert data.startswith(b"\x89PNG") and len(data) > 5_000, f"{shot} is not a real screenshot"
+    for kind, path in SITE_KINDS.items():
+        page.goto(site.url(path), wait_until="load")
+        shot = SCREENSHOTS / f"site-{kind}-{size}.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.read_bytes().startswith(b"\x89PNG")
     page.context.close()
