@@ -194,3 +194,33 @@ def test_404_in_a_subfolder_is_styled_and_links_work(site, new_page, width) -> N
     finally:
         server.shutdown()
         server.server_close()
+
+
+# Elements whose own text (three characters or more) wraps in a box narrower than two and a half
+# characters: on a phone that reads one character per line (目标 / 实际 / 未报告 in a table cell).
+NARROW_TEXT = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const own = Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+    if (Array.from(own).length < 3 || el.closest('svg, .visually-hidden')) continue;
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    const size = parseFloat(style.fontSize), line = parseFloat(style.lineHeight) || size * 1.5;
+    if (box.width && box.height > line * 1.5 && box.width < 2.5 * size) {
+      const name = `<${el.tagName.toLowerCase()} class="${el.className}">`;
+      out.push(`${name} ${Math.round(box.width)} px: ${own.slice(0, 12)}`);
+    }
+  }
+  return out;
+}"""
+
+
+def test_no_text_is_squeezed_to_a_character_a_line_on_a_phone(site, new_page) -> None:
+    """At 390 px no page kind of either edition squeezes a text into a column of one or two characters."""
+    page, _ = new_page(viewport=PHONE)
+    problems = []
+    for kind, edition in EDITION_PAGES:
+        path = site.page(kind, edition)
+        page.goto(site.url(path), wait_until="load")
+        problems += [f"/{path}: {p}" for p in page.evaluate(NARROW_TEXT)]
+    assert not problems, "\n".join(problems)
