@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from gongshi.errors import ContentError, UsageError, format_gcc
+from gongshi.errors import ContentError, Diagnostic, UsageError, format_gcc
 from gongshi.history import History, read_history
 from gongshi.pipeline import Options, Result, build_site
 from gongshi.preview import build_edited, edited_files, prepare
@@ -82,6 +82,7 @@ class Preview:
         self.options = replace(options, read=self.files.fresh)
         self.liveport = liveport
         self.error: str | None = None
+        self.problems: tuple[Diagnostic, ...] = ()  # the failed build's, for the error page
         self.lock = threading.Lock()  # one build at a time
         self.generation = 0  # counts changes: a full build started for an older one gives way
         self.pending = threading.Event()  # a full build is wanted
@@ -152,10 +153,11 @@ class Preview:
             result = build()
         except ContentError as exc:
             self.error = "\n\n".join(format_gcc(d) for d in exc.diagnostics)
+            self.problems = exc.diagnostics
         except UsageError as exc:
-            self.error = f"gongshi: error: {exc}"
+            self.error, self.problems = f"gongshi: error: {exc}", ()
         else:
-            self.error = None
+            self.error, self.problems = None, ()
             self.valid = frozenset(result.valid) or self.valid
             print(verb + " " + result.summary().removeprefix("built "), file=sys.stderr)
             return result
@@ -197,12 +199,19 @@ class Preview:
         )
 
     def error_page(self) -> bytes:
+        """The failed build's problems, styled like the site, each with its file and line as a link
+        that opens it in the editor (VS Code's vscode:// links; the path is shown for any other)."""
+        items = (
+            "".join(_problem_item(d) for d in self.problems) or f"<li><pre>{html.escape(self.error or '')}</pre></li>"
+        )
         return (
-            '<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>构建失败</title></head>'
-            "<body><h1>构建失败：请修改以下问题，保存后页面会自动刷新</h1><pre>"
-            + html.escape(self.error or "")
-            + "</pre><p>上一次成功构建的网站仍保留在输出文件夹中。</p></body></html>"
-        ).encode("utf-8")
+            '<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1"><title>构建失败</title>'
+            '<link rel="stylesheet" href="/static/style.css"></head><body><main class="wrap">'
+            '<h1>构建失败</h1><p class="lead">请按下列提示修改内容文件，保存后页面会自动刷新。'
+            "上一次成功构建的网站仍保留在输出文件夹中，不受影响。</p>"
+            f'<ol class="problems">{items}</ol></main></body></html>'
+        ).encode()
 
     @staticmethod
     def _respond(start_response: StartResponse, status: str, kind: str, data: bytes, cache: str = "") -> list[bytes]:
@@ -297,3 +306,17 @@ def serve(options: Options, port: int) -> int:
     print(f"serving {options.out} at http://127.0.0.1:{port}/ (Ctrl+C to stop)", file=sys.stderr)
     server.serve(port=port, liveport=liveport, host="127.0.0.1", open_url_delay=None)
     return 0
+
+
+def _problem_item(diag: Diagnostic) -> str:
+    """One problem of the error page: where (a link opening the file at the line), what, and the hint."""
+    where = html.escape(diag.where)
+    path = Path(diag.path).resolve()
+    link = f'<a href="vscode://file/{html.escape(path.as_posix())}:{diag.line}:{diag.col}">{where}</a>'
+    kind = "错误" if diag.is_error else "提示"
+    parts = [f"<p><strong>{kind}</strong> {link}</p>", f"<p>{html.escape(diag.message)}</p>"]
+    if diag.source_line:
+        parts.append(f"<pre>{html.escape(diag.source_line)}</pre>")
+    if diag.hint:
+        parts.append(f'<p class="note">{html.escape(diag.hint)}</p>')
+    return "<li>" + "".join(parts) + "</li>"

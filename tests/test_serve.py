@@ -51,6 +51,9 @@ def test_preview_serves_pages_and_shows_errors(tmp_path: Path) -> None:
     assert not preview.rebuild()
     status, _, body = _get(preview, "/zh-hans/index.html")
     assert status.startswith("500") and b"status &#x27;doing&#x27; is not one of" in body
+    # styled like the site, the file and line a link that opens it in the editor
+    assert b'<link rel="stylesheet" href="/static/style.css">' in body
+    assert f'href="vscode://file/{record.resolve().as_posix()}:'.encode() in body
     assert on_disk == (tmp_path / "site" / "zh-hans" / "initiatives" / "rural-bus" / "index.html").read_bytes()
     assert _get(preview, "/static/style.css")[0] == "200 OK"
     assert _get(preview, "/static/style.css")[1]["Cache-Control"] == "no-store"
