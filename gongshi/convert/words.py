@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import NamedTuple
 
 import rjieba
@@ -111,7 +111,7 @@ class Names:
     def _opens(self, before: str) -> bool:
         return before in self.boundary or not HAN.match(before)
 
-    @property
+    @cached_property
     def _chars(self) -> re.Pattern[str] | None:
         chars = "".join(sorted(self.merged or {*self.first, *self.given}))
         return _char_class(chars) if chars else None
