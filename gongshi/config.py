@@ -52,6 +52,9 @@ class SiteConfig:
     contact: Contact = field(default_factory=Contact)
     usage: str = "mainland"  # the authors' vocabulary: mainland, taiwan or hongkong (Taiwan words flagged in mainland)
     lint: LintSettings = field(default_factory=LintSettings)
+    colour: str = ""  # the district's colour, #rrggbb: the header's rule and accents (static/site.css)
+    emblem: str = ""  # an emblem file in content/, shown beside the title (static/emblem.svg or .png)
+    emblem_data: bytes = b""  # its bytes, read by the loader (not a site.yaml key)
 
     def __post_init__(self) -> None:
         # Pages append paths to base_url: it always ends with "/" (or is empty).

@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gongshi.errors import ContentError
 from gongshi.pipeline import Options, render_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -147,3 +150,28 @@ def test_group_pages_have_readable_folders_and_old_ones_redirect(files: dict[str
     assert '<meta http-equiv="refresh" content="0; url=../ce-shi-qu-jiao-tong-yun-shu-ju-c821/index.html">' in old
     sitemap = files["sitemap.xml"].decode()
     assert "ce-shi-qu-jiao-tong-yun-shu-ju-c821" in sitemap and "c8215ffb" not in sitemap
+
+
+EMBLEM = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="15" fill="#a6192e"/></svg>'
+)
+
+
+def test_site_colour_and_emblem(tmp_path: Path) -> None:
+    """`colour:` becomes static/site.css (the header's rule), `emblem:` is published beside the title;
+    an emblem with a script is refused, naming the file and line."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "basic" / "content", content)
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text("utf-8") + "colour: '#a6192e'\nemblem: emblem.svg\n", "utf-8")
+    (content / "emblem.svg").write_bytes(EMBLEM)
+    files = render_files(Options(content=content, search=False, history=False)).files
+    assert files["static/site.css"] == b":root { --accent: #a6192e; }\n"
+    assert files["static/emblem.svg"] == EMBLEM
+    home = files["zh-hans/index.html"].decode()
+    assert '<link rel="stylesheet" href="../static/site.css?v=a6192e">' in home
+    assert '<img class="emblem" src="../static/emblem.svg" alt="" width="32" height="32">' in home
+    (content / "emblem.svg").write_bytes(EMBLEM.replace(b"<circle", b"<script>alert(1)</script><circle"))
+    with pytest.raises(ContentError) as caught:
+        render_files(Options(content=content, search=False, history=False))
+    assert any("emblem 'emblem.svg' holds scripts or links" in d.message for d in caught.value.diagnostics)

@@ -103,6 +103,8 @@ class Plan:
             h.update(b"U" + self.records.updates[value.slug].encode())
         elif isinstance(value, str | int | float | bool | dt.date | Date) or value is None:
             h.update(f"{type(value).__name__}:{value!r}\0".encode())
+        elif isinstance(value, bytes):  # a file's contents (the site's emblem)
+            h.update(b"b" + hashlib.sha256(value).digest())
         elif isinstance(value, tuple | list):
             h.update(b"(")
             for item in value:

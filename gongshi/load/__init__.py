@@ -13,6 +13,7 @@ before `start`). Checks across files live in `validate`. Nothing here stops at t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,7 +169,34 @@ def _load_config(root: Path, docs: Documents, result: Loaded) -> SiteConfig | No
         Year(y["year"], y.get("title", ""), build.date(y.get("as_of"), ("years", i, "as_of")), y.get("closed", False))
         for i, y in enumerate(data.pop("years", ()))
     )
+    if data.get("emblem"):
+        data["emblem_data"] = _emblem(root, data["emblem"], tree, diags)
     return SiteConfig(contact=contact, as_of=as_of, editions=editions, years=years, **data)
+
+
+# What an emblem SVG must not hold: it is published as a file of the site, and an SVG opened on its
+# own runs its scripts with the site's address.
+_ACTIVE_SVG = re.compile(
+    rb"<script|<foreignobject|<iframe|<embed|<object|\son\w+\s*=|javascript:|href\s*=\s*[\"']?(?!#)", re.I
+)
+
+
+def _emblem(root: Path, name: str, tree: Any, diags: list[Diagnostic]) -> bytes:
+    """The emblem's bytes, or b"" with a diagnostic: a plain file in the content folder, an SVG without
+    scripts, event handlers or links to other files."""
+    path, (line, col) = root / name, tree.where(("emblem",))
+    if not path.is_file() or path.is_symlink():
+        hint = f"put the emblem file in {display_path(root)}/ beside site.yaml, or remove 'emblem:'"
+        diags.append(
+            Diagnostic(tree.source.path, line, col, f"emblem '{name}' is not a file in the content folder", hint)
+        )
+        return b""
+    data = path.read_bytes()
+    if name.endswith(".svg") and _ACTIVE_SVG.search(data):
+        hint = "save the emblem as a plain SVG drawing (no scripts or links), or as a PNG"
+        diags.append(Diagnostic(tree.source.path, line, col, f"emblem '{name}' holds scripts or links", hint))
+        return b""
+    return data
 
 
 def _load_glossary(root: Path, docs: Documents, diags: list[Diagnostic]) -> tuple[GlossaryEntry, ...]:

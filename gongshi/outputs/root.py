@@ -21,6 +21,13 @@ def make(site: SiteView, plan: Plan) -> None:
         (langs, script),
         lambda: root.page("", "404.html", "404.html", editions=editions, find_root=script, csp=csp),
     )
+    config = site.root.ed.content.config
+    if config.colour:  # the district's colour, as a stylesheet (no inline style under the CSP)
+        css = f":root {{ --accent: {config.colour}; }}\n".encode()
+        plan.add("static/site.css", ("site-css", config.colour), lambda: css)
+    if config.emblem_data:
+        suffix = config.emblem.rsplit(".", 1)[-1]
+        plan.add(f"static/emblem.{suffix}", ("emblem", config.emblem_data), lambda: config.emblem_data)
     if site.findings is not None:
         findings = list(site.findings)
         plan.add(
