@@ -380,7 +380,7 @@ def markdown_problems(html: str, allowed_tags: frozenset[str] | None = MARKDOWN_
 
 _OWN_SCRIPT = re.compile(r"^(?:\.\./)*static/[\w.-]+\.js(?:\?v=[0-9a-f]+)?$")
 # Elements of the kinds forbidden in content that the templates themselves use, by their class.
-TEMPLATE_ELEMENTS = {"svg": {"chart"}, "form": {"search-form", "js-filter", "site-search"}}
+TEMPLATE_ELEMENTS = {"svg": {"chart", "stacked"}, "form": {"search-form", "js-filter", "site-search"}}
 # The one inline script a template carries: 404.html's, which finds the site root (allowed by its hash).
 FIND_ROOT = (ROOT / "templates" / "static" / "find-root.js").read_text("utf-8")
 
