@@ -130,7 +130,8 @@ def _explain(tree: Tree, error: ValidationError) -> list[Diagnostic]:
         return [tree.at(path, *date_problem(name, value))]
     if kind == "enum":
         choices = [str(c) for c in expected]
-        return [tree.at(path, f"{name} '{value}' is not one of {', '.join(choices)}", _enum_hint(str(value), choices))]
+        listed = ", ".join(f"{c}（{STATUS_LABELS[c]}）" if c in STATUS_LABELS else c for c in choices)
+        return [tree.at(path, f"{name} '{value}' is not one of {listed}", _enum_hint(str(value), choices))]
     if kind == "type":
         return [
             tree.at(path, f"{name} must be {_type_words(expected)}, not {_describe(value)}", _type_hint(expected, path))
