@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from gongshi.i18n import ENGLISH, Messages, msg
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -69,9 +71,14 @@ class UsageError(GongshiError):
     """The command line is wrong."""
 
 
-def format_gcc(diag: Diagnostic) -> str:
-    """`path:line:col: error: message`, then the source line with a caret, then the hint."""
-    lines = [f"{diag.where}: {diag.severity.value}: {diag.message}"]
+SEVERITY_WORDS = {Severity.ERROR: msg("error"), Severity.WARNING: msg("warning")}
+HINT = msg("hint")
+
+
+def format_gcc(diag: Diagnostic, tr: Messages = ENGLISH) -> str:
+    """`path:line:col: error: message`, then the source line with a caret, then the hint, in the
+    language of `tr` (the word `error`/`warning` too: editors match `错误`/`警告` as well)."""
+    lines = [f"{diag.where}: {tr(SEVERITY_WORDS[diag.severity])}: {tr(diag.message)}"]
     if diag.source_line:
         source = diag.source_line.replace("\t", " ")
         lines.append(f"  {source}")
@@ -80,19 +87,20 @@ def format_gcc(diag: Diagnostic) -> str:
         width = sum(2 if _is_wide(ch) else 1 for ch in prefix)
         lines.append("  " + " " * width + "^")
     if diag.hint:
-        lines.append(f"  hint: {diag.hint}")
+        lines.append(f"  {tr(HINT)}: {tr(diag.hint)}")
     return "\n".join(lines)
 
 
-def format_github(diag: Diagnostic) -> str:
+def format_github(diag: Diagnostic, tr: Messages = ENGLISH) -> str:
     """A GitHub Actions workflow command, so the problem shows on the pull request's line."""
     kind = "error" if diag.is_error else "warning"
-    text = diag.message + (f" (hint: {diag.hint})" if diag.hint else "")
+    text = tr(diag.message) + (f" ({tr(HINT)}: {tr(diag.hint)})" if diag.hint else "")
     return f"::{kind} file={_gh_escape(diag.path, True)},line={diag.line},col={diag.col}::{_gh_escape(text, False)}"
 
 
-def format_json(diags: Iterable[Diagnostic]) -> str:
-    """One JSON document listing every diagnostic, for scripts."""
+def format_json(diags: Iterable[Diagnostic], tr: Messages = ENGLISH) -> str:
+    """One JSON document listing every diagnostic, for scripts: `message` and `hint` in the language
+    of `tr`, `id` the English message's template, the same in every language (for matching)."""
     items = [
         {
             "path": d.path,
@@ -100,8 +108,9 @@ def format_json(diags: Iterable[Diagnostic]) -> str:
             "col": d.col,
             **({"cell": d.cell} if d.cell else {}),
             "severity": d.severity.value,
-            "message": d.message,
-            "hint": d.hint,
+            "message": tr(d.message),
+            "hint": tr(d.hint),
+            "id": getattr(d.message, "template", d.message),
         }
         for d in diags
     ]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from gongshi import __version__
+from gongshi.i18n import msg
 from gongshi.load.source import decode, parse_yaml
 
 CACHE_VERSION = 1
@@ -59,18 +60,20 @@ def read_history(content_dir: Path) -> History:
     try:
         head = _git(content_dir, "rev-parse", "HEAD")
     except FileNotFoundError:
-        return History(False, "git is not installed", "install git to show each initiative's revision history")
+        return History(
+            False, msg("git is not installed"), msg("install git to show each initiative's revision history")
+        )
     if head.returncode != 0:
         return History(
             False,
-            "the content is not in a git repository",
-            "keep content/ in git (git init; git add content; git commit), or build with --no-history",
+            msg("the content is not in a git repository"),
+            msg("keep content/ in git (git init; git add content; git commit), or build with --no-history"),
         )
     if _git(content_dir, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true":
         return History(
             False,
-            "the repository is a shallow clone",
-            "fetch the full history (git fetch --unshallow; in GitHub Actions: fetch-depth: 0)",
+            msg("the repository is a shallow clone"),
+            msg("fetch the full history (git fetch --unshallow; in GitHub Actions: fetch-depth: 0)"),
         )
     commit = head.stdout.decode().strip()
     cache = content_dir.resolve().parent / ".cache" / "history.json"

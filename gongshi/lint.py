@@ -23,6 +23,7 @@ from functools import cache
 
 from gongshi.convert import OVERRIDE_RE, REGIONAL, engine
 from gongshi.errors import Diagnostic, Severity
+from gongshi.i18n import msg
 from gongshi.load.source import Source
 from gongshi.resources import builtin_path
 from gongshi.vocabulary import HAN
@@ -60,6 +61,20 @@ def _position(text: str, index: int) -> tuple[int, int]:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
+def _variant_message(char: str, preferred: str, mixed: bool, standard: str) -> tuple[str, str]:
+    if mixed:
+        return (
+            msg(
+                "'{char}' and '{preferred}' are two forms of one character in this file", char=char, preferred=preferred
+            ),
+            msg("write '{preferred}' throughout", preferred=preferred),
+        )
+    return (
+        msg("'{char}' is an inherited variant form", char=char),
+        msg("the {standard} standard writes '{preferred}'", standard=standard[2:].upper(), preferred=preferred),
+    )
+
+
 def lint_traditional(source: Source, standard: str = "s2tw", usage: str = "mainland") -> list[Diagnostic]:
     """Warnings for one file written in Traditional; `usage` is site.yaml's (no vocabulary unless mainland)."""
     text = _mask_marked(source.text)
@@ -70,24 +85,19 @@ def lint_traditional(source: Source, standard: str = "s2tw", usage: str = "mainl
         out.append(source.diagnostic(line, col, message, hint, severity=Severity.WARNING))
 
     for index, char, form in _simplified_only(text, standard):
-        warn(index, f"'{char}' is a Simplified character in a file written in Traditional", f"write '{form}'")
+        warn(
+            index,
+            msg("'{char}' is a Simplified character in a file written in Traditional", char=char),
+            msg("write '{form}'", form=form),
+        )
     for index, char, preferred, mixed in _variants(text, standard):
-        if mixed:
-            warn(
-                index,
-                f"'{char}' and '{preferred}' are two forms of one character in this file",
-                f"write '{preferred}' throughout",
-            )
-        else:
-            warn(
-                index,
-                f"'{char}' is an inherited variant form",
-                f"the {standard[2:].upper()} standard writes '{preferred}'",
-            )
+        warn(index, *_variant_message(char, preferred, mixed, standard))
     to_trad = engine(standard)
     for index, word, mainland in _vocabulary(text) if usage == "mainland" else ():
         warn(
-            index, f"'{word}' is Taiwan or Hong Kong usage, not mainland usage", f"write '{to_trad.convert(mainland)}'"
+            index,
+            msg("'{word}' is Taiwan or Hong Kong usage, not mainland usage", word=word),
+            msg("write '{form}'", form=to_trad.convert(mainland)),
         )
     skip = _other_edition_lines(text, "zh-Hant")
     return sorted((d for d in out if d.line not in skip), key=lambda d: (d.line, d.col))
@@ -211,8 +221,8 @@ def lint_copy(source: Source, lang: str, digit_spacing: bool = True) -> list[Dia
                     source.diagnostic(
                         number,
                         col,
-                        "Chinese typesetting: spacing or punctuation",
-                        f"write: {hint}",
+                        msg("Chinese typesetting: spacing or punctuation"),
+                        msg("write: {text}", text=hint),
                         severity=Severity.WARNING,
                     )
                 )
@@ -284,8 +294,8 @@ def _traditional_in_simplified(source: Source, lines: list[str]) -> list[Diagnos
                     source.diagnostic(
                         number,
                         match.start() + 1,
-                        f"'{char}' is a Traditional character in a file written in Simplified",
-                        f"write '{to_hans.convert(char)}', or mark the file 'lang: zh-Hant'",
+                        msg("'{char}' is a Traditional character in a file written in Simplified", char=char),
+                        msg("write '{form}', or mark the file 'lang: zh-Hant'", form=to_hans.convert(char)),
                         severity=Severity.WARNING,
                     )
                 )

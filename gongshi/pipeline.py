@@ -21,6 +21,7 @@ from gongshi import render, search
 from gongshi.convert import Converter
 from gongshi.errors import ContentError, Diagnostic, Severity, UsageError
 from gongshi.history import History, read_history
+from gongshi.i18n import Text, msg
 from gongshi.incremental import manifest
 from gongshi.incremental.manifest import Recalled
 from gongshi.incremental.plan import Rendered
@@ -79,16 +80,24 @@ class Result:
     def pages(self) -> int:
         return sum(1 for path in self.paths if path.endswith(".html"))
 
-    def summary(self) -> str:
-        return (
-            f"built {self.pages} pages, {len(self.paths)} files: {self.written} written, "
-            f"{self.unchanged} unchanged, {self.removed} removed{self.warning_count} in {self.seconds:.2f} s"
-        )
-
-    @property
-    def warning_count(self) -> str:
+    def summary(self, verb: str = "built") -> Text:
+        """`built 412 pages, …`; `verb` says how (`showed`: serve's pages of one edit)."""
         count = len(self.warnings)
-        return f", {count} warning{'s' if count > 1 else ''}" if count else ""
+        warnings = msg(", {count} warnings", count=count) if count > 1 else msg(", 1 warning") if count else ""
+        figures: dict[str, object] = {"pages": self.pages, "files": len(self.paths), "written": self.written}
+        figures |= {"unchanged": self.unchanged, "removed": self.removed, "warnings": warnings}
+        figures["seconds"] = self.seconds
+        if verb == "showed":
+            return msg(
+                "showed {pages} pages, {files} files: {written} written, {unchanged} unchanged, "
+                "{removed} removed{warnings} in {seconds:.2f} s",
+                **figures,
+            )
+        return msg(
+            "built {pages} pages, {files} files: {written} written, {unchanged} unchanged, "
+            "{removed} removed{warnings} in {seconds:.2f} s",
+            **figures,
+        )
 
     def take(self, rendered: Rendered) -> None:
         self.files.update(rendered.files)
@@ -146,7 +155,7 @@ class Build:
     def history(self) -> History:
         """Revision history from git, when wanted."""
         if not self.options.history:
-            return History(False, "reading history was turned off")
+            return History(False, msg("reading history was turned off"))
         with self.stage("history"):
             return read_history(self.options.content)
 
@@ -176,7 +185,7 @@ class Build:
         lint of Traditional sources): the `check` command reports them; a build stays quiet.
         """
         if not self.options.content.is_dir():
-            raise UsageError(f"content folder '{self.options.content}' does not exist")
+            raise UsageError(msg("content folder '{folder}' does not exist", folder=self.options.content))
         with self.stage("load"):
             loaded = load_content(self.options.content, known_valid, self.options.read)
         self.result.valid = loaded.valid
@@ -202,7 +211,7 @@ class Build:
 
     def note_history(self, history: History) -> None:
         if history.hint:
-            self.warn(f"revision history unavailable: {history.reason}", history.hint)
+            self.warn(msg("revision history unavailable: {reason}", reason=history.reason), history.hint)
 
     def render(
         self, checked: Checked, history: History, previous: Mapping[str, str], indexing: search.Indexing
@@ -228,8 +237,8 @@ class Build:
         binary = search.find_binary() if self.options.search else None
         if binary is None and self.options.search:
             self.warn(
-                "search index not built: the Pagefind binary was not found",
-                "run `bash scripts/setup` (installs it with npm), or set PAGEFIND_BINARY_PATH",
+                msg("search index not built: the Pagefind binary was not found"),
+                msg("run `bash scripts/setup` (installs it with npm), or set PAGEFIND_BINARY_PATH"),
             )
         return binary
 

@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from gongshi.errors import ContentError, Diagnostic, UsageError, format_gcc
+from gongshi.errors import HINT, SEVERITY_WORDS, ContentError, Diagnostic, UsageError, format_gcc
 from gongshi.history import History, read_history
+from gongshi.i18n import ENGLISH, Messages, msg
 from gongshi.pipeline import Options, Result, build_site
 from gongshi.preview import build_edited, edited_files, prepare
 
@@ -77,8 +78,9 @@ class Preview:
     at a time; a full build made obsolete by a newer save gives way at its next stage.
     """
 
-    def __init__(self, options: Options, liveport: int) -> None:
+    def __init__(self, options: Options, liveport: int, tr: Messages = ENGLISH) -> None:
         self.files = ContentFiles()
+        self.tr = tr  # the staff's language: the terminal's lines and the error page
         self.options = replace(options, read=self.files.fresh)
         self.liveport = liveport
         self.error: str | None = None
@@ -152,14 +154,15 @@ class Preview:
         try:
             result = build()
         except ContentError as exc:
-            self.error = "\n\n".join(format_gcc(d) for d in exc.diagnostics)
+            self.error = "\n\n".join(format_gcc(d, self.tr) for d in exc.diagnostics)
             self.problems = exc.diagnostics
         except UsageError as exc:
-            self.error, self.problems = f"gongshi: error: {exc}", ()
+            problem = msg("gongshi: error: {problem}", problem=exc.args[0] if exc.args else "")
+            self.error, self.problems = self.tr(problem), ()
         else:
             self.error, self.problems = None, ()
             self.valid = frozenset(result.valid) or self.valid
-            print(verb + " " + result.summary().removeprefix("built "), file=sys.stderr)
+            print(self.tr(result.summary(verb)), file=sys.stderr)
             return result
         print(self.error, file=sys.stderr)
         return None
@@ -201,15 +204,19 @@ class Preview:
     def error_page(self) -> bytes:
         """The failed build's problems, styled like the site, each with its file and line as a link
         that opens it in the editor (VS Code's vscode:// links; the path is shown for any other)."""
-        items = (
-            "".join(_problem_item(d) for d in self.problems) or f"<li><pre>{html.escape(self.error or '')}</pre></li>"
+        tr = self.tr
+        items = "".join(_problem_item(d, tr) for d in self.problems)
+        items = items or f"<li><pre>{html.escape(self.error or '')}</pre></li>"
+        title = html.escape(tr(msg("The build failed")))
+        lead = msg(
+            "Change the content files as the problems below say; the page reloads when you save. "
+            "The last good site stays in the output folder, untouched."
         )
         return (
-            '<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1"><title>构建失败</title>'
+            f'<!DOCTYPE html><html lang="{tr.language}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
             '<link rel="stylesheet" href="/static/style.css"></head><body><main class="wrap">'
-            '<h1>构建失败</h1><p class="lead">请按下列提示修改内容文件，保存后页面会自动刷新。'
-            "上一次成功构建的网站仍保留在输出文件夹中，不受影响。</p>"
+            f'<h1>{title}</h1><p class="lead">{html.escape(tr(lead))}</p>'
             f'<ol class="problems">{items}</ol></main></body></html>'
         ).encode()
 
@@ -281,7 +288,7 @@ def notify_watcher(folders: list[Path], on_change: Callable[[list[Path]], None])
     return NotifyWatcher()
 
 
-def serve(options: Options, port: int) -> int:
+def serve(options: Options, port: int, tr: Messages = ENGLISH) -> int:
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
 
@@ -290,7 +297,7 @@ def serve(options: Options, port: int) -> int:
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
 
     liveport = port + 1
-    preview = Preview(options, liveport)
+    preview = Preview(options, liveport, tr)
     preview.rebuild()
     folders = [folder for folder in (options.content, options.template_dir) if folder.is_dir()]
     watcher = notify_watcher(folders, preview.changed)
@@ -303,20 +310,23 @@ def serve(options: Options, port: int) -> int:
             watcher.loop.add_callback(LiveReloadHandler.reload_waiters)
 
     threading.Thread(target=preview.follow, args=(notify,), name="gongshi-build", daemon=True).start()
-    print(f"serving {options.out} at http://127.0.0.1:{port}/ (Ctrl+C to stop)", file=sys.stderr)
+    print(
+        tr(msg("serving {out} at http://127.0.0.1:{port}/ (Ctrl+C to stop)", out=options.out, port=port)),
+        file=sys.stderr,
+    )
     server.serve(port=port, liveport=liveport, host="127.0.0.1", open_url_delay=None)
     return 0
 
 
-def _problem_item(diag: Diagnostic) -> str:
+def _problem_item(diag: Diagnostic, tr: Messages) -> str:
     """One problem of the error page: where (a link opening the file at the line), what, and the hint."""
     where = html.escape(diag.where)
     path = Path(diag.path).resolve()
     link = f'<a href="vscode://file/{html.escape(path.as_posix())}:{diag.line}:{diag.col}">{where}</a>'
-    kind = "错误" if diag.is_error else "提示"
-    parts = [f"<p><strong>{kind}</strong> {link}</p>", f"<p>{html.escape(diag.message)}</p>"]
+    kind = html.escape(tr(SEVERITY_WORDS[diag.severity]))
+    parts = [f"<p><strong>{kind}</strong> {link}</p>", f"<p>{html.escape(tr(diag.message))}</p>"]
     if diag.source_line:
         parts.append(f"<pre>{html.escape(diag.source_line)}</pre>")
     if diag.hint:
-        parts.append(f'<p class="note">{html.escape(diag.hint)}</p>')
+        parts.append(f'<p class="note">{html.escape(tr(HINT))}: {html.escape(tr(diag.hint))}</p>')
     return "<li>" + "".join(parts) + "</li>"

@@ -9,13 +9,14 @@ from typing import TextIO
 from gongshi import markdown
 from gongshi.convert import Converter
 from gongshi.errors import ContentError, Diagnostic, UsageError
+from gongshi.i18n import ENGLISH, Messages, Text, msg
 from gongshi.lint import lint_copy, lint_traditional
 from gongshi.load import load_content
 from gongshi.load.files import read_source
 from gongshi.model import ID_RE, Lang
 from gongshi.pipeline import Options, check_site
 from gongshi.resources import builtin_path
-from gongshi.review import group_findings, load_reviewed, review_content, save_reviewed
+from gongshi.review import Finding, group_findings, load_reviewed, review_content, save_reviewed
 
 
 def site_converter(content_dir: Path) -> tuple[Converter, Lang]:
@@ -66,14 +67,14 @@ def convert_stream(content_dir: Path, target: str, path: Path | None, stdin: Tex
     target_lang: Lang = "zh-Hant" if target == "zh-Hant" else "zh-Hans"
     source: Lang = "zh-Hans" if target_lang == "zh-Hant" else "zh-Hant"
     if path is not None and not path.is_file():
-        raise UsageError(f"no such file: {path}")
+        raise UsageError(msg("no such file: {path}", path=path))
     text = path.read_text("utf-8-sig") if path is not None else stdin.read()
     lines = text.split("\n")
     stdout.write("\n".join(convert_markdown_line(converter, line, source, target_lang) for line in lines))
     return 0
 
 
-def review_command(options: Options, accept: bool, show_all: bool, stream: TextIO) -> int:
+def review_command(options: Options, accept: bool, show_all: bool, stream: TextIO, tr: Messages = ENGLISH) -> int:
     """`gongshi review`: print the findings editors have not confirmed yet, grouped by glossary line."""
     checked = check_site(options)
     content, converter = checked.content, checked.converter
@@ -82,43 +83,65 @@ def review_command(options: Options, accept: bool, show_all: bool, stream: TextI
     pending = [f for f in findings if f.key not in reviewed]
     groups = group_findings(pending)
     for (edition, pin), items in groups:
-        first = items[0]
-        why = {"name": "  (a person's name: confirm)", "word": "  (at a word boundary)"}.get(first.why, "")
-        print(
-            f"{edition} {first.char}→{first.chosen} ({'/'.join(first.forms)})  glossary: {pin}  [{len(items)}×]{why}",
-            file=stream,
-        )
+        print(tr(_group_heading(edition, pin, items[0], len(items))), file=stream)
         for item in items[:3]:
             print(f"  {item.path}:{item.line}: {item.before}\n  {' ' * len(item.path)}  → {item.after}", file=stream)
     confirmed = len(findings) - len(pending)
-    print(
-        f"{len(pending)} choice(s) to review in {len(groups)} group(s)"
-        + (f"; {confirmed} confirmed before" if confirmed else ""),
-        file=stream,
-    )
-    if pending:
-        print(
-            "if a choice is wrong, correct the glossary line and add it to content/glossary.yaml;"
-            " when all are right: review --accept",
-            file=stream,
+    if confirmed:
+        summary = msg(
+            "{pending} choice(s) to review in {groups} group(s); {confirmed} confirmed before",
+            pending=len(pending),
+            groups=len(groups),
+            confirmed=confirmed,
         )
+    else:
+        summary = msg("{pending} choice(s) to review in {groups} group(s)", pending=len(pending), groups=len(groups))
+    print(tr(summary), file=stream)
+    if pending:
+        advice = msg(
+            "if a choice is wrong, correct the glossary line and add it to content/glossary.yaml;"
+            " when all are right: review --accept"
+        )
+        print(tr(advice), file=stream)
     if accept:
         save_reviewed(options.content, findings, load_reviewed(options.content))
-        print(f"confirmed: {options.content / 'review.yaml'} now lists {len(findings)} choice(s)", file=stream)
+        done = msg(
+            "confirmed: {path} now lists {count} choice(s)", path=options.content / "review.yaml", count=len(findings)
+        )
+        print(tr(done), file=stream)
     return 0
+
+
+def _group_heading(edition: str, pin: str, first: Finding, count: int) -> Text:
+    """The line above a group of findings: the choice, its alternatives, the glossary line that pins it."""
+    fields = {
+        "edition": edition,
+        "char": first.char,
+        "chosen": first.chosen,
+        "forms": "/".join(first.forms),
+        "pin": pin,
+        "count": count,
+    }
+    if first.why == "name":
+        return msg(
+            "{edition} {char}→{chosen} ({forms})  glossary: {pin}  [{count}×]  (a person's name: confirm)", **fields
+        )
+    if first.why == "word":
+        return msg("{edition} {char}→{chosen} ({forms})  glossary: {pin}  [{count}×]  (at a word boundary)", **fields)
+    return msg("{edition} {char}→{chosen} ({forms})  glossary: {pin}  [{count}×]", **fields)
 
 
 def new_file(content_dir: Path, kind: str, name: str, today: str) -> Path:
     """`gongshi new initiative|update NAME`: a commented template, never over an existing file."""
     if not ID_RE.match(name):
-        raise UsageError(f"'{name}' cannot be used as a name: use lowercase letters, digits and hyphens")
+        raise UsageError(msg("'{name}' cannot be used as a name: use lowercase letters, digits and hyphens", name=name))
     folder, suffix = ("initiatives", ".yaml") if kind == "initiative" else ("updates", ".md")
     target = content_dir / folder / f"{name}{suffix}"
     if target.exists():
-        raise UsageError(f"{target} already exists; choose another name or edit that file")
+        raise UsageError(msg("{path} already exists; choose another name or edit that file", path=target))
     others = list((content_dir / folder).glob(f"{name}.*")) if (content_dir / folder).is_dir() else []
     if others:
-        raise UsageError(f"{others[0]} already uses the name '{name}'")
+        raise UsageError(msg("{path} already uses the name '{name}'", path=others[0], name=name))
     template = builtin_path("data", "new", "initiative.yaml" if kind == "initiative" else "update.md")
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:  # "x": fail rather than overwrite

@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from gongshi.errors import UsageError
+from gongshi.i18n import msg
 from gongshi.incremental.manifest import Entry, Manifest, inside, sha
 from gongshi.incremental.plan import Rendered
 
@@ -140,12 +141,15 @@ def check_out(out: Path) -> None:
     """Never replace a folder that is not a gongshi site: it might hold someone's work."""
     resolved = out.resolve()
     if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
-        raise UsageError(f"refusing to write the site into {out}")
+        raise UsageError(msg("refusing to write the site into {path}", path=out))
     if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file, not a folder")
+        raise UsageError(msg("--out {path} is a file, not a folder", path=out))
     if out.is_dir() and any(out.iterdir()) and not ((out / "index.html").is_file() and (out / "static").is_dir()):
         raise UsageError(
-            f"--out {out} is not empty and does not look like a gongshi site; choose an empty or new folder"
+            msg(
+                "--out {path} is not empty and does not look like a gongshi site; choose an empty or new folder",
+                path=out,
+            )
         )
 
 

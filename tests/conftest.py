@@ -25,6 +25,13 @@ FIXTURES = TESTS / "fixtures"
 GOLDEN = TESTS / "golden"
 NO_SEARCH = "GONGSHI_TEST_NO_SEARCH"  # =1: skip, not fail, the tests needing Pagefind when it is missing
 
+# Staff read gongshi's messages in Chinese unless their locale is English. The suite asserts the
+# English ids (the same in every language, what `--format json` calls `id`); tests/test_messages.py
+# checks the Chinese, passing `--lang` or its own LANG. Set for this process and every CLI it runs.
+os.environ["LANG"] = "en_US.UTF-8"
+for _name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+    os.environ.pop(_name, None)
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

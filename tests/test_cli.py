@@ -46,10 +46,11 @@ def test_progress_bar_counts_stages(monkeypatch) -> None:
     import sys
 
     from gongshi import cli
+    from gongshi.i18n import ENGLISH
 
     stream = io.StringIO()
     monkeypatch.setattr(sys, "stderr", stream)
-    cli._progress("render")
+    cli._progress(ENGLISH, "render")
     line = stream.getvalue()
     assert line.startswith("\r\033[K[█████░░░░] ") and line.endswith("rendering pages…")  # 5 of 9 stages before it
 

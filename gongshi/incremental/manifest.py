@@ -35,6 +35,7 @@ from typing import Any
 
 from gongshi import __version__
 from gongshi.errors import Diagnostic, Severity
+from gongshi.i18n import Text
 from gongshi.resources import PACKAGE, builtin_path
 
 CACHE_VERSION = 1
@@ -124,7 +125,7 @@ def load(path: Path, out: Path) -> Manifest | None:
                 str(lang): {str(p): (str(k), str(i)) for p, (k, i) in pages.items()}
                 for lang, pages in data["search"].items()
             },
-            warnings=[Diagnostic(**{**w, "severity": Severity(w["severity"])}) for w in data["warnings"]],
+            warnings=[_warning(w) for w in data["warnings"]],
             valid=[str(key) for key in data["valid"]],
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -138,7 +139,7 @@ def save(path: Path, manifest: Manifest) -> None:
         "out": manifest.out,
         "inputs": manifest.inputs,
         "search": manifest.search,
-        "warnings": [asdict(w) for w in manifest.warnings],
+        "warnings": [_warning_json(w) for w in manifest.warnings],
         "valid": manifest.valid,
         "files": {p: [e.key, e.sha, e.size, e.mtime_ns] for p, e in sorted(manifest.files.items())},
     }
@@ -149,6 +150,20 @@ def save(path: Path, manifest: Manifest) -> None:
         temporary.replace(path)
     except OSError:
         pass
+
+
+def _warning_json(warning: Diagnostic) -> dict[str, Any]:
+    """A warning as JSON, its message and hint with their templates (shown again in any language)."""
+    data = asdict(warning)
+    for key in ("message", "hint"):
+        value = getattr(warning, key)
+        data[key] = value.to_json() if isinstance(value, Text) else str(value)
+    return data
+
+
+def _warning(data: dict[str, Any]) -> Diagnostic:
+    texts = {key: Text.from_json(data[key]) for key in ("message", "hint")}
+    return Diagnostic(**{**data, **texts, "severity": Severity(data["severity"])})
 
 
 def inside(rel: str) -> bool:

@@ -21,6 +21,7 @@ from typing import Any
 
 from gongshi.config import Contact, SiteConfig, Year
 from gongshi.errors import Diagnostic
+from gongshi.i18n import msg
 from gongshi.load.documents import Documents, checked, memo
 from gongshi.load.files import check_name, display_path, list_files, read_source
 from gongshi.load.records import RecordBuilder
@@ -98,7 +99,7 @@ def _load_initiatives(root: Path, source_lang: Lang, docs: Documents, result: Lo
         result.initiative_files.setdefault(ident, []).append(display_path(path))
         if not check_name(path, diags):
             continue
-        hint = "an initiative record holds short facts; move long text into an update"
+        hint = msg("an initiative record holds short facts; move long text into an update")
         source = read_source(path, diags, hint, docs.read)
         if source is None:
             continue
@@ -151,7 +152,11 @@ def _load_config(root: Path, docs: Documents, result: Loaded) -> SiteConfig | No
     if not path.is_file():
         diags.append(
             Diagnostic(
-                display_path(path), 1, 1, "site.yaml is missing", "create content/site.yaml with at least 'title:'"
+                display_path(path),
+                1,
+                1,
+                msg("site.yaml is missing"),
+                msg("create content/site.yaml with at least 'title:'"),
             )
         )
         return None
@@ -186,15 +191,15 @@ def _emblem(root: Path, name: str, tree: Any, diags: list[Diagnostic]) -> bytes:
     scripts, event handlers or links to other files."""
     path, (line, col) = root / name, tree.where(("emblem",))
     if not path.is_file() or path.is_symlink():
-        hint = f"put the emblem file in {display_path(root)}/ beside site.yaml, or remove 'emblem:'"
-        diags.append(
-            Diagnostic(tree.source.path, line, col, f"emblem '{name}' is not a file in the content folder", hint)
-        )
+        hint = msg("put the emblem file in {folder}/ beside site.yaml, or remove 'emblem:'", folder=display_path(root))
+        problem = msg("emblem '{name}' is not a file in the content folder", name=name)
+        diags.append(Diagnostic(tree.source.path, line, col, problem, hint))
         return b""
     data = path.read_bytes()
     if name.endswith(".svg") and _ACTIVE_SVG.search(data):
-        hint = "save the emblem as a plain SVG drawing (no scripts or links), or as a PNG"
-        diags.append(Diagnostic(tree.source.path, line, col, f"emblem '{name}' holds scripts or links", hint))
+        hint = msg("save the emblem as a plain SVG drawing (no scripts or links), or as a PNG")
+        problem = msg("emblem '{name}' holds scripts or links", name=name)
+        diags.append(Diagnostic(tree.source.path, line, col, problem, hint))
         return b""
     return data
 

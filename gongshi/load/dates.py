@@ -13,9 +13,10 @@ import calendar
 import re
 import unicodedata
 
+from gongshi.i18n import msg
 from gongshi.model import Date
 
-DATE_HINT = (
+DATE_HINT = msg(
     "write dates as YYYY-MM-DD (2019-12-31); when the day is not known, YYYY-MM (2019-12), "
     "a quarter YYYY-Q1 to YYYY-Q4 (2019-Q4), the year's end YYYY-end (2019-end, 年底) or the year YYYY (2019)"
 )
@@ -33,15 +34,27 @@ def date_problem(name: str, value: object) -> tuple[str, str]:
     text = str(value).strip()
     written, roc_year = (None, None) if isinstance(value, float) else _meant(text)  # 2019.10 is read as 2019.1
     if roc_year is None:
-        return f"{name} '{text}' is not a date", f"write {written}" if written else DATE_HINT
+        hint = msg("write {date}", date=written) if written else DATE_HINT
+        return msg("{field} '{value}' is not a date", field=name, value=text), hint
     if written is None:
-        hint = f"write the year as 民國 year + {ROC_OFFSET} ({roc_year + ROC_OFFSET}), as YYYY-MM-DD; check the day"
-        return f"{name} '{text}' looks like a 民國 (ROC) date, but not a real one", hint
+        hint = msg(
+            "write the year as 民國 year + {offset} ({year}), as YYYY-MM-DD; check the day",
+            offset=ROC_OFFSET,
+            year=roc_year + ROC_OFFSET,
+        )
+        return msg("{field} '{value}' looks like a 民國 (ROC) date, but not a real one", field=name, value=text), hint
     if roc_year >= 100 or text.startswith(("民國", "民国")):
-        return f"{name} '{text}' looks like a 民國 (ROC) date", f"write {written} (民國 year + {ROC_OFFSET})"
+        return (
+            msg("{field} '{value}' looks like a 民國 (ROC) date", field=name, value=text),
+            msg("write {date} (民國 year + {offset})", date=written, offset=ROC_OFFSET),
+        )
     return (
-        f"{name} '{text}' has a two-digit year",
-        f"write {written} if it is a 民國 (ROC) year (民國 year + {ROC_OFFSET}), or the year in four digits",
+        msg("{field} '{value}' has a two-digit year", field=name, value=text),
+        msg(
+            "write {date} if it is a 民國 (ROC) year (民國 year + {offset}), or the year in four digits",
+            date=written,
+            offset=ROC_OFFSET,
+        ),
     )
 
 
@@ -85,8 +98,8 @@ def impossible_date_hint(value: str) -> str:
         return DATE_HINT
     year, month = int(match[1]), int(match[2])
     if not 1 <= month <= 12:
-        return "the month is written 01 to 12"
+        return msg("the month is written 01 to 12")
     days = calendar.monthrange(year, month)[1]
     if match[3] == "00":
-        return f"the day is written 01 to {days}"
-    return f"{year:04d}-{month:02d} has only {days} days"
+        return msg("the day is written 01 to {days}", days=days)
+    return msg("{year:04d}-{month:02d} has only {days} days", year=year, month=month, days=days)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from gongshi.errors import Diagnostic
+from gongshi.i18n import msg
 from gongshi.load.schema import schemas_digest, validate_tree
 from gongshi.load.source import Source, Tree, parse_yaml
 
@@ -90,7 +91,7 @@ def _check_tree(
 ) -> bool:
     """Schema-check a document; False when it cannot be built."""
     if tree.value is None and not empty_ok:
-        diags.append(tree.at((), "file is empty", _EMPTY_HINTS.get(schema, "")))
+        diags.append(tree.at((), msg("file is empty"), _EMPTY_HINTS.get(schema, "")))
         return False
     if tree.value is None:
         return True
@@ -98,8 +99,8 @@ def _check_tree(
         diags.append(
             tree.at(
                 (),
-                "the top level must be a mapping of keys and values",
-                "write 'key: value' lines, starting at the left margin",
+                msg("the top level must be a mapping of keys and values"),
+                msg("write 'key: value' lines, starting at the left margin"),
             )
         )
         return False
@@ -109,7 +110,7 @@ def _check_tree(
 
 
 _EMPTY_HINTS = {
-    "initiative": "an initiative needs at least 'title:' and 'status:'",
-    "update": "the front matter needs at least 'title:' and 'date:'",
-    "site": "site.yaml needs at least 'title:'",
+    "initiative": msg("an initiative needs at least 'title:' and 'status:'"),
+    "update": msg("the front matter needs at least 'title:' and 'date:'"),
+    "site": msg("site.yaml needs at least 'title:'"),
 }

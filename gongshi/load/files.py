@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gongshi.errors import Diagnostic, Severity
+from gongshi.i18n import msg
 from gongshi.load.documents import memo
 from gongshi.load.source import Source, decode
 from gongshi.model import ID_RE
@@ -59,8 +60,8 @@ def list_files(folder: Path, suffixes: tuple[str, ...], root: Path, diags: list[
                     display_path(path),
                     1,
                     1,
-                    "symbolic link points outside the content folder",
-                    "copy the file into content/ instead of linking to it",
+                    msg("symbolic link points outside the content folder"),
+                    msg("copy the file into content/ instead of linking to it"),
                 )
             )
             continue
@@ -72,13 +73,26 @@ def list_files(folder: Path, suffixes: tuple[str, ...], root: Path, diags: list[
                     display_path(path),
                     1,
                     1,
-                    f"file is ignored: {folder.name}/ holds only "
-                    + " and ".join(f"'{s}'" for s in suffixes)
-                    + " files",
+                    _ignored(folder.name, suffixes),
                     severity=Severity.WARNING,
                 )
             )
     return out
+
+
+def _ignored(folder: str, suffixes: tuple[str, ...]) -> str:
+    """The warning for a file of `folder` whose name does not end in one of `suffixes`."""
+    if len(suffixes) == 1:
+        return msg("file is ignored: {folder}/ holds only '{suffix}' files", folder=folder, suffix=suffixes[0])
+    if len(suffixes) == 2:
+        return msg(
+            "file is ignored: {folder}/ holds only '{first}' and '{second}' files",
+            folder=folder,
+            first=suffixes[0],
+            second=suffixes[1],
+        )
+    listed = " and ".join(f"'{s}'" for s in suffixes)  # pragma: no cover - folders hold one or two kinds
+    return msg("file is ignored: {folder}/ holds only {suffixes} files", folder=folder, suffixes=listed)
 
 
 def check_name(path: Path, diags: list[Diagnostic]) -> bool:
@@ -89,9 +103,12 @@ def check_name(path: Path, diags: list[Diagnostic]) -> bool:
             display_path(path),
             1,
             1,
-            f"file name '{path.name}' cannot be used as an id",
-            "name files with lowercase letters, digits and hyphens, e.g. 'rural-bus"
-            f"{path.suffix}'; the name becomes the page's address",
+            msg("file name '{name}' cannot be used as an id", name=path.name),
+            msg(
+                "name files with lowercase letters, digits and hyphens, e.g. 'rural-bus{suffix}'; "
+                "the name becomes the page's address",
+                suffix=path.suffix,
+            ),
         )
     )
     return False

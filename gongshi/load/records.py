@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from gongshi.errors import Diagnostic, Severity
+from gongshi.i18n import msg
 from gongshi.load.dates import impossible_date_hint
 from gongshi.load.source import Path_, Tree
 from gongshi.model import (
@@ -67,7 +68,8 @@ class RecordBuilder:
         try:
             return Date.parse(value)
         except ValueError:
-            self.error(path, f"{path[-1]} '{value}' is not a real date", impossible_date_hint(str(value)))
+            problem = msg("{field} '{value}' is not a real date", field=path[-1], value=value)
+            self.error(path, problem, impossible_date_hint(str(value)))
             return None
 
     def items(self, data: dict[str, Any], key: str, make: Callable[[dict[str, Any], Path_], T]) -> tuple[T, ...]:
@@ -87,8 +89,8 @@ class RecordBuilder:
         if isinstance(low, int | float) and isinstance(high, int | float) and high < low:
             self.error(
                 (*path, "target_max"),
-                f"the range {low}–{high} runs backwards",
-                "target is the bottom of the range, target_max its top",
+                msg("the range {low}–{high} runs backwards", low=low, high=high),
+                msg("target is the bottom of the range, target_max its top"),
             )
         return Target(
             self.text(data["name"], (*path, "name")),
@@ -175,41 +177,52 @@ class RecordBuilder:
     def check_record(self, data: dict[str, Any]) -> None:
         """Checks that need several fields of one record; they read the raw values, so they also
         run (and report) when another key of the same file breaks the schema."""
+        self.check_progress(data)
+        start, due = _quiet_date(data.get("start")), _quiet_date(data.get("due"))
+        if start and due and due.last() < start.first():
+            self.error(
+                ("due",),
+                msg("due {due} is before start {start}", due=due.iso, start=start.iso),
+                msg("check the year and month of both dates"),
+            )
+        self.check_reason(data)
+
+    def check_progress(self, data: dict[str, Any]) -> None:
         status, progress = data.get("status"), data.get("progress")
         if not isinstance(progress, (int, float)) or isinstance(progress, bool):
             progress = None
         if status == "completed" and progress is not None and progress < 100:
             self.error(
                 ("progress",),
-                f"status is completed but progress is {progress}",
-                "set progress: 100, or choose status in_progress",
+                msg("status is completed but progress is {progress}", progress=progress),
+                msg("set progress: 100, or choose status in_progress"),
             )
         if status == "planned" and progress:
             self.warn(
                 ("progress",),
-                f"status is planned but progress is {progress}",
-                "if work has started (前期工作 included), choose status in_progress; otherwise set progress: 0",
+                msg("status is planned but progress is {progress}", progress=progress),
+                msg("if work has started (前期工作 included), choose status in_progress; otherwise set progress: 0"),
             )
-        start, due = _quiet_date(data.get("start")), _quiet_date(data.get("due"))
-        if start and due and due.last() < start.first():
-            self.error(("due",), f"due {due.iso} is before start {start.iso}", "check the year and month of both dates")
+
+    def check_reason(self, data: dict[str, Any]) -> None:
+        status = data.get("status")
         if status == "cancelled" and not data.get("reason"):
             self.error(
                 ("status",),
-                "a cancelled initiative needs 'reason:'",
-                "add 'reason:' saying why it will not be done; readers are owed an explanation",
+                msg("a cancelled initiative needs 'reason:'"),
+                msg("add 'reason:' saying why it will not be done; readers are owed an explanation"),
             )
         if status == "delayed" and not data.get("reason"):
             self.error(
                 ("status",),
-                "a delayed initiative needs 'reason:'",
-                "add 'reason:' saying why it is delayed; readers are owed an explanation",
+                msg("a delayed initiative needs 'reason:'"),
+                msg("add 'reason:' saying why it is delayed; readers are owed an explanation"),
             )
         elif status == "delayed" and not data.get("remedy"):  # sources often give a reason alone
             self.warn(
                 ("status",),
-                "a delayed initiative should say what is being done: 'remedy:' is missing",
-                "add 'remedy:' when the department says what it is doing about the delay",
+                msg("a delayed initiative should say what is being done: 'remedy:' is missing"),
+                msg("add 'remedy:' when the department says what it is doing about the delay"),
             )
 
 

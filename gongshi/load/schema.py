@@ -20,6 +20,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from gongshi.errors import Diagnostic
+from gongshi.i18n import msg
 from gongshi.load.dates import ROC_OFFSET, date_problem
 from gongshi.load.source import Path_, Tree
 from gongshi.resources import builtin_path
@@ -103,15 +104,15 @@ def field_name(path: Path_) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "file"
+    return text or msg("file")
 
 
 def suggest(word: str, choices: list[str], fallback: str = "") -> str:
     """A `did you mean` hint for a near miss, else `fallback` or the list of choices."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:
-        return f"did you mean '{close[0]}'?"
-    return fallback or "allowed: " + ", ".join(choices)
+        return msg("did you mean '{word}'?", word=close[0])
+    return fallback or msg("allowed: {choices}", choices=", ".join(choices))
 
 
 def _explain(tree: Tree, error: ValidationError) -> list[Diagnostic]:
@@ -124,42 +125,52 @@ def _explain(tree: Tree, error: ValidationError) -> list[Diagnostic]:
     if kind in ("additionalProperties", "required"):
         return _keys(tree, error, path, name)
     if value is None and kind in ("enum", "type"):
-        hint = _status_hint() if path[-1:] == ("status",) else "write a value after the colon, or remove the line"
-        return [tree.at(path, f"{name} is empty", hint)]
+        hint = _status_hint() if path[-1:] == ("status",) else msg("write a value after the colon, or remove the line")
+        return [tree.at(path, msg("{field} is empty", field=name), hint)]
     if str(schema.get("pattern", "")).startswith(_DATE_PATTERN):  # its type, pattern or range
         return [tree.at(path, *date_problem(name, value))]
     if kind == "enum":
         choices = [str(c) for c in expected]
         listed = ", ".join(f"{c}（{STATUS_LABELS[c]}）" if c in STATUS_LABELS else c for c in choices)
-        return [tree.at(path, f"{name} '{value}' is not one of {listed}", _enum_hint(str(value), choices))]
+        problem = msg("{field} '{value}' is not one of {choices}", field=name, value=value, choices=listed)
+        return [tree.at(path, problem, _enum_hint(str(value), choices))]
     if kind == "type":
-        return [
-            tree.at(path, f"{name} must be {_type_words(expected)}, not {_describe(value)}", _type_hint(expected, path))
-        ]
+        problem = msg(
+            "{field} must be {expected}, not {actual}",
+            field=name,
+            expected=_type_words(expected),
+            actual=_describe(value),
+        )
+        return [tree.at(path, problem, _type_hint(expected, path))]
     if kind in ("minimum", "maximum"):
         return [_range(tree, path, name, value, schema)]
     if kind == "pattern":
         return [_pattern(tree, path, name, value, expected)]
     if kind in ("minLength", "minProperties", "minItems"):
-        return [tree.at(path, f"{name} is empty", "write a value or remove the line")]
+        return [tree.at(path, msg("{field} is empty", field=name), msg("write a value or remove the line"))]
     if kind == "uniqueItems":
-        return [tree.at(path, f"{name} lists the same value twice")]
+        return [tree.at(path, msg("{field} lists the same value twice", field=name))]
     if kind == "propertyNames":
-        return [tree.at(path, "a glossary key is empty")]
-    return [tree.at(path, f"{name}: {error.message}")]  # pragma: no cover - schemas use the above
+        return [tree.at(path, msg("a glossary key is empty"))]
+    return [tree.at(path, msg("{field}: {problem}", field=name, problem=error.message))]  # pragma: no cover
 
 
 def _range(tree: Tree, path: Path_, name: str, value: Any, schema: dict[str, Any]) -> Diagnostic:
     low, high = schema.get("minimum"), schema.get("maximum")
     span = (
-        f"from {low} to {high}"
+        msg("from {low} to {high}", low=low, high=high)
         if low is not None and high is not None
-        else (f"at least {low}" if low is not None else f"at most {high}")
+        else (msg("at least {low}", low=low) if low is not None else msg("at most {high}", high=high))
     )
     hint = _RANGE_HINTS.get(str(path[-1]) if path else "", "")
     if path[-1:] == ("year",) and isinstance(value, int) and 0 < value < 1000:
-        hint = f"{value} looks like a 民國 (ROC) year: write {value + ROC_OFFSET} (民國 year + {ROC_OFFSET})"
-    return tree.at(path, f"{name} is {value}; it must be {span}", hint)
+        hint = msg(
+            "{value} looks like a 民國 (ROC) year: write {year} (民國 year + {offset})",
+            value=value,
+            year=value + ROC_OFFSET,
+            offset=ROC_OFFSET,
+        )
+    return tree.at(path, msg("{field} is {value}; it must be {span}", field=name, value=value, span=span), hint)
 
 
 def _keys(tree: Tree, error: ValidationError, path: Path_, name: str) -> list[Diagnostic]:
@@ -169,15 +180,24 @@ def _keys(tree: Tree, error: ValidationError, path: Path_, name: str) -> list[Di
     allowed = sorted(schema.get("properties", {}))
     if error.validator == "additionalProperties":
         if not allowed:  # a mapping where only fixed keys make sense, e.g. an edition text
-            return [tree.at(path, f"{name} must be text", "write the text directly after the colon")]
+            return [
+                tree.at(path, msg("{field} must be text", field=name), msg("write the text directly after the colon"))
+            ]
         extras = sorted(k for k in value if k not in allowed)
-        return [tree.at((*path, key), f"unknown key '{key}'", suggest(str(key), allowed), key=True) for key in extras]
+        return [
+            tree.at((*path, key), msg("unknown key '{key}'", key=key), suggest(str(key), allowed), key=True)
+            for key in extras
+        ]
     missing = error.message.split("'")[1]
     unknown = [str(k) for k in value if k not in allowed]
     if difflib.get_close_matches(missing, unknown, n=1, cutoff=0.6):
         return []  # a misspelt key ('titel'): the unknown-key error says it all
-    where = "file" if not path else name
-    return [tree.at(path, f"{where} is missing the required key '{missing}'", _REQUIRED_HINTS.get(missing, ""))]
+    problem = (
+        msg("file is missing the required key '{key}'", key=missing)
+        if not path
+        else msg("{field} is missing the required key '{key}'", field=name, key=missing)
+    )
+    return [tree.at(path, problem, _REQUIRED_HINTS.get(missing, ""))]
 
 
 _DATE_PATTERN = "^[1-9][0-9]{3}"  # how the schemas' date pattern starts
@@ -186,27 +206,30 @@ _DATE_PATTERN = "^[1-9][0-9]{3}"  # how the schemas' date pattern starts
 def _pattern(tree: Tree, path: Path_, name: str, value: Any, pattern: str) -> Diagnostic:
     if pattern.startswith("^(https?"):
         return tree.at(
-            path, f"{name} '{value}' is not a web address", "only http://, https:// and mailto: addresses are linked"
+            path,
+            msg("{field} '{value}' is not a web address", field=name, value=value),
+            msg("only http://, https:// and mailto: addresses are linked"),
         )
     if pattern.startswith("^[a-z0-9]"):
         return tree.at(
             path,
-            f"'{value}' is not an initiative id",
-            "ids are lowercase letters, digits and hyphens, like the file name",
+            msg("'{value}' is not an initiative id", value=value),
+            msg("ids are lowercase letters, digits and hyphens, like the file name"),
         )
-    return tree.at(path, f"{name} '{value}' is not in the expected form")
+    return tree.at(path, msg("{field} '{value}' is not in the expected form", field=name, value=value))
 
 
 def _status_hint() -> str:
-    return "status is one of " + ", ".join(f"{code} ({label})" for code, label in STATUS_LABELS.items())
+    statuses = ", ".join(f"{code} ({label})" for code, label in STATUS_LABELS.items())
+    return msg("status is one of {statuses}", statuses=statuses)
 
 
 _REQUIRED_HINTS = {
     "status": _status_hint(),
-    "date": "add 'date: YYYY-MM-DD', the day the news was published",
-    "title": "add 'title:' with a short name",
+    "date": msg("add 'date: YYYY-MM-DD', the day the news was published"),
+    "title": msg("add 'title:' with a short name"),
 }
-_RANGE_HINTS = {"progress": "progress is the percentage of the work done; write 100 when it is complete"}
+_RANGE_HINTS = {"progress": msg("progress is the percentage of the work done; write 100 when it is complete")}
 
 
 # Staff write a target's bound as the table says it.
@@ -222,51 +245,55 @@ BOUND_BY_NAME = {
 def _enum_hint(value: str, choices: list[str]) -> str:
     code = STATUS_BY_NAME.get(value.strip())
     if code in choices:
-        return f"did you mean '{code}' ({STATUS_LABELS[code]})?"
+        return msg("did you mean '{code}' ({label})?", code=code, label=STATUS_LABELS[code])
     bound = BOUND_BY_NAME.get(value.strip())
     if bound in choices:
-        return f"write {bound} for {value.strip()}"
+        return msg("write {bound} for {value}", bound=bound, value=value.strip())
     return suggest(value, choices)
 
 
 _TYPE_WORDS = {
-    "string": "text",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "array": "a list",
-    "object": "a mapping of keys and values",
+    "string": msg("text"),
+    "integer": msg("a whole number"),
+    "number": msg("a number"),
+    "boolean": msg("true or false"),
+    "array": msg("a list"),
+    "object": msg("a mapping of keys and values"),
 }
 
 
 def _type_words(expected: str | list[str]) -> str:
     if expected == ["string", "object"]:
-        return "text"  # the per-edition mapping is an advanced form; staff write text
+        return _TYPE_WORDS["string"]  # the per-edition mapping is an advanced form; staff write text
     names = [expected] if isinstance(expected, str) else expected
-    return " or ".join(_TYPE_WORDS.get(n, n) for n in names)
+    words = [_TYPE_WORDS.get(n, n) for n in names]
+    out = words[0]
+    for word in words[1:]:
+        out = msg("{first} or {second}", first=out, second=word)
+    return out
 
 
 def _type_hint(expected: str | list[str], path: Path_) -> str:
     if path[-1:] == ("category",):
-        return "an initiative has one category: choose the main one"
+        return msg("an initiative has one category: choose the main one")
     if expected == "array":
-        return "write a list as [a, b] or as lines starting with '- '"
+        return msg("write a list as [a, b] or as lines starting with '- '")
     if expected in ("integer", "number"):
-        return "write the number in digits (0-9), without units, '%' or quotes"
+        return msg("write the number in digits (0-9), without units, '%' or quotes")
     if expected == "boolean":
-        return "write true or false"
+        return msg("write true or false")
     return ""
 
 
 def _describe(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return msg("nothing")
     if isinstance(value, bool):
         return f"{str(value).lower()}"
     if isinstance(value, str):
-        return f"text '{value}'"
+        return msg("text '{value}'", value=value)
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return msg("the number {value}", value=value)
     if isinstance(value, list):
-        return "a list"
-    return "a mapping"
+        return msg("a list")
+    return msg("a mapping")

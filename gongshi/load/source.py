@@ -17,6 +17,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from gongshi.errors import Diagnostic
+from gongshi.i18n import msg
 from gongshi.load.syntax import swallowed_comments, syntax_error
 
 MAX_FILE_BYTES = 1_000_000
@@ -88,7 +89,13 @@ def decode(data: bytes, path: str, too_large_hint: str = "") -> tuple[Source | N
     """Bytes of a file to its text, with a clear error for a file that is not UTF-8."""
     if len(data) > MAX_FILE_BYTES:
         return None, [
-            Diagnostic(path, 1, 1, f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}", too_large_hint)
+            Diagnostic(
+                path,
+                1,
+                1,
+                msg("file is {size:,} bytes; the limit is {limit:,}", size=len(data), limit=MAX_FILE_BYTES),
+                too_large_hint,
+            )
         ]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -99,10 +106,10 @@ def decode(data: bytes, path: str, too_large_hint: str = "") -> tuple[Source | N
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         try:
             data.decode("gbk")
-            hint = "this file looks like GBK; save it as UTF-8 (记事本: 另存为 → 编码 UTF-8)"
+            hint = msg("this file looks like GBK; save it as UTF-8 (记事本: 另存为 → 编码 UTF-8)")
         except UnicodeDecodeError:
-            hint = "save the file as UTF-8"
-        return None, [Diagnostic(path, line, col, "file is not valid UTF-8", hint)]
+            hint = msg("save the file as UTF-8")
+        return None, [Diagnostic(path, line, col, msg("file is not valid UTF-8"), hint)]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return Source(path, text), []
 
@@ -119,8 +126,8 @@ def split_front_matter(source: Source) -> tuple[str, str, int, list[Diagnostic]]
                 source.diagnostic(
                     1,
                     1,
-                    "missing front matter",
-                    "start the file with a line '---', the title, date and initiatives, then '---'",
+                    msg("missing front matter"),
+                    msg("start the file with a line '---', the title, date and initiatives, then '---'"),
                 )
             ],
         )
@@ -133,7 +140,11 @@ def split_front_matter(source: Source) -> tuple[str, str, int, list[Diagnostic]]
         "",
         "",
         1,
-        [source.diagnostic(1, 1, "front matter is not closed", "add a line '---' after the last front matter line")],
+        [
+            source.diagnostic(
+                1, 1, msg("front matter is not closed"), msg("add a line '---' after the last front matter line")
+            )
+        ],
     )
 
 
@@ -144,7 +155,7 @@ def parse_yaml(source: Source, text: str | None = None, line_offset: int = 0) ->
     except yaml.MarkedYAMLError as exc:
         return None, [syntax_error(source, exc, line_offset)]
     except yaml.YAMLError as exc:  # pragma: no cover - every PyYAML error we know is marked
-        return None, [source.diagnostic(1 + line_offset, 1, f"YAML error: {exc}")]
+        return None, [source.diagnostic(1 + line_offset, 1, msg("YAML error: {error}", error=str(exc)))]
     builder = _Builder(source, line_offset)
     if node is None:
         return Tree(source, None, line_offset=line_offset), []
@@ -185,27 +196,27 @@ class _Builder:
         if self.count > MAX_NODES:
             raise self.fail(
                 node,
-                f"file holds more than {MAX_NODES:,} values",
-                "YAML aliases (*name) may be expanding the file; write the values out",
+                msg("file holds more than {limit:,} values", limit=MAX_NODES),
+                msg("YAML aliases (*name) may be expanding the file; write the values out"),
             )
         if node.tag not in _PLAIN_TAGS:
             tag = "!!" + node.tag[len(_TAG) :] if node.tag.startswith(_TAG) else node.tag
             raise self.fail(
                 node,
-                f"YAML tag '{tag}' is not allowed",
-                "remove the '!' tag; gongshi reads plain text, numbers, lists and mappings",
+                msg("YAML tag '{tag}' is not allowed", tag=tag),
+                msg("remove the '!' tag; gongshi reads plain text, numbers, lists and mappings"),
             )
         if len(path) > MAX_DEPTH:
             raise self.fail(
                 node,
-                f"values are nested more than {MAX_DEPTH} levels deep",
-                "check the indentation and the brackets [ ] { }",
+                msg("values are nested more than {limit} levels deep", limit=MAX_DEPTH),
+                msg("check the indentation and the brackets {brackets}", brackets="[ ] { }"),
             )
         self.positions[path] = self.pos(node)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         if id(node) in self.active:
-            raise self.fail(node, "a YAML alias refers to itself")
+            raise self.fail(node, msg("a YAML alias refers to itself"))
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -231,18 +242,20 @@ class _Builder:
         except (ValueError, IndexError, KeyError):
             raise self.fail(
                 node,
-                f"'{str(node.value)[:40]}' is not a valid {tag}",
-                "write the number in digits, or put text in quotes",
+                msg("'{value}' is not a valid {type}", value=str(node.value)[:40], type=tag),
+                msg("write the number in digits, or put text in quotes"),
             ) from None
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
-            raise self.fail(node, "number is too large", f"numbers up to {MAX_NUMBER:,} are accepted")
+            raise self.fail(
+                node, msg("number is too large"), msg("numbers up to {limit:,} are accepted", limit=MAX_NUMBER)
+            )
         return value
 
     def mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Hashable, Any]:
         result: dict[Hashable, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, "a key must be plain text", "write the key as a word")
+                raise self.fail(key_node, msg("a key must be plain text"), msg("write the key as a word"))
             key = self.scalar(key_node)
             key = key if isinstance(key, str) else str(key_node.value)
             if key in result:
@@ -252,8 +265,8 @@ class _Builder:
                     self.source.diagnostic(
                         line,
                         col,
-                        f"duplicate key '{key}' (first on line {first})",
-                        "keep one of them; the second would silently replace the first",
+                        msg("duplicate key '{key}' (first on line {line})", key=key, line=first),
+                        msg("keep one of them; the second would silently replace the first"),
                     )
                 )
                 continue

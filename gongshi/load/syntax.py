@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from gongshi.errors import Diagnostic, Severity
+from gongshi.i18n import msg
 
 if TYPE_CHECKING:  # source.py calls this module: no import at run time
     from gongshi.load.source import Source
@@ -37,19 +38,35 @@ def syntax_error(source: Source, exc: yaml.MarkedYAMLError, offset: int) -> Diag
         found = _known_mistake(source, number, exc)
         if found is not None:
             return found
-    problem = exc.problem or "YAML syntax error"
-    hint = ""
+    said = exc.problem or ""
+    problem: str = _PROBLEMS.get(said) or said or msg("YAML syntax error")
+    hint: str = ""
     if "quoted scalar" in (exc.context or "") and exc.context_mark is not None:
         mark = exc.context_mark
-        problem = "this quoted text is never closed"
-        hint = "add the closing quote, or remove the opening one"
-    elif "mapping values are not allowed" in problem:
-        hint = "a value containing ': ' must be quoted, or a line is indented wrongly"
-    elif "could not find expected ':'" in problem:
-        hint = "every line needs 'key: value'; check the previous line's indentation and quotes"
+        problem = msg("this quoted text is never closed")
+        hint = msg("add the closing quote, or remove the opening one")
+    elif "mapping values are not allowed" in said:
+        hint = msg("a value containing ': ' must be quoted, or a line is indented wrongly")
+    elif "could not find expected ':'" in said:
+        hint = msg("every line needs 'key: value'; check the previous line's indentation and quotes")
     line = (mark.line + 1 if mark else 1) + offset
     col = mark.column + 1 if mark else 1
-    return source.diagnostic(line, col, f"YAML syntax: {problem}", hint)
+    return source.diagnostic(line, col, msg("YAML syntax: {problem}", problem=problem), hint)
+
+
+# libyaml's words for the syntax errors staff meet most, so that they can be shown translated (the
+# English stays libyaml's own).
+_PROBLEMS = {
+    "mapping values are not allowed in this context": msg("mapping values are not allowed in this context"),
+    "could not find expected ':'": msg("could not find expected ':'"),
+    "did not find expected key": msg("did not find expected key"),
+    "did not find expected '-' indicator": msg("did not find expected '-' indicator"),
+    "did not find expected ',' or ']'": msg("did not find expected ',' or '{bracket}'", bracket="]"),
+    "did not find expected ',' or '}'": msg("did not find expected ',' or '{bracket}'", bracket="}"),
+    "found character that cannot start any token": msg("found character that cannot start any token"),
+    "found undefined alias": msg("found undefined alias"),
+    "found unexpected end of stream": msg("found unexpected end of stream"),
+}
 
 
 def _known_mistake(source: Source, number: int, exc: yaml.MarkedYAMLError) -> Diagnostic | None:
@@ -59,22 +76,22 @@ def _known_mistake(source: Source, number: int, exc: yaml.MarkedYAMLError) -> Di
         return source.diagnostic(
             number,
             text.index("\t") + 1,
-            "YAML syntax: a tab character cannot be used here",
-            "YAML indents with spaces only; replace the tab with spaces",
+            msg("YAML syntax: a tab character cannot be used here"),
+            msg("YAML indents with spaces only; replace the tab with spaces"),
         )
     if match := _FULLWIDTH_COLON.match(text):
         return source.diagnostic(
             number,
             text.index("：") + 1,
-            "YAML syntax: a full-width colon '：' cannot separate a key from its value",
-            f"use the half-width colon ':' followed by a space: '{match.group(2)}: '",
+            msg("YAML syntax: a full-width colon '：' cannot separate a key from its value"),
+            msg("use the half-width colon ':' followed by a space: '{key}: '", key=match.group(2)),
         )
     if match := _NO_SPACE.match(text):
         return source.diagnostic(
             number,
             match.end(2) + 1,
-            f"YAML syntax: the colon after '{match.group(2)}' needs a space after it",
-            f"write '{match.group(2)}: ' with a space after the colon",
+            msg("YAML syntax: the colon after '{key}' needs a space after it", key=match.group(2)),
+            msg("write '{key}: ' with a space after the colon", key=match.group(2)),
         )
     return _quoting_mistake(source, number, text)
 
@@ -85,23 +102,29 @@ def _quoting_mistake(source: Source, number: int, text: str) -> Diagnostic | Non
         return source.diagnostic(
             number,
             match.start(3) + 1,
-            "YAML syntax: text continues after the closing quote",
-            "put the whole value in quotes, or use Chinese quotes “” inside the text",
+            msg("YAML syntax: text continues after the closing quote"),
+            msg("put the whole value in quotes, or use Chinese quotes “” inside the text"),
         )
     if "-{" in text and ("[" in text or "{" in text.split("-{")[0]):
         return source.diagnostic(
             number,
             text.index("-{") + 1,
-            "YAML syntax: an override -{…}- inside a [list] or {mapping} must be quoted",
-            'put that value in quotes: "-{…}-"',
+            # TRANSLATORS: {override} is -{…}-, the conversion's override; {open} and {close} are the braces { }.
+            msg(
+                "YAML syntax: an override {override} inside a [list] or {open}mapping{close} must be quoted",
+                override="-{…}-",
+                open="{",
+                close="}",
+            ),
+            msg('put that value in quotes: "{override}"', override="-{…}-"),
         )
     if match := _SPECIAL_START.match(text):
         char = match.group(3)
         return source.diagnostic(
             number,
             match.start(3) + 1,
-            f"YAML syntax: a value starting with '{char[0]}' must be in quotes",
-            f'put the whole value in quotes: {match.group(2)}: "{char}..."',
+            msg("YAML syntax: a value starting with '{char}' must be in quotes", char=char[0]),
+            msg('put the whole value in quotes: {key}: "{value}..."', key=match.group(2), value=char),
         )
     return None
 
@@ -115,8 +138,8 @@ def swallowed_comments(source: Source, text: str | None, offset: int) -> list[Di
                 source.diagnostic(
                     number,
                     match.start(3) + 1,
-                    "text after ' #' is a comment and will not be shown",
-                    "if '#' belongs to the text, put the whole value in quotes",
+                    msg("text after ' #' is a comment and will not be shown"),
+                    msg("if '#' belongs to the text, put the whole value in quotes"),
                     severity=Severity.WARNING,
                 )
             )

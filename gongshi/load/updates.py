@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gongshi.errors import Diagnostic
+from gongshi.i18n import msg
 from gongshi.load.documents import Documents, checked, memo
 from gongshi.load.files import check_name, display_path, list_files, read_source
 from gongshi.load.records import RecordBuilder
@@ -41,8 +42,9 @@ def load_updates(root: Path, source_lang: Lang, docs: Documents, result: Loaded,
             result.traditional += [other for lang, _path, other in files.written if lang == "zh-Hant"]
     for slug, entries in sorted(written.items()):
         for _lang, _path, source in entries:
-            message = f"hand-written edition without an update '{slug}.md'"
-            diags.append(source.diagnostic(1, 1, message, f"create updates/{slug}.md, or rename this file"))
+            message = msg("hand-written edition without an update '{slug}.md'", slug=slug)
+            hint = msg("create updates/{slug}.md, or rename this file", slug=slug)
+            diags.append(source.diagnostic(1, 1, message, hint))
     return updates
 
 
@@ -57,12 +59,13 @@ def _update_files(
         stem, _, edition = path.stem.partition(".")
         lang = next((lang for lang in LANGS if lang.lower() == edition), None)
         if edition and lang is None:
-            hint = "a hand-written edition is named <slug>.zh-hant.md or <slug>.zh-hans.md"
-            diags.append(Diagnostic(display_path(path), 1, 1, f"'{edition}' in the file name is not an edition", hint))
+            hint = msg("a hand-written edition is named <slug>.zh-hant.md or <slug>.zh-hans.md")
+            problem = msg("'{edition}' in the file name is not an edition", edition=edition)
+            diags.append(Diagnostic(display_path(path), 1, 1, problem, hint))
             continue
         if not check_name(path.with_name(stem + ".md"), diags):
             continue
-        source = read_source(path, diags, "split the text into several updates", docs.read)
+        source = read_source(path, diags, msg("split the text into several updates"), docs.read)
         if source is None:
             continue
         if lang is None:
@@ -105,8 +108,8 @@ def _build_update(
         diags.append(
             tree.at(
                 ("initiatives", index),
-                f"no initiative has the id '{ident}'",
-                suggest(ident, sorted(known), "ids are the file names in content/initiatives/ (without .yaml)"),
+                msg("no initiative has the id '{id}'", id=ident),
+                suggest(ident, sorted(known), msg("ids are the file names in content/initiatives/ (without .yaml)")),
             )
         )
     return None if missing else update
@@ -124,17 +127,7 @@ def _update(
     build = RecordBuilder(tree, source_lang, diags)
     data = tree.value
     title, summary = build.text(data["title"], ("title",)), build.opt_text(data, "summary")
-    bodies: list[tuple[Lang, Body]] = []
-    for edition, _path, other in files.written:
-        other_tree, other_body = _front_matter(other, "translation", known_valid, diags)
-        if edition == build.lang:
-            hint = "a hand-written edition must be in the other script"
-            diags.append(other.diagnostic(1, 1, f"this update is already written in {build.lang}", hint))
-            continue
-        bodies.append((edition, other_body))
-        extra = (other_tree.value or {}) if other_tree is not None else {}
-        title = _with_edition(title, edition, extra.get("title")) or title
-        summary = _with_edition(summary, edition, extra.get("summary"))
+    title, summary, bodies = _written_editions(files, build.lang, title, summary, known_valid, diags)
     date = build.date(data["date"], ("date",))
     if date is None or not build.ok:
         return None, tree, tuple(diags)
@@ -152,6 +145,24 @@ def _update(
         draft=bool(data.get("draft", False)),
     )
     return update, tree, tuple(diags)
+
+
+def _written_editions(
+    files: _Files, lang: Lang, title: Text, summary: Text | None, known_valid: bool, diags: list[Diagnostic]
+) -> tuple[Text, Text | None, list[tuple[Lang, Body]]]:
+    """The title and summary with the hand-written editions' own, and those editions' bodies."""
+    bodies: list[tuple[Lang, Body]] = []
+    for edition, _path, other in files.written:
+        other_tree, other_body = _front_matter(other, "translation", known_valid, diags)
+        if edition == lang:
+            hint = msg("a hand-written edition must be in the other script")
+            diags.append(other.diagnostic(1, 1, msg("this update is already written in {lang}", lang=lang), hint))
+            continue
+        bodies.append((edition, other_body))
+        extra = (other_tree.value or {}) if other_tree is not None else {}
+        title = _with_edition(title, edition, extra.get("title")) or title
+        summary = _with_edition(summary, edition, extra.get("summary"))
+    return title, summary, bodies
 
 
 def _with_edition(text: Text | None, edition: Lang, value: str | None) -> Text | None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from gongshi import stats
 from gongshi.convert import Converter
 from gongshi.errors import Diagnostic, Severity
+from gongshi.i18n import msg
 from gongshi.lint import lint_traditional
 from gongshi.load import Loaded
 from gongshi.model import Content, Date, Initiative, Update
@@ -28,28 +29,29 @@ def validate_content(loaded: Loaded) -> list[Diagnostic]:
                     others = ", ".join(p for p in paths if p != path)
                     diags.append(
                         Diagnostic(
-                            path,
-                            1,
-                            1,
-                            f"{kind} '{ident}' is also defined in {others}; both would write the same page",
-                            "keep one file and delete the other",
+                            path, 1, 1, _defined_twice(kind, ident, others), msg("keep one file and delete the other")
                         )
                     )
     if loaded.content is not None:
         diags += carry_over_errors(loaded.content) + placeholder_errors(loaded.content)
     for draft in loaded.drafts:
-        hint = "remove the line 'draft: true' when it is ready to publish"
-        diags.append(
-            Diagnostic(
-                draft.origin.path, 1, 1, "this update is a draft: it is not published", hint, severity=Severity.WARNING
-            )
-        )
+        hint = msg("remove the line 'draft: true' when it is ready to publish")
+        problem = msg("this update is a draft: it is not published")
+        diags.append(Diagnostic(draft.origin.path, 1, 1, problem, hint, severity=Severity.WARNING))
     return diags
+
+
+def _defined_twice(kind: str, ident: str, others: str) -> str:
+    if kind == "initiative":
+        return msg(
+            "initiative '{id}' is also defined in {others}; both would write the same page", id=ident, others=others
+        )
+    return msg("update '{id}' is also defined in {others}; both would write the same page", id=ident, others=others)
 
 
 def placeholder_errors(content: Content) -> list[Diagnostic]:
     """Text of the `gongshi new` templates left in a published record (`vocabulary.PLACEHOLDERS`)."""
-    hint = "replace it with the real text; an update that is not ready can say 'draft: true'"
+    hint = msg("replace it with the real text; an update that is not ready can say 'draft: true'")
     out = []
     texts = [(i.origin.path, i.title.line, i.title.original) for i in content.initiatives]
     for update in content.updates:
@@ -59,7 +61,7 @@ def placeholder_errors(content: Content) -> list[Diagnostic]:
     for path, line, text in texts:
         for placeholder in PLACEHOLDERS:
             if placeholder in text:
-                message = f"the template's placeholder '{placeholder}' is still here"
+                message = msg("the template's placeholder '{placeholder}' is still here", placeholder=placeholder)
                 out.append(Diagnostic(path, line, text.index(placeholder) + 1, message, hint))
     return out
 
@@ -70,20 +72,19 @@ def carry_over_errors(content: Content) -> list[Diagnostic]:
     by_id = {i.id: i for i in content.initiatives}
     for item in content.initiatives:
         if item.part_of is not None and (item.part_of == item.id or item.part_of not in by_id):
-            hint = "part_of names the initiative this one is a sub-item of (its file name without .yaml)"
-            out.append(
-                Diagnostic(item.origin.path, 1, 1, f"part_of: no other initiative has the id '{item.part_of}'", hint)
-            )
+            hint = msg("part_of names the initiative this one is a sub-item of (its file name without .yaml)")
+            problem = msg("part_of: no other initiative has the id '{id}'", id=item.part_of)
+            out.append(Diagnostic(item.origin.path, 1, 1, problem, hint))
         if item.carried_to is None:
             continue
         later = by_id.get(item.carried_to)
         if later is None:
-            problem = f"carried_to: no initiative has the id '{item.carried_to}'"
+            problem = msg("carried_to: no initiative has the id '{id}'", id=item.carried_to)
         elif later.id == item.id or (later.list_year or 0) <= (item.list_year or 0):
-            problem = f"carried_to: '{later.id}' is not in a later year's list than this initiative"
+            problem = msg("carried_to: '{id}' is not in a later year's list than this initiative", id=later.id)
         else:
             continue
-        hint = "carried_to names the record of this item in the next year's list (its file name without .yaml)"
+        hint = msg("carried_to names the record of this item in the next year's list (its file name without .yaml)")
         out.append(Diagnostic(item.origin.path, 1, 1, problem, hint))
     return out
 
@@ -102,8 +103,12 @@ def glossary_warnings(content: Content, converter: Converter) -> list[Diagnostic
                     entry.origin.path,
                     entry.origin.line,
                     1,
-                    f"glossary entry '{entry.hans}' changes nothing: the conversion already gives '{entry.hant}'",
-                    "delete the line, or keep it to pin the form",
+                    msg(
+                        "glossary entry '{hans}' changes nothing: the conversion already gives '{hant}'",
+                        hans=entry.hans,
+                        hant=entry.hant,
+                    ),
+                    msg("delete the line, or keep it to pin the form"),
                     severity=Severity.WARNING,
                 )
             )
@@ -130,18 +135,21 @@ def stale_warnings(content: Content) -> list[Diagnostic]:
         as_of = dates[item.list_year]
         quiet = stats.silence(item, updates.get(item.id, ()), as_of)
         if quiet is not None and quiet.days > limit:
-            what = "last report" if quiet.reported else "no report yet; started"
-            when = f"{what} {quiet.since.iso}, {quiet.days} days before {as_of.isoformat()}"
-            out.append(
-                Diagnostic(
-                    item.origin.path,
-                    1,
-                    1,
-                    f"initiative not updated for over {limit} days ({when})",
-                    "add a 'log:' entry or an update with the current state",
-                    severity=Severity.WARNING,
+            when = {"limit": limit, "since": quiet.since.iso, "days": quiet.days, "as_of": as_of.isoformat()}
+            problem = (
+                msg(
+                    "initiative not updated for over {limit} days (last report {since}, {days} days before {as_of})",
+                    **when,
+                )
+                if quiet.reported
+                else msg(
+                    "initiative not updated for over {limit} days "
+                    "(no report yet; started {since}, {days} days before {as_of})",
+                    **when,
                 )
             )
+            hint = msg("add a 'log:' entry or an update with the current state")
+            out.append(Diagnostic(item.origin.path, 1, 1, problem, hint, severity=Severity.WARNING))
         plan = stats.schedule(item, as_of, content.config.schedule_tolerance)
         if plan.mark == "behind" and item.reason is None:
             out.append(_behind_without_reason(item, plan))
@@ -154,23 +162,40 @@ def _final_state_warnings(item: Initiative, updates: Sequence[Update], closing: 
     last = stats.last_reported(item, updates)
     if closing is None or (last is not None and last.last() >= closing.first()):
         return []
-    when = f"its last report is {last.iso}" if last else "it has no report"
-    message = f"the {item.list_year} list is closed ({closing.iso}) but {when}: its final state is not reported"
-    hint = "add a 'log:' entry with the final figures, or 'carried_to:' if it moved to the next year's list"
+    message = (
+        msg(
+            "the {year} list is closed ({closing}) but its last report is {last}: its final state is not reported",
+            year=item.list_year,
+            closing=closing.iso,
+            last=last.iso,
+        )
+        if last
+        else msg(
+            "the {year} list is closed ({closing}) but it has no report: its final state is not reported",
+            year=item.list_year,
+            closing=closing.iso,
+        )
+    )
+    hint = msg("add a 'log:' entry with the final figures, or 'carried_to:' if it moved to the next year's list")
     return [Diagnostic(item.origin.path, 1, 1, message, hint, severity=Severity.WARNING)]
 
 
 def _behind_without_reason(item: Initiative, plan: stats.Schedule) -> Diagnostic:
     progress = stats.effective_progress(item)
-    shown = "no progress reported" if progress is None else f"progress {progress}%"
-    return Diagnostic(
-        item.origin.path,
-        1,
-        1,
-        f"initiative is behind schedule ({shown}, expected {plan.expected}%) but gives no reason",
-        "add 'reason:' and 'remedy:', or status: delayed",
-        severity=Severity.WARNING,
+    problem = (
+        msg(
+            "initiative is behind schedule (no progress reported, expected {expected}%) but gives no reason",
+            expected=plan.expected,
+        )
+        if progress is None
+        else msg(
+            "initiative is behind schedule (progress {progress}%, expected {expected}%) but gives no reason",
+            progress=progress,
+            expected=plan.expected,
+        )
     )
+    hint = msg("add 'reason:' and 'remedy:', or status: delayed")
+    return Diagnostic(item.origin.path, 1, 1, problem, hint, severity=Severity.WARNING)
 
 
 def _as_of_warnings(loaded: Loaded, content: Content) -> list[Diagnostic]:
@@ -181,8 +206,10 @@ def _as_of_warnings(loaded: Loaded, content: Content) -> list[Diagnostic]:
     if as_of is None or where is None or not reported or max(reported).first() <= as_of.last():
         return []
     newest = max(reported)
-    message = f"as_of {as_of.iso} is earlier than the newest report in the content ({newest.iso})"
-    hint = f"set as_of: {newest.iso} or later, or remove the line to use the newest report's date"
+    message = msg(
+        "as_of {as_of} is earlier than the newest report in the content ({newest})", as_of=as_of.iso, newest=newest.iso
+    )
+    hint = msg("set as_of: {newest} or later, or remove the line to use the newest report's date", newest=newest.iso)
     return [Diagnostic(where[0], where[1], where[2], message, hint, severity=Severity.WARNING)]
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from gongshi.convert import Converter
 from gongshi.errors import Diagnostic
+from gongshi.i18n import msg
 from gongshi.model import Content, Date, Initiative
 from gongshi.monthly import FILLED, TARGET_MARK
 from gongshi.monthly.read import Cell, Sheet
@@ -56,19 +57,22 @@ def _row(
     if not id_cell.text:
         return [
             id_cell.problem(
-                path, "编号 is empty in a filled row", "copy the 编号 of this row from the table export wrote"
+                path, msg("编号 is empty in a filled row"), msg("copy the 编号 of this row from the table export wrote")
             )
         ]
     if id_cell.text in seen:
         first = seen[id_cell.text]
-        return [id_cell.problem(path, f"编号 '{id_cell.text}' is also on row {first.row}", "keep one row for it")]
+        message = msg("编号 '{id}' is also on row {row}", id=id_cell.text, row=first.row)
+        return [id_cell.problem(path, message, msg("keep one row for it"))]
     seen[id_cell.text] = id_cell
     ident, _, number_ = id_cell.text.partition(TARGET_MARK)
     item = content.initiative(ident)
     if item is None:
         close = difflib.get_close_matches(ident, [i.id for i in content.initiatives], n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "the 编号 column must stay as export wrote it"
-        return [id_cell.problem(path, f"编号 '{ident}' is not a record of this site", hint)]
+        hint = (
+            msg("did you mean '{id}'?", id=close[0]) if close else msg("the 编号 column must stay as export wrote it")
+        )
+        return [id_cell.problem(path, msg("编号 '{id}' is not a record of this site", id=ident), hint)]
     change = changes.setdefault(item.id, Change(item))
     change.rows.append(id_cell.row)
     target = int(number_) - 1 if number_.isdigit() else 0
@@ -96,20 +100,23 @@ def _parse(key: str, cell: Cell, path: str, converter: Converter) -> tuple[objec
     if key == "progress":
         figure = _figure(text.removesuffix("%"))
         if figure is None or not 0 <= figure <= 100:
-            hint = "write the number only, like 90 or 87.5 (the % sign may stay)"
-            return None, cell.problem(path, f"进度 must be a number from 0 to 100, not '{cell.text}'", hint)
+            hint = msg("write the number only, like 90 or 87.5 (the % sign may stay)")
+            return None, cell.problem(
+                path, msg("进度 must be a number from 0 to 100, not '{value}'", value=cell.text), hint
+            )
         return figure, None
     if key == "actual":
         figure = _figure(text)
         if figure is None or figure < 0:
-            hint = "write the cumulative amount as a number, in the unit of the 计划 column, like 1800"
-            return None, cell.problem(path, f"本期完成 must be a number, not '{cell.text}'", hint)
+            hint = msg("write the cumulative amount as a number, in the unit of the 计划 column, like 1800")
+            return None, cell.problem(path, msg("本期完成 must be a number, not '{value}'", value=cell.text), hint)
         return figure, None
     if key == "status":
         code = STATUS_BY_NAME.get(converter.convert(text, "zh-Hant", "zh-Hans"), text if text in STATUSES else None)
         if code is None:
-            hint = "choose the status from the drop-down list of the 状态 column"
-            return None, cell.problem(path, f"状态 must be one of {STATUS_LIST}, not '{cell.text}'", hint)
+            hint = msg("choose the status from the drop-down list of the 状态 column")
+            message = msg("状态 must be one of {statuses}, not '{value}'", statuses=STATUS_LIST, value=cell.text)
+            return None, cell.problem(path, message, hint)
         return code, None
     return cell.text, None
 
@@ -124,8 +131,8 @@ def _figure(text: str) -> float | None:
 
 def _actual(change: Change, target: int, value: float, cell: Cell, path: str) -> list[Diagnostic]:
     if target >= len(change.item.targets):
-        hint = "leave 本期完成 empty, or add the target to the record (targets:) first"
-        return [cell.problem(path, f"本期完成: '{change.item.id}' has no target to count it against", hint)]
+        hint = msg("leave 本期完成 empty, or add the target to the record (targets:) first")
+        return [cell.problem(path, msg("本期完成: '{id}' has no target to count it against", id=change.item.id), hint)]
     change.actuals[target] = value
     return []
 
@@ -133,8 +140,9 @@ def _actual(change: Change, target: int, value: float, cell: Cell, path: str) ->
 def _keep(change: Change, key: str, value: object, cell: Cell, path: str) -> list[Diagnostic]:
     earlier = change.values.get(key)
     if earlier is not None and earlier[0] != value:
-        hint = "give the record's progress, status and notes on one of its rows"
-        return [cell.problem(path, f"{cell.text!r} differs from row {earlier[1].row} of the same record", hint)]
+        hint = msg("give the record's progress, status and notes on one of its rows")
+        message = msg("{value!r} differs from row {row} of the same record", value=cell.text, row=earlier[1].row)
+        return [cell.problem(path, message, hint)]
     change.values[key] = (value, cell)
     return []
 
@@ -149,16 +157,24 @@ def _record_checks(change: Change, path: str, date: Date) -> list[Diagnostic]:
             if key not in values and not getattr(item, key)
         ]
         if missing:
-            hint = "a delayed item says why and what is being done: fill in 原因 and 措施 on its row"
-            problems.append(status[1].problem(path, f"状态 滞后 needs {' and '.join(missing)}", hint))
+            hint = msg("a delayed item says why and what is being done: fill in 原因 and 措施 on its row")
+            if len(missing) == 2:
+                message = msg("状态 滞后 needs 原因 and 措施")
+            else:
+                message = msg("状态 滞后 needs {column}", column=missing[0])
+            problems.append(status[1].problem(path, message, hint))
     progress = values.get("progress")
     if progress is not None and item.progress is not None and float(progress[0]) < item.progress:  # type: ignore[arg-type]
-        message = f"进度 goes down from {item.progress}% to {progress[1].text}: confirm this is right"
+        message = msg(
+            "进度 goes down from {old}% to {new}: confirm this is right", old=item.progress, new=progress[1].text
+        )
         problems.append(progress[1].problem(path, message, "", warning=True))
     last = max((e.date for e in item.log), default=None)
     if last is not None and date < last:
         cell = progress[1] if progress is not None else next(iter(values.values()))[1] if values else None
         if cell is not None:
-            message = f"the report date {date.iso} is before this record's last report ({last.iso})"
-            problems.append(cell.problem(path, message, "check --date", warning=True))
+            message = msg(
+                "the report date {date} is before this record's last report ({last})", date=date.iso, last=last.iso
+            )
+            problems.append(cell.problem(path, message, msg("check --date"), warning=True))
     return problems

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from gongshi.errors import ContentError, Diagnostic, UsageError
+from gongshi.i18n import ENGLISH, Messages, msg
 from gongshi.model import Date
 from gongshi.monthly.apply import Source, rewrite, validated
 from gongshi.monthly.check import Change, check_sheet
@@ -28,13 +29,13 @@ class Export:
     format: str = "xlsx"
 
 
-def export_command(options: Options, wanted: Export, stream: TextIO) -> int:
+def export_command(options: Options, wanted: Export, stream: TextIO, tr: Messages = ENGLISH) -> int:
     """Write the monthly table of the site (or of one year's list, one department's rows)."""
     checked = check_site(options)
     content, converter = checked.content, checked.converter
     rows = sheet_rows(content, converter, wanted.year, wanted.department)
     if not rows:
-        raise UsageError("no initiative matches --year and --department: nothing to export")
+        raise UsageError(msg("no initiative matches --year and --department: nothing to export"))
     lang = content.config.source_lang
     output = wanted.output or Path(f"progress-sheet.{wanted.format}")
     if wanted.format == "csv":
@@ -42,7 +43,7 @@ def export_command(options: Options, wanted: Export, stream: TextIO) -> int:
     else:
         day = report_date(content)
         write_xlsx(rows, lang, converter, output, dt.datetime(day.year, day.month, day.day))
-    print(f"wrote {output}: {len(rows)} row(s)", file=stream)
+    print(tr(msg("wrote {path}: {rows} row(s)", path=output, rows=len(rows))), file=stream)
     return 0
 
 
@@ -54,10 +55,10 @@ class Import:
     dry_run: bool = False
 
 
-def import_command(options: Options, wanted: Import, stream: TextIO) -> list[Diagnostic]:
+def import_command(options: Options, wanted: Import, stream: TextIO, tr: Messages = ENGLISH) -> list[Diagnostic]:
     """Apply a filled table to the records; returns the warnings (errors raise ContentError)."""
     if not wanted.date.month:
-        raise UsageError("--date must be a day or a month (YYYY-MM-DD or YYYY-MM): the date the figures are for")
+        raise UsageError(msg("--date must be a day or a month (YYYY-MM-DD or YYYY-MM): the date the figures are for"))
     checked = check_site(options)
     content, converter = checked.content, checked.converter
     sheet, problems = read_sheet(wanted.file, converter)
@@ -80,9 +81,12 @@ def import_command(options: Options, wanted: Import, stream: TextIO) -> list[Dia
             stream.writelines(difflib.unified_diff(lines, text.splitlines(keepends=True), f"a/{path}", f"b/{path}"))
         else:
             _replace(path, text)
-    done = "would update" if wanted.dry_run else "updated"
-    rows = len(sheet.rows) if sheet else 0
-    print(f"{done} {len(texts)} record(s) from {rows} row(s) of {wanted.file}", file=sys.stderr)
+    counts = {"records": len(texts), "rows": len(sheet.rows) if sheet else 0, "file": wanted.file}
+    if wanted.dry_run:
+        done = msg("would update {records} record(s) from {rows} row(s) of {file}", **counts)
+    else:
+        done = msg("updated {records} record(s) from {rows} row(s) of {file}", **counts)
+    print(tr(done), file=sys.stderr)
     return [p for p in problems if not p.is_error]
 
 

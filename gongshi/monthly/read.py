@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from gongshi.convert import Converter
 from gongshi.errors import Diagnostic, Severity
+from gongshi.i18n import msg
 from gongshi.monthly import COLUMNS
 from gongshi.page import number
 
@@ -62,7 +63,7 @@ def read_sheet(path: Path, converter: Converter) -> tuple[Sheet | None, list[Dia
     """The table in `path`, or the problems that keep it from being read."""
     shown = str(path)
     if not path.is_file():
-        return None, [Diagnostic(shown, 1, 1, "no such file", "give the path of the filled table")]
+        return None, [Diagnostic(shown, 1, 1, msg("no such file"), msg("give the path of the filled table"))]
     if path.suffix.lower() == ".csv":
         grid, problems = _csv_grid(path)
         places = False
@@ -70,8 +71,8 @@ def read_sheet(path: Path, converter: Converter) -> tuple[Sheet | None, list[Dia
         grid, problems = _xlsx_grid(path)
         places = True
     else:
-        hint = "save the table as .xlsx (Excel or WPS: 另存为 → Excel 工作簿) or as CSV UTF-8"
-        return None, [Diagnostic(shown, 1, 1, f"cannot read a '{path.suffix}' file", hint)]
+        hint = msg("save the table as .xlsx (Excel or WPS: 另存为 → Excel 工作簿) or as CSV UTF-8")
+        return None, [Diagnostic(shown, 1, 1, msg("cannot read a '{suffix}' file", suffix=path.suffix), hint)]
     if grid is None:
         return None, problems
     name, table = grid
@@ -87,13 +88,15 @@ def _csv_grid(path: Path) -> tuple[tuple[str, list[list[object]]] | None, list[D
             data.decode("gb18030")
         except UnicodeDecodeError:
             return None, [
-                Diagnostic(str(path), 1, 1, "the file is not UTF-8 text", "save the table as CSV UTF-8 or .xlsx")
+                Diagnostic(
+                    str(path), 1, 1, msg("the file is not UTF-8 text"), msg("save the table as CSV UTF-8 or .xlsx")
+                )
             ]
-        hint = (
+        hint = msg(
             "Excel's 'CSV (逗号分隔)' saves in the GBK encoding; save it again as 'CSV UTF-8 (逗号分隔)' "
             "or as an Excel workbook (.xlsx), then import that file"
         )
-        return None, [Diagnostic(str(path), 1, 1, "the CSV file is in the GBK encoding, not UTF-8", hint)]
+        return None, [Diagnostic(str(path), 1, 1, msg("the CSV file is in the GBK encoding, not UTF-8"), hint)]
     return ("", [list(r) for r in csv.reader(io.StringIO(text))]), []
 
 
@@ -101,16 +104,17 @@ def _xlsx_grid(path: Path) -> tuple[tuple[str, list[list[object]]] | None, list[
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a damaged or foreign file: say so, whatever openpyxl raised
-        hint = "open it in Excel or WPS and save it again as an Excel workbook (.xlsx)"
-        return None, [Diagnostic(str(path), 1, 1, f"not a readable .xlsx workbook ({type(exc).__name__})", hint)]
+        hint = msg("open it in Excel or WPS and save it again as an Excel workbook (.xlsx)")
+        problem = msg("not a readable .xlsx workbook ({error})", error=type(exc).__name__)
+        return None, [Diagnostic(str(path), 1, 1, problem, hint)]
     for sheet in book.worksheets:
         table = [list(row) for row in sheet.iter_rows(values_only=True)]
         if any(_key(v) == "id" for row in table[:5] for v in row):
             book.close()
             return (sheet.title, table), []
     book.close()
-    hint = "the first row of the table must keep the headers export wrote, with 编号 among them"
-    return None, [Diagnostic(str(path), 1, 1, "no sheet has a 编号 column", hint)]
+    hint = msg("the first row of the table must keep the headers export wrote, with 编号 among them")
+    return None, [Diagnostic(str(path), 1, 1, msg("no sheet has a 编号 column"), hint)]
 
 
 def _text(value: object) -> str:
@@ -144,8 +148,8 @@ def _columns(
 ) -> tuple[Sheet | None, list[Diagnostic]]:
     start = next((i for i, row in enumerate(table[:5]) if any(_key(v, converter) == "id" for v in row)), None)
     if start is None:
-        hint = "the first row of the table must keep the headers export wrote, with 编号 among them"
-        return None, [Diagnostic(path, 1, 1, "the table has no 编号 column", hint)]
+        hint = msg("the first row of the table must keep the headers export wrote, with 编号 among them")
+        return None, [Diagnostic(path, 1, 1, msg("the table has no 编号 column"), hint)]
     keys: dict[int, str] = {}
     for col, value in enumerate(table[start]):
         key = _key(value, converter)
