@@ -23,7 +23,7 @@ from gongshi.config import Contact, SiteConfig, Year
 from gongshi.errors import Diagnostic
 from gongshi.i18n import msg
 from gongshi.load.documents import Documents, checked, memo
-from gongshi.load.files import check_name, display_path, list_files, read_source
+from gongshi.load.files import check_name, display_path, link_outside, list_files, read_source
 from gongshi.load.records import RecordBuilder
 from gongshi.load.source import Source, Tree
 from gongshi.load.updates import load_updates
@@ -115,10 +115,14 @@ def _load_initiatives(root: Path, source_lang: Lang, docs: Documents, result: Lo
 
 
 def _read_yaml(
-    path: Path, schema: str, docs: Documents, diags: list[Diagnostic], empty_ok: bool = False
+    root: Path, name: str, schema: str, docs: Documents, diags: list[Diagnostic], empty_ok: bool = False
 ) -> tuple[Tree | None, bool]:
-    """One YAML file parsed and checked against `schema`: the tree, and whether it can be built."""
-    source = read_source(path, diags, read=docs.read)
+    """The YAML file `name` of `root` parsed and checked against `schema`: the tree, and whether it can be built."""
+    refused = link_outside(root / name, root)
+    if refused is not None:
+        diags.append(refused)
+        return None, False
+    source = read_source(root / name, diags, read=docs.read)
     if source is None:
         return None, False
     tree, problems, valid = docs.check(source, schema, empty_ok=empty_ok)
@@ -160,7 +164,7 @@ def _load_config(root: Path, docs: Documents, result: Loaded) -> SiteConfig | No
             )
         )
         return None
-    tree, valid = _read_yaml(path, "site", docs, diags)
+    tree, valid = _read_yaml(root, "site.yaml", "site", docs, diags)
     if tree is None or not valid:
         return None
     data: dict[str, Any] = dict(tree.value)
@@ -190,7 +194,11 @@ def _emblem(root: Path, name: str, tree: Any, diags: list[Diagnostic]) -> bytes:
     """The emblem's bytes, or b"" with a diagnostic: a plain file in the content folder, an SVG without
     scripts, event handlers or links to other files."""
     path, (line, col) = root / name, tree.where(("emblem",))
-    if not path.is_file() or path.is_symlink():
+    refused = link_outside(path, root)
+    if refused is not None:
+        diags.append(refused)
+        return b""
+    if not path.is_file():
         hint = msg("put the emblem file in {folder}/ beside site.yaml, or remove 'emblem:'", folder=display_path(root))
         problem = msg("emblem '{name}' is not a file in the content folder", name=name)
         diags.append(Diagnostic(tree.source.path, line, col, problem, hint))
@@ -208,7 +216,7 @@ def _load_glossary(root: Path, docs: Documents, diags: list[Diagnostic]) -> tupl
     path = root / "glossary.yaml"
     if not path.is_file():
         return ()
-    tree, valid = _read_yaml(path, "glossary", docs, diags, empty_ok=True)
+    tree, valid = _read_yaml(root, "glossary.yaml", "glossary", docs, diags, empty_ok=True)
     if tree is None or not valid or not tree.value:
         return ()
     return tuple(

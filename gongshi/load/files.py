@@ -46,38 +46,48 @@ def list_files(folder: Path, suffixes: tuple[str, ...], root: Path, diags: list[
     """The files of one content folder, sorted; links leading out of `root` are refused."""
     if not folder.is_dir():
         return []
+    refused = link_outside(folder, root)
+    if refused is not None:
+        diags.append(refused)
+        return []
     out = []
-    top = root.resolve()
     with os.scandir(folder) as scan:
         entries = sorted(scan, key=lambda entry: entry.name)
     for entry in entries:
         path = folder / entry.name
         if entry.name.startswith("."):
             continue
-        if entry.is_symlink() and not path.resolve().is_relative_to(top):
-            diags.append(
-                Diagnostic(
-                    display_path(path),
-                    1,
-                    1,
-                    msg("symbolic link points outside the content folder"),
-                    msg("copy the file into content/ instead of linking to it"),
-                )
-            )
-            continue
-        if path.suffix in suffixes and entry.is_file():
+        refused = link_outside(path, root) if entry.is_symlink() else None
+        if refused is not None:
+            diags.append(refused)
+        elif path.suffix in suffixes and entry.is_file():
             out.append(path)
         elif entry.is_file() or entry.is_dir():
             diags.append(
-                Diagnostic(
-                    display_path(path),
-                    1,
-                    1,
-                    _ignored(folder.name, suffixes),
-                    severity=Severity.WARNING,
-                )
+                Diagnostic(display_path(path), 1, 1, _ignored(folder.name, suffixes), severity=Severity.WARNING)
             )
     return out
+
+
+def link_outside(path: Path, root: Path) -> Diagnostic | None:
+    """The error for `path` when it leads out of the folder `root` through a link (itself, or a
+    folder on the way), else None: nothing of a content or templates folder is read or written
+    through a link to a place outside it, so that a link cannot publish or print another file."""
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        message = msg("'{name}' is a link that cannot be followed", name=path.name)
+        return Diagnostic(display_path(path), 1, 1, message, msg("replace the link with the file itself"))
+    if inside:
+        return None
+    folder = display_path(root)
+    if path.is_dir():
+        message = msg("'{name}' is a link to a folder outside {folder}/", name=path.name, folder=folder)
+        hint = msg("copy the folder into {folder}/ and remove the link", folder=folder)
+    else:
+        message = msg("'{name}' is a link to a file outside {folder}/", name=path.name, folder=folder)
+        hint = msg("copy the file into {folder}/ and remove the link", folder=folder)
+    return Diagnostic(display_path(path), 1, 1, message, hint)
 
 
 def _ignored(folder: str, suffixes: tuple[str, ...]) -> str:
