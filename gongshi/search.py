@@ -29,8 +29,8 @@ every other file. (Pagefind's Python API was measured too: it spends about 0.2 s
 service round trips, against 0.4 s for the binary on the whole sample site.)
 
 The binary is Pagefind's extended build, pinned in package.json (npm `@pagefind/linux-x64`),
-found through PAGEFIND_BINARY_PATH, then `node_modules/` in the working folder or beside
-gongshi, then the PATH. Without it the site builds without search and says so.
+found through PAGEFIND_BINARY_PATH, then gongshi's own `node_modules/` (`find_binary`), then the
+PATH. Without it the site builds without search and says so.
 """
 
 from __future__ import annotations
@@ -61,13 +61,21 @@ DELTA_SHARE, DELTA_MIN = 0.1, 50  # a delta holds at most 10 % of the pages (or 
 
 
 def find_binary() -> Path | None:
-    """The Pagefind extended binary, or None."""
+    """The Pagefind extended binary, or None: PAGEFIND_BINARY_PATH, else the `node_modules/` of
+    gongshi's own project (beside the package, where `npm ci` of scripts/setup puts it), else the PATH.
+
+    Never the working folder's `node_modules/` nor its parents': a build started anywhere below a
+    folder others can write to (/tmp) would run the binary they planted there, and the working
+    folder is often the site's repository, whose files a pull request controls. Not even when the
+    working folder is gongshi's project: that folder is already looked in. The variable and the
+    PATH are the user's own choice.
+    """
     explicit = os.environ.get("PAGEFIND_BINARY_PATH")
     if explicit:
         return Path(explicit) if Path(explicit).is_file() else None
-    for root in (Path.cwd(), *Path.cwd().parents, Path(__file__).resolve().parents[1]):
-        if (root / BINARY).is_file():
-            return root / BINARY
+    own = Path(__file__).resolve().parents[1] / BINARY
+    if own.is_file():
+        return own
     found = shutil.which("pagefind_extended")
     return Path(found) if found else None
 
