@@ -27,7 +27,7 @@ review report.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from gongshi.convert.engine import Engine, engine, forms
 from gongshi.convert.overlay import Fix, Kind, Segment, overlay
@@ -58,8 +58,34 @@ REGIONAL = {"s2tw": "t2tw", "s2hk": "t2hk"}  # a standard's regional forms of Op
 CORNER_QUOTES = str.maketrans("“”‘’", "「」『』")
 CURLY_QUOTES = str.maketrans("「」『』", "“”‘’")
 
-OVERRIDE_RE = re.compile(r"-\{(.*?)\}-", re.DOTALL)
+_OVERRIDE = re.compile(r"-\{(.*?)\}-", re.DOTALL)  # only ever matched over one span found by `_Overrides`
 _VARIANT_RE = re.compile(r"^\s*(zh-han[st])\s*:(.*)$", re.DOTALL | re.IGNORECASE)
+
+
+class _Overrides:
+    """The inline overrides `-{…}-` of a text, as `re.finditer` and `re.sub` of `-\\{(.*?)\\}-` would
+    find them, in linear time: that lazy pattern, retried at every `-{`, scans to the end of the
+    text from each one when no `}-` follows (`-{` × 40,000 took 44 s). Here each `-{` looks for
+    the next `}-` once, and the scan stops at the first `-{` that has none after it."""
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        pos = 0
+        while (start := text.find("-{", pos)) >= 0 and (end := text.find("}-", start + 2)) >= 0:
+            match = _OVERRIDE.match(text, start, end + 2)  # one `}-` in the span, at its end: linear
+            assert match is not None  # the span is `-{…}-` by construction
+            yield match
+            pos = end + 2
+
+    def sub(self, repl: Callable[[re.Match[str]], str], text: str) -> str:
+        out, pos = [], 0
+        for match in self.finditer(text):
+            out += [text[pos : match.start()], repl(match)]
+            pos = match.end()
+        out.append(text[pos:])
+        return "".join(out)
+
+
+OVERRIDE_RE = _Overrides()  # the name of the pattern it replaces, for lint's masking
 
 
 def has_han(text: str) -> bool:
