@@ -23,7 +23,7 @@ and the delta into the first part's index (Pagefind's `mergeIndex`) and hides th
 results. When the delta would hold more than a tenth of the pages, every part of the main bundle
 is made again instead and the delta is empty.
 
-The pages are written to a scratch folder and indexed by the Pagefind binary; the index files
+The pages are written to a scratch folder (`scratch`) and indexed by the Pagefind binary; the index files
 come back into the site's map of files, so writing and "unchanged" detection treat them like
 every other file. (Pagefind's Python API was measured too: it spends about 0.2 s per page in its
 service round trips, against 0.4 s for the binary on the whole sample site.)
@@ -42,7 +42,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -51,6 +50,7 @@ from pathlib import Path
 from gongshi.incremental.manifest import Recalled, sha
 from gongshi.incremental.plan import Rendered
 from gongshi.model import Lang, edition_dir
+from gongshi.scratch import clean_scratch, scratch_folder
 
 BINARY = Path("node_modules", "@pagefind", "linux-x64", "bin", "pagefind_extended")
 SEARCHABLE = re.compile(r"^(initiatives|updates)/[a-z0-9-]+/index\.html$")
@@ -147,6 +147,7 @@ class Indexing:
         self.futures: dict[Lang, Future[Indexed]] = {}
 
     def __enter__(self) -> Indexing:
+        clean_scratch()  # what builds killed while indexing left
         return self
 
     def __exit__(self, *_exc: object) -> None:
@@ -283,28 +284,14 @@ def fragment_ids(files: Mapping[str, bytes], bundle: str, lang: Lang) -> dict[st
     return found
 
 
-SHARED_MEMORY = Path("/dev/shm")
-
-
-def _scratch(size: int) -> str | None:
-    """Where Pagefind's scratch copy of the pages goes: memory (tmpfs) when it has room to spare,
-    else the usual temporary folder. Thousands of small files written, read and deleted again on a
-    disk cost more than indexing them."""
-    try:
-        room = shutil.disk_usage(SHARED_MEMORY).free if os.access(SHARED_MEMORY, os.W_OK) else 0
-    except OSError:
-        room = 0
-    return str(SHARED_MEMORY) if room > 4 * size + (64 << 20) else None
-
-
 def _index(lang: Lang, files: dict[str, bytes], binary: Path, bundle: str) -> dict[str, bytes]:
     """A bundle of `files` (pages of one edition) at `bundle`, by one Pagefind run on a scratch folder."""
     if not files:
         return {}
     root = edition_dir(lang)
     out: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="gongshi-pagefind-", dir=_scratch(sum(map(len, files.values())))) as tmp:
-        site, index = Path(tmp, "pages"), Path(tmp, "index")
+    with scratch_folder(sum(map(len, files.values()))) as tmp:
+        site, index = tmp / "pages", tmp / "index"
         for path, data in files.items():
             target = site / path[len(root) + 1 :]
             target.parent.mkdir(parents=True, exist_ok=True)
