@@ -24,6 +24,10 @@ import yaml
 
 from gongshi import markdown
 from gongshi.convert import Converter
+from gongshi.errors import ContentError, Diagnostic
+from gongshi.i18n import msg
+from gongshi.load.files import display_path, link_outside, read_source
+from gongshi.load.source import Tree, parse_yaml
 from gongshi.model import Content, Initiative, Lang, Text, Update
 from gongshi.resources import builtin_path
 from gongshi.vocabulary import HAN
@@ -200,16 +204,53 @@ def group_findings(findings: list[Finding]) -> list[tuple[tuple[str, str], list[
 
 
 def load_reviewed(content_dir: Path) -> set[str]:
-    """Fingerprints confirmed earlier (`content/review.yaml`)."""
-    path = content_dir / REVIEW_FILE
-    if not path.is_file():
+    """Fingerprints confirmed earlier (`content/review.yaml`), read like any content file (size,
+    values and depth limited, never through a link out of the folder); ContentError names every problem."""
+    diags: list[Diagnostic]
+    path, diags = content_dir / REVIEW_FILE, []
+    refused = link_outside(path, content_dir)
+    if refused is not None or not path.is_file():
+        _fail([refused] if refused else [])
         return set()
-    data = yaml.safe_load(path.read_text("utf-8-sig")) or {}
-    return {str(entry).split()[0] for entry in data.get("confirmed", ()) if str(entry).strip()}
+    source = read_source(path, diags)
+    tree, problems = parse_yaml(source) if source is not None else (None, [])
+    diags += problems
+    found = _fingerprints(tree, diags) if tree is not None else set()
+    _fail(diags)
+    return found
+
+
+def _fingerprints(tree: Tree, diags: list[Diagnostic]) -> set[str]:
+    """The fingerprints `review.yaml` lists (`confirmed:`, a list of lines starting with one)."""
+    value = tree.value if tree.value is not None else {}
+    hint = msg("delete review.yaml and run `python build.py review --accept` again to write it afresh")
+    problem = msg("'confirmed' in review.yaml must be a list of fingerprints")
+    if not isinstance(value, dict):
+        diags.append(tree.at((), problem, hint))
+        return set()
+    diags += [
+        tree.at((key,), msg("unknown key '{key}'", key=key), hint, key=True) for key in value if key != "confirmed"
+    ]
+    if not isinstance(value.get("confirmed") or [], list):
+        diags.append(tree.at(("confirmed",), problem, hint))
+        return set()
+    found = set()
+    for index, entry in enumerate(value.get("confirmed") or ()):
+        if not isinstance(entry, str):
+            diags.append(tree.at(("confirmed", index), problem, hint))
+        elif entry.strip():
+            found.add(entry.split()[0])
+    return found
+
+
+def _fail(diags: list[Diagnostic]) -> None:
+    if diags:
+        raise ContentError(diags)
 
 
 def save_reviewed(content_dir: Path, findings: list[Finding], reviewed: set[str]) -> None:
-    """Record every current finding as confirmed, with a readable note beside each fingerprint."""
+    """Record every current finding as confirmed, with a readable note beside each fingerprint
+    (never through a link out of the content folder)."""
     lines = [
         "# 已确认的简繁转换选择：由 `python build.py review --accept` 写入，勿手工编辑。",
         "# 句子改动后，相应条目会重新出现在审阅报告中。",
@@ -221,7 +262,14 @@ def save_reviewed(content_dir: Path, findings: list[Finding], reviewed: set[str]
         f"  - {yaml.safe_dump(entries[key], allow_unicode=True).strip().removesuffix('...').strip()}"
         for key in sorted(entries)
     ]
-    (content_dir / REVIEW_FILE).write_text("\n".join(lines) + "\n", "utf-8")
+    path = content_dir / REVIEW_FILE
+    refused = link_outside(path, content_dir)
+    _fail([refused] if refused else [])
+    try:
+        path.write_text("\n".join(lines) + "\n", "utf-8")
+    except OSError as exc:
+        problem = msg("cannot write review.yaml: {error}", error=exc.strerror or str(exc))
+        _fail([Diagnostic(display_path(path), 1, 1, problem, msg("check that the file can be written"))])
 
 
 def pending_findings(content_dir: Path, content: Content, converter: Converter) -> list[Finding]:

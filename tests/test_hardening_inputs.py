@@ -109,3 +109,57 @@ def test_links_inside_the_content_folder_keep_working(site: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert (site / "site" / "zh-hans" / "initiatives" / "rural-bus" / "index.html").is_file()
     assert os.path.islink(content / "site.yaml")
+
+
+# --- 2. content/review.yaml ----------------------------------------------------------------------------------
+
+LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n" for a, b in zip("abcd", "bcde")
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (LAUGHS + "confirmed: *e\n", "", "file holds more than 20,000 values"),
+        ("confirmed: 5\n", "1:12", "'confirmed' in review.yaml must be a list of fingerprints"),
+        ("confirmed:\n  - abc123 zh-Hant\n  - {a: 1}\n", "3:5", "'confirmed' in review.yaml must be a list of"),
+        ("- abc123\n", "1:1", "'confirmed' in review.yaml must be a list of fingerprints"),
+        ("confirmed: [abc]\nconfirmd: [def]\n", "2:1", "unknown key 'confirmd'"),
+        ("confirmed: [ab\n", "2:1", "YAML syntax"),
+    ],
+)
+def test_review_file_is_read_with_limits_and_checked(site: Path, text: str, where: str, message: str) -> None:
+    """review.yaml goes through the limited YAML loader (aliases, size) and its shape is checked:
+    every problem at its line, exit 1, for `review` and for `build --review`."""
+    (site / "content" / "review.yaml").write_text(text, "utf-8")
+    for args in (("review",), ("build", "--review", "--no-search", "--no-history")):
+        result = _run(site, *args)
+        assert result.returncode == 1, result.stderr
+        assert f"content/review.yaml:{where}" in result.stderr
+        assert message in result.stderr, result.stderr
+
+
+def test_review_accept_never_writes_through_a_link_out_of_content(site: Path) -> None:
+    """`review --accept` with review.yaml linked outside content/ refuses, and the outside file stays as it was."""
+    target = site / "outside" / "secret.yaml"
+    before = target.read_bytes()
+    (site / "content" / "review.yaml").symlink_to(target)
+    for args in (("review", "--accept"), ("review", "--accept", "--all")):
+        result = _run(site, *args)
+        assert result.returncode == 1, result.stderr
+        assert "content/review.yaml:1:1: error: 'review.yaml' is a link to a file outside content/" in result.stderr
+        assert target.read_bytes() == before
+    (site / "content" / "review.yaml").unlink()
+    (site / "content" / "review.yaml").symlink_to(site / "outside" / "new.yaml")  # a link to no file yet
+    result = _run(site, "review", "--accept", "--all")
+    assert result.returncode == 1, result.stderr
+    assert not (site / "outside" / "new.yaml").exists()
+
+
+def test_review_accept_then_review_lists_nothing(site: Path) -> None:
+    """What `review --accept` writes reads back through the checked loader: nothing is pending after."""
+    assert _run(site, "review", "--accept").returncode == 0
+    result = _run(site, "review")
+    assert result.returncode == 0, result.stderr
+    assert "0 choice(s) to review in 0 group(s)" in result.stdout
