@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gongshi import __version__
 from gongshi.i18n import language_option
+from gongshi.load.schema import validator
 from gongshi.model import Date
 
 COMMANDS = ("build", "check", "serve", "convert", "review", "new", "lint", "export", "import")
@@ -41,6 +42,7 @@ ARGPARSE_WORDS = (
     N_("expected one argument"),
     N_("ambiguous option: %(option)s could match %(matches)s"),
     N_("'%s' is not a date YYYY-MM-DD"),
+    N_("'%s' is not a web address: the site's address starts with http:// or https://"),
 )
 
 
@@ -107,7 +109,12 @@ def _site_options(_: Gettext, p: argparse.ArgumentParser) -> None:
         default=None,
         help=_("templates overriding the built-in ones (default: templates/ beside content)"),
     )
-    p.add_argument("--base-url", default=None, help=_("absolute address of the site, for canonical links and feeds"))
+    p.add_argument(
+        "--base-url",
+        type=_base_url,
+        default=None,
+        help=_("absolute address of the site, for canonical links and feeds"),
+    )
     p.add_argument(
         "--as-of",
         type=_date,
@@ -187,6 +194,16 @@ def _date(text: str) -> Date:
         return Date.parse(text)
     except (ValueError, IndexError):
         raise argparse.ArgumentTypeError(argparse._("'%s' is not a date YYYY-MM-DD") % text) from None  # type: ignore[attr-defined]
+
+
+def _base_url(text: str) -> str:
+    """`--base-url` is held to the rule of `base_url` in site.yaml, its schema's: an http:// or https://
+    address (a `javascript:` one would reach links, feeds and robots.txt)."""
+    errors = validator("site").iter_errors({"base_url": text})
+    if any(list(error.absolute_path) == ["base_url"] for error in errors):
+        problem = argparse._("'%s' is not a web address: the site's address starts with http:// or https://")  # type: ignore[attr-defined]
+        raise argparse.ArgumentTypeError(problem % text)
+    return text
 
 
 LANG_HELP = N_("language of messages: zh-Hans, zh-Hant or en (default: from LANG, else the site's source language)")

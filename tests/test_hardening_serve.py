@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
+from conftest import FIXTURES
 
 from gongshi import scratch, search
 
@@ -107,3 +111,26 @@ def test_clean_scratch_leaves_links_fresh_folders_and_other_files(tmp_path: Path
     scratch.clean_scratch([root])
     assert sorted(p.name for p in root.iterdir()) == ["gongshi-pagefind-1234-abcd", "gongshi-pagefind-link", "other"]
     assert (outside / "pages").is_dir()
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)//", "data:text/html,x", "//evil.example/", "example.org", "https://a b/"]
+)
+def test_base_url_option_must_be_a_web_address(
+    run_cli: Callable[..., CompletedProcess[str]], tmp_path: Path, url: str
+) -> None:
+    """`--base-url` is checked like `base_url` in site.yaml: anything but http(s) is a usage error, nothing built."""
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    for command in ("build", "check", "serve"):  # serve last: before the check, it would serve on
+        done = run_cli(command, f"--base-url={url}")
+        assert done.returncode == 2, done.stderr
+        assert f"argument --base-url: '{url}' is not a web address" in done.stderr
+        assert "http:// or https://" in done.stderr
+        assert not (tmp_path / "site").exists()
+
+
+def test_base_url_option_takes_a_web_address(run_cli: Callable[..., CompletedProcess[str]], tmp_path: Path) -> None:
+    """A site's address in a subfolder is accepted as it was."""
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    done = run_cli("check", "--base-url", "https://example.org/reports/")
+    assert done.returncode == 0, done.stderr
