@@ -55,11 +55,13 @@ class SiteConfig:
     colour: str = ""  # the district's colour, #rrggbb: the header's rule and accents (static/site.css)
     emblem: str = ""  # an emblem file in content/, shown beside the title (static/emblem.svg or .png)
     emblem_data: bytes = b""  # its bytes, read by the loader (not a site.yaml key)
+    keep: tuple[str, ...] = ()  # files in the output folder no build deletes (CNAME, .git, .well-known always)
 
     def __post_init__(self) -> None:
         # Pages append paths to base_url: it always ends with "/" (or is empty).
         if self.base_url and not self.base_url.endswith("/"):
             object.__setattr__(self, "base_url", self.base_url + "/")
+        object.__setattr__(self, "keep", tuple(self.keep))  # a YAML list, as the loader passes it on
         lint: object = self.lint  # site.yaml's `lint:` mapping, as the loader passes it on
         if isinstance(lint, dict):
             object.__setattr__(self, "lint", LintSettings(**lint))

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from gongshi import render, search
+from gongshi import outdir, render, search
 from gongshi.convert import Converter
 from gongshi.errors import ContentError, Diagnostic, Severity, UsageError
 from gongshi.history import History, read_history
@@ -29,7 +29,7 @@ from gongshi.load import load_content
 from gongshi.load.validate import editorial_warnings, validate_content
 from gongshi.model import Content, Date
 from gongshi.review import Finding, pending_findings
-from gongshi.write import Writer, check_out
+from gongshi.write import Writer
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class Options:
     history: bool = True  # read revision history from git
     cache: bool = True  # remember what was built in .cache/ beside the content, and redo only what changed
     progress: Callable[[str], None] | None = field(default=None, compare=False)  # told each stage as it starts
+    waiting: Callable[[Text], None] | None = field(default=None, compare=False)  # told when another build holds `out`
     read: Callable[[Path], bytes] = field(default=Path.read_bytes, compare=False)  # reads a content file
 
     @property
@@ -124,22 +125,36 @@ class Build:
     def run(self) -> Result:
         """Build the whole site into `options.out`, making again only what changed since the last build."""
         started = time.perf_counter()
-        check_out(self.options.out)
-        history = self.history()
-        last = self.recall(history)
-        if not last.changed:
-            return self.replay(last, started)
-        checked = self.check(frozenset(last.valid))
-        self.note_history(history)
-        with search.Indexing(self.options.out, self.binary(), last) as indexing:
-            self.render(checked, history, last.keys, indexing)
-            # made once everything is rendered: a build that fails before touches nothing
-            writer = Writer(self.options.out, last.manifest, last.intact)
-            self.write(writer)  # while Pagefind runs
-            index = self.index(indexing)
-        self.save(writer, index, last)
+        out = self.options.out
+        outdir.check_out(out)
+        lock = manifest.manifest_path(self.options.content, out).with_suffix(".lock")
+        with outdir.Lock(outdir.target(out), lock, self.options.waiting):
+            history = self.history()
+            last = self.recall(history)
+            if not last.changed and outdir.written_files(outdir.target(out)) is not None:
+                return self.replay(last, started)
+            checked = self.check(frozenset(last.valid))
+            self.note_history(history)
+            with search.Indexing(out, self.binary(), last) as indexing:
+                self.render(checked, history, last.keys, indexing)
+                self.write_all(checked, last, indexing)
         self.result.elapsed = time.perf_counter() - started
         return self.result
+
+    def write_all(self, checked: Checked, last: Recalled, indexing: search.Indexing) -> None:
+        """Write the site (pages while Pagefind runs, then the index) and swap it in; a disk that is
+        full or read-only leaves the old site and nothing else (`outdir.write_failed`, exit 1)."""
+        writer = None
+        try:
+            # made once everything is rendered: a build that fails before touches nothing
+            writer = Writer(self.options.out, last.manifest, last.intact, checked.content.config.keep)
+            self.write(writer)
+            index = self.index(indexing)
+            self.save(writer, index, last)
+        except OSError as error:
+            if writer is not None:
+                writer.abandon()
+            raise outdir.write_failed(self.options.out, error) from error
 
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[None]:

@@ -24,6 +24,7 @@ from gongshi.incremental.manifest import code_digest, digest_folders
 from gongshi.incremental.plan import Plan, Records, Rendered, digest
 from gongshi.model import Content, Lang, edition_dir
 from gongshi.outputs import EDITION_OUTPUTS, SITE_OUTPUTS, pages
+from gongshi.processes import die_with_parent
 from gongshi.review import Finding
 
 PARALLEL_FROM = 400  # records; below this, starting worker processes costs more than it saves
@@ -116,7 +117,8 @@ def _editions(jobs: list[_Job]) -> Iterable[Rendered]:
         yield from map(_render_edition, jobs)
         return
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    # workers end with the build, even one killed with -9 (`processes.die_with_parent`)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         for future in as_completed([pool.submit(_render_edition, job) for job in jobs]):
             yield future.result()
 

@@ -1,11 +1,13 @@
 """Write stage: rendered files into the output folder, so that a reader always sees the old site or the new.
 
-With the last build's manifest, only files whose bytes changed are written, each through a
-temporary name renamed over the old file, and `finish` removes the files no longer built.
-Without it (first build, or cache deleted) the site is written into a new folder that `finish`
-swaps in with one rename; unchanged files are hard-linked from the old one. Everything was
-rendered before the first byte is written, so a build that fails on content leaves `out` as it
-was. Unchanged files keep their inode and timestamp: rsync and CDN caches see real changes only.
+The new site is made as a tree beside the old one (`outdir.new_tree`): files whose bytes did not
+change are hard-linked from the old site (they keep their inode and time: rsync and CDN caches see
+real changes only), the others written, and what gongshi must keep (`outdir.carried`) linked in;
+`finish` writes the marker and exchanges the two trees in one step (`outdir.exchange`). A folder
+that is a mount point cannot be exchanged: it is updated in place, each file replaced atomically.
+Everything was rendered before the first byte is written, so a build that fails on content
+leaves the output folder as it was; one that fails on the disk (full, read-only) removes what it
+began and says so (`outdir.write_failed`, exit 1).
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from gongshi.errors import UsageError
-from gongshi.i18n import msg
+from gongshi import outdir
 from gongshi.incremental.manifest import Entry, Manifest, inside, sha
 from gongshi.incremental.plan import Rendered
 
@@ -25,64 +26,57 @@ from gongshi.incremental.plan import Rendered
 class Writer:
     """Writes one build into `out`, in parts (pages while the search index is made, then the index).
 
-    `previous` is the last build's manifest and `intact` its files still as written: files whose
-    bytes did not change are left alone, and nothing old is read but a file changed since the
-    last build (by `serve`'s first step, or by hand).
+    `previous` is the last build's manifest and `intact` its files still as written: their bytes
+    are not read again. `keep` are the site's `keep:` patterns. The caller holds `outdir.Lock`.
     """
 
-    def __init__(self, out: Path, previous: Manifest | None, intact: Mapping[str, Entry]) -> None:
-        check_out(out)
-        self.out = out.absolute()
-        self.previous, self.intact = previous, intact
-        self.in_place = previous is not None and out.is_dir()
+    def __init__(
+        self, out: Path, previous: Manifest | None, intact: Mapping[str, Entry], keep: Iterable[str] = ()
+    ) -> None:
+        outdir.check_out(out)
+        self.out, self.folder = out, outdir.target(out)
+        self.previous, self.intact, self.keep = previous, intact, tuple(keep)
+        outdir.remove_leftovers(self.folder)
+        self.in_place = outdir.is_mount(self.folder)
         self.entries: dict[str, Entry] = {}  # every file written or kept, for the next manifest
         self.written = self.unchanged = self.removed = 0
-        self.root = self.out if self.in_place else self._fresh_folder()
-        self.old = set() if self.in_place or not self.out.exists() else _files_in(self.out)
+        self.root = self.folder if self.in_place else outdir.new_tree(self.folder)
+        self.root.mkdir(parents=True, exist_ok=self.in_place)
         self.folders: set[str] = set()  # made (or found) by this writer
 
-    def _fresh_folder(self) -> Path:
-        root = self.out.with_name(f".{self.out.name}.new")
-        for leftover in (root, self.out.with_name(f".{self.out.name}.old")):
-            if leftover.exists():
-                shutil.rmtree(leftover)
-        root.mkdir(parents=True)
-        return root
-
     def write(self, rendered: Rendered, paths: Iterable[str]) -> None:
-        """Write `paths` of `rendered`: made files from memory, reused ones kept (or linked into a new folder)."""
+        """Write `paths` of `rendered`: made files from memory, reused ones linked from the old site."""
         for rel in sorted(paths):
             check_path(rel)
             data = None if rel in rendered.reused else rendered.files[rel]
             self._write_one(rel, rendered.keys.get(rel, ""), data)
 
     def _write_one(self, rel: str, key: str, data: bytes | None) -> None:
-        known = self.intact.get(rel) if self.in_place else None
+        known = self.intact.get(rel)
         digest = None if data is None else sha(data)
+        old, target = os.path.join(self.folder, rel), os.path.join(self.root, rel)
         if known is not None and (digest is None or known.sha == digest):
+            self._keep(old, target)
             self.entries[rel] = replace(known, key=key)
             self.unchanged += 1
             return
         if data is None:
-            data = (self.out / rel).read_bytes()  # reused, to be linked into the new folder
+            data = Path(old).read_bytes()  # reused, but changed behind gongshi's back: written again
         digest = digest or sha(data)
-        target = os.path.join(self.root, rel)
-        self._make_folder(os.path.dirname(target))
-        if self._already(rel, target, data):
-            if not self.in_place:
-                os.link(os.path.join(self.out, rel), target)
+        if _same(Path(old), data):  # written meanwhile by `serve`, or restored by hand
+            self._keep(old, target)
             self.unchanged += 1
             self.entries[rel] = _entry(os.stat(target), key, digest)
             return
         self.written += 1
+        self._make_folder(os.path.dirname(target))
         made = replace_file(target, data) if self.in_place else create_file(target, data)
         self.entries[rel] = _entry(made, key, digest)
 
-    def _already(self, rel: str, target: str, data: bytes) -> bool:
-        """The file holds `data` already: in the old folder (to link), or written meanwhile by `serve`."""
+    def _keep(self, old: str, target: str) -> None:
         if not self.in_place:
-            return rel in self.old and _same(Path(self.out, rel), data)
-        return rel not in self.intact and _same(Path(target), data)
+            self._make_folder(os.path.dirname(target))
+            os.link(old, target)
 
     def _make_folder(self, folder: str) -> None:
         if folder not in self.folders:
@@ -90,23 +84,29 @@ class Writer:
             self.folders.add(folder)
 
     def finish(self, paths: set[str]) -> dict[str, Entry]:
-        """Remove what is no longer built (in place), or swap the new folder in; the entries written."""
+        """Put the new site in place: the marker, what must be kept, then one exchange (or, in a
+        mount point, the removal of what is no longer built); the entries written."""
+        wrote = outdir.written_files(self.folder)
+        before = set(wrote) if wrote is not None else set(self.previous.files) if self.previous else set()
+        self.removed = len(before - paths)
         if self.in_place:
-            assert self.previous is not None
-            gone = sorted(set(self.previous.files) - paths)
+            gone = sorted(rel for rel in before - paths if inside(rel) and not outdir.kept(rel, self.keep))
             for rel in gone:
-                (self.out / rel).unlink(missing_ok=True)
-            _remove_empty_folders(self.out, {(self.out / rel).parent for rel in gone})
-            self.removed = len(gone)
+                (self.folder / rel).unlink(missing_ok=True)
+            _remove_empty_folders(self.folder, {(self.folder / rel).parent for rel in gone})
+            replace_file(self.folder / outdir.MARKER, outdir.marker(paths))
             return self.entries
-        self.removed = len(self.old - paths)
-        backup = self.out.with_name(f".{self.out.name}.old")
-        if self.out.exists():
-            self.out.rename(backup)
-        self.root.rename(self.out)
-        if backup.exists():
-            shutil.rmtree(backup)
+        for rel in outdir.carried(self.folder, paths, self.keep):
+            outdir.link_file(self.folder / rel, self.root / rel)
+        create_file(str(self.root / outdir.MARKER), outdir.marker(paths))
+        outdir.exchange(self.root, self.folder)
+        shutil.rmtree(self.root, ignore_errors=True)  # the old site, now out of sight
         return self.entries
+
+    def abandon(self) -> None:
+        """The build failed while writing: remove the tree it was making (the old site is untouched)."""
+        if not self.in_place:
+            shutil.rmtree(self.root, ignore_errors=True)
 
 
 def create_file(target: str, data: bytes) -> os.stat_result:
@@ -135,26 +135,6 @@ def check_path(rel: str) -> None:
     """Refuse an output path that would leave the output folder (defence in depth: paths come from ids)."""
     if not inside(rel):
         raise RuntimeError(f"output path {rel!r} leaves the output folder")
-
-
-def check_out(out: Path) -> None:
-    """Never replace a folder that is not a gongshi site: it might hold someone's work."""
-    resolved = out.resolve()
-    if resolved == Path(resolved.anchor) or resolved == Path.home().resolve():
-        raise UsageError(msg("refusing to write the site into {path}", path=out))
-    if out.exists() and not out.is_dir():
-        raise UsageError(msg("--out {path} is a file, not a folder", path=out))
-    if out.is_dir() and any(out.iterdir()) and not ((out / "index.html").is_file() and (out / "static").is_dir()):
-        raise UsageError(
-            msg(
-                "--out {path} is not empty and does not look like a gongshi site; choose an empty or new folder",
-                path=out,
-            )
-        )
-
-
-def _files_in(folder: Path) -> set[str]:
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
 def _remove_empty_folders(top: Path, folders: set[Path]) -> None:

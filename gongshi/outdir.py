@@ -1,0 +1,240 @@
+"""The output folder: whose it is, who builds into it, and how a new site replaces the old one.
+
+The promises (README, "What gongshi promises"):
+
+- gongshi writes only into a folder it made: one holding its marker file (`MARKER`, the list of the
+  files it wrote there), an empty or new folder, or a site of an older gongshi (its chooser page and
+  stylesheet). Anything else is refused before a file is touched.
+- It never deletes what it did not write: files the marker does not list, and `CNAME`, `.git`,
+  `.well-known` and the site's `keep:` patterns always, are carried into every new site.
+- One build at a time per folder: `Lock` holds an advisory lock beside it; a second build waits and
+  says which process holds it.
+- A reader sees the old site or the new one, never a mix: the new site is made as a tree beside the
+  old (unchanged files hard-linked, so they keep their inode and time) and exchanged with it in one
+  `renameat2(RENAME_EXCHANGE)`. A symlinked folder is followed (the link stays); a mount point,
+  which cannot be renamed, is updated file by file, each file replaced atomically.
+- A build killed at any moment leaves the old site whole; what it left beside it (`.NAME.gongshi-new`)
+  is removed by the next build, after it takes the lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import fnmatch
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from gongshi.errors import ContentError, Diagnostic, UsageError
+from gongshi.i18n import Text, msg
+
+MARKER = ".gongshi-site.json"
+ALWAYS_KEPT = ("CNAME", ".git", ".well-known", ".nojekyll")
+TEMPORARY = ".gongshi-new"  # suffix of a file being written in place (`write.replace_file`)
+RENAME_EXCHANGE = 2
+
+
+def target(out: Path) -> Path:
+    """The folder the site lives in: `out`, or the folder a symlink `out` points to (the link stays)."""
+    return out.resolve() if out.is_symlink() else out.absolute()
+
+
+def new_tree(folder: Path) -> Path:
+    """Where the next site is made before it is exchanged with `folder`: beside it, on the same disk."""
+    return folder.with_name(f".{folder.name}{TEMPORARY}")
+
+
+def check_out(out: Path) -> None:
+    """Refuse an output folder gongshi did not make: it might hold someone's work."""
+    folder = target(out)
+    if folder == Path(folder.anchor) or folder == Path.home().resolve():
+        raise UsageError(msg("refusing to write the site into {path}", path=out))
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(msg("--out {path} is a file, not a folder", path=out))
+    if folder.is_dir() and written_files(folder) is None and _foreign(folder):
+        raise UsageError(
+            msg(
+                "--out {path} is not empty and was not made by gongshi; choose an empty or new folder",
+                path=out,
+            )
+        )
+
+
+def _foreign(folder: Path) -> bool:
+    """A folder without gongshi's marker: empty, or a site an older gongshi wrote (its chooser page)."""
+    names = {p.name for p in folder.iterdir()} - set(ALWAYS_KEPT)
+    if not names:
+        return False
+    index, style = folder / "index.html", folder / "static" / "style.css"
+    if not (index.is_file() and style.is_file()):
+        return True
+    return b'href="static/style.css?v=' not in index.read_bytes()[:8192]
+
+
+def written_files(folder: Path) -> frozenset[str] | None:
+    """The files gongshi wrote into `folder` (its marker), or None without a readable marker."""
+    try:
+        data = json.loads((folder / MARKER).read_text("utf-8"))
+        if data.get("generator") != "gongshi" or not isinstance(data.get("files"), list):
+            return None
+        return frozenset(str(path) for path in data["files"])
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def marker(paths: Iterable[str]) -> bytes:
+    """The marker's bytes: what this build wrote (sorted, so the same site gives the same bytes)."""
+    data = {"generator": "gongshi", "note": "made by gongshi; replaced by every build", "files": sorted(paths)}
+    return (json.dumps(data, ensure_ascii=False, indent=0) + "\n").encode()
+
+
+def kept(rel: str, patterns: Iterable[str]) -> bool:
+    """Whether a path (or a folder holding it) is one gongshi must never delete."""
+    parts = rel.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return parts[0] in ALWAYS_KEPT or any(fnmatch.fnmatchcase(p, pattern) for p in prefixes for pattern in patterns)
+
+
+def carried(folder: Path, built: set[str], patterns: Iterable[str]) -> list[str]:
+    """Files and links in `folder` the next site keeps though gongshi does not build them: what it did
+    not write (not in the marker), and the kept ones. A folder gongshi never wrote into is all kept."""
+    wrote = written_files(folder)
+    if wrote is None and folder.is_dir() and _foreign(folder):
+        wrote = frozenset()
+    found = []
+    for path in _walk(folder):
+        rel = path.relative_to(folder).as_posix()
+        if rel in built or rel == MARKER or path.name.endswith(TEMPORARY):
+            continue
+        if kept(rel, patterns) or (wrote is not None and rel not in wrote):
+            found.append(rel)
+    return found
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Every file and symlink under `folder`, not following links."""
+    for root, dirs, files in os.walk(folder):
+        base = Path(root)
+        for name in files:
+            yield base / name
+        for name in dirs:
+            if (base / name).is_symlink():
+                yield base / name
+
+
+def link_file(source: Path, dest: Path) -> None:
+    """`dest` as a hard link of `source` (a symlink copied as a symlink)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_symlink():
+        os.symlink(os.readlink(source), dest)
+    else:
+        os.link(source, dest, follow_symlinks=False)
+
+
+def remove_leftovers(folder: Path) -> None:
+    """What a killed build left: the tree it was making, the old tree it had not yet removed; a site
+    set aside by `exchange`'s two renames is put back first."""
+    aside = folder.with_name(f".{folder.name}.old")
+    if not folder.exists() and aside.is_dir():
+        os.rename(aside, folder)
+    for leftover in (new_tree(folder), folder.with_name(f".{folder.name}.new"), aside):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover)
+    if is_mount(folder):
+        for path in _walk(folder):
+            if path.name.endswith(TEMPORARY):
+                path.unlink()
+
+
+def is_mount(folder: Path) -> bool:
+    """Whether `folder` is a mount point (a bind mount of the same disk too), which cannot be renamed."""
+    if not folder.is_dir():
+        return False
+    if os.path.ismount(folder):
+        return True
+    with contextlib.suppress(OSError), open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as table:
+        points = {line.split()[4].replace("\\040", " ") for line in table if len(line.split()) > 4}
+        return str(folder.resolve()) in points
+    return False
+
+
+def exchange(new: Path, folder: Path) -> None:
+    """Put the tree `new` in `folder`'s place in one step; the old site ends at `new`, to be removed.
+
+    `renameat2(RENAME_EXCHANGE)` (Linux 3.15, most file systems); where it is missing, two renames,
+    between which the folder is briefly absent."""
+    if not folder.exists():
+        os.rename(new, folder)
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        at_fdcwd = -100
+        if renameat2(at_fdcwd, os.fsencode(new), at_fdcwd, os.fsencode(folder), RENAME_EXCHANGE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+            raise OSError(code, os.strerror(code), str(folder))
+    aside = folder.with_name(f".{folder.name}.old")
+    os.rename(folder, aside)
+    os.rename(new, folder)
+    os.rename(aside, new)
+
+
+def write_failed(out: Path, error: OSError) -> ContentError:
+    """A disk that is full or read-only: exit 1 with what to do (the old site is as it was)."""
+    reason = error.strerror or str(error)
+    where = error.filename or out
+    return ContentError(
+        [
+            Diagnostic(
+                str(out),
+                1,
+                1,
+                msg("cannot write the site: {reason} ({path})", reason=reason, path=where),
+                msg("the previous site was left as it was; free space or make the folder writable, then build again"),
+            )
+        ]
+    )
+
+
+class Lock:
+    """One build at a time into a folder: an advisory lock on `.NAME.gongshi-lock` beside it (in the
+    build cache when that folder cannot be written). `waiting` is told who holds it, once."""
+
+    def __init__(self, folder: Path, fallback: Path, waiting: Callable[[Text], None] | None = None) -> None:
+        self.paths = (folder.with_name(f".{folder.name}.gongshi-lock"), fallback)
+        self.waiting = waiting
+        self.fd = -1
+
+    def __enter__(self) -> Lock:
+        for path in self.paths:
+            with contextlib.suppress(OSError):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+                break
+        if self.fd < 0:
+            return self  # nowhere to keep a lock (read-only disk): the write will say so
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(self.fd, 200, 0).decode("utf-8", "replace").strip() or "?"
+            if self.waiting is not None:
+                self.waiting(
+                    msg("waiting for another build into this folder to finish (process {holder})", holder=holder)
+                )
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, str(os.getpid()).encode(), 0)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd >= 0:
+            os.ftruncate(self.fd, 0)
+            os.close(self.fd)  # closing releases the lock
+            self.fd = -1

@@ -1,0 +1,184 @@
+"""The output folder's promises (gongshi/outdir.py): only gongshi's own folder is written, nothing gongshi
+did not write is deleted, one build at a time, and a reader (or a crash) sees the old site or the new."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, ROOT, gongshi_cli
+
+from gongshi import outdir, write
+from gongshi.errors import ContentError
+from gongshi.pipeline import Options, build_site
+
+BASIC = FIXTURES / "basic" / "content"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def copy_content(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(BASIC, content)
+    return content
+
+
+def build(content: Path, out: Path, **options: object) -> None:
+    build_site(Options(content=content, out=out, search=False, history=False, **options))  # type: ignore[arg-type]
+
+
+def test_a_folder_gongshi_did_not_make_is_refused_untouched(tmp_path: Path) -> None:
+    """The old test (index.html and static/) let this folder be wiped: .git and photos/ removed."""
+    mysite = tmp_path / "mysite"
+    for folder in ("static", ".git", "photos"):
+        (mysite / folder).mkdir(parents=True)
+    (mysite / "index.html").write_text("x", "utf-8")
+    (mysite / "photos" / "a.jpg").write_bytes(b"jpeg")
+    before = tree(mysite)
+    done = gongshi_cli("--content", str(copy_content(tmp_path)), "--out", str(mysite), "--no-search", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "not made by gongshi" in done.stderr and str(mysite) in done.stderr
+    assert tree(mysite) == before and (mysite / ".git").is_dir()
+
+
+@pytest.mark.parametrize("how", ["cached", "no cache", "cache deleted"])
+def test_what_gongshi_did_not_write_survives_every_build(tmp_path: Path, how: str) -> None:
+    content, out = copy_content(tmp_path), tmp_path / "site"
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text("utf-8") + "keep:\n  - downloads/*.pdf\n  - about/index.html\n", "utf-8")
+    build(content, out)
+    ours = {"CNAME": b"example.org\n", ".git/HEAD": b"ref\n", ".well-known/security.txt": b"x"}
+    ours |= {"downloads/report.pdf": b"%PDF", "photos/a.jpg": b"jpeg", "about/index.html": b"mine"}
+    for rel, data in ours.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+    site_yaml.write_text(site_yaml.read_text("utf-8").replace("民生实事测试站", "民生实事公示站"), "utf-8")
+    if how == "cache deleted":
+        shutil.rmtree(tmp_path / ".cache")
+    build(content, out, cache=how != "no cache")
+    assert {rel: (out / rel).read_bytes() for rel in ours} == ours
+    assert "民生实事公示站" in (out / "zh-hans" / "index.html").read_text("utf-8")
+    assert not list(tmp_path.glob(".site*new*"))
+
+
+def test_a_file_gongshi_wrote_and_no_longer_builds_is_removed(tmp_path: Path) -> None:
+    content, out = copy_content(tmp_path), tmp_path / "site"
+    build(content, out)
+    page = out / "zh-hans" / "updates" / "2019-07-bus" / "index.html"
+    assert page.is_file()
+    (content / "updates" / "2019-07-bus.md").unlink()
+    build(content, out, cache=False)
+    assert not page.exists() and (out / "zh-hans" / "index.html").is_file()
+
+
+def test_unchanged_files_keep_their_inode(tmp_path: Path) -> None:
+    content, out = copy_content(tmp_path), tmp_path / "site"
+    build(content, out)
+    about = out / "zh-hans" / "about" / "index.html"
+    before = about.stat()
+    (content / "updates" / "2019-07-bus.md").write_text(
+        (content / "updates" / "2019-07-bus.md").read_text("utf-8") + "\n补充一句。\n", "utf-8"
+    )
+    build(content, out)
+    assert (about.stat().st_ino, about.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_an_output_folder_that_is_a_symlink_stays_a_symlink(tmp_path: Path) -> None:
+    content, real, link = copy_content(tmp_path), tmp_path / "www" / "real", tmp_path / "site"
+    real.mkdir(parents=True)
+    link.symlink_to(real, target_is_directory=True)
+    for cache in (True, False):
+        build(content, link, cache=cache)
+        assert link.is_symlink() and (real / "zh-hans" / "index.html").is_file()
+
+
+def test_a_mount_point_is_updated_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mount point cannot be renamed or exchanged: each file is replaced where it is."""
+    content, out = copy_content(tmp_path), tmp_path / "site"
+    out.mkdir()
+    (out / "CNAME").write_text("example.org", "utf-8")
+    monkeypatch.setattr(outdir, "is_mount", lambda folder: folder == out)
+    monkeypatch.setattr(outdir, "exchange", lambda *a: pytest.fail("a mount point cannot be exchanged"))
+    build(content, out)
+    inode = out.stat().st_ino
+    (out / "zh-hans" / ".stale.html.gongshi-new").write_text("left by a killed build", "utf-8")
+    (content / "updates" / "2019-07-bus.md").unlink()
+    build(content, out, cache=False)
+    assert out.stat().st_ino == inode and (out / "CNAME").read_text("utf-8") == "example.org"
+    assert not (out / "zh-hans" / "updates" / "2019-07-bus").exists()
+    assert not list(out.rglob("*.gongshi-new"))
+
+
+@pytest.mark.parametrize("errno_", [errno.ENOSPC, errno.EROFS])
+def test_a_full_or_read_only_disk_is_a_clear_error_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, errno_: int
+) -> None:
+    content, out = copy_content(tmp_path), tmp_path / "site"
+    build(content, out)
+    before = tree(out)
+    site_yaml = content / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text("utf-8").replace("民生实事测试站", "民生实事公示站"), "utf-8")
+    calls = []
+
+    def failing(target: str, data: bytes) -> os.stat_result:
+        calls.append(target)
+        if len(calls) > 3:
+            raise OSError(errno_, os.strerror(errno_), target)
+        return real_create(target, data)
+
+    real_create = write.create_file
+    monkeypatch.setattr(write, "create_file", failing)
+    with pytest.raises(ContentError) as raised:
+        build(content, out, cache=False)
+    (problem,) = raised.value.diagnostics
+    assert problem.path == str(out) and os.strerror(errno_) in str(problem.message)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", ".site.gongshi-lock", "content", "site"]
+
+
+def test_leftovers_of_a_killed_build_are_removed_and_a_set_aside_site_put_back(tmp_path: Path) -> None:
+    content, out = copy_content(tmp_path), tmp_path / "site"
+    build(content, out)
+    (tmp_path / ".site.gongshi-new" / "zh-hans").mkdir(parents=True)  # the tree a killed build was making
+    out.rename(tmp_path / ".site.old")  # killed between the two renames of `exchange`'s fallback
+    build(content, out, cache=False)
+    assert (out / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", ".site.gongshi-lock", "content", "site"]
+
+
+def test_a_second_build_waits_for_the_first_and_says_so(tmp_path: Path) -> None:
+    content, out = copy_content(tmp_path), tmp_path / "site"
+    lock = tmp_path / ".site.gongshi-lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    os.write(fd, b"4242")
+    told: list[str] = []
+    waiting = threading.Thread(target=build, args=(content, out), kwargs={"waiting": lambda t: told.append(str(t))})
+    waiting.start()
+    time.sleep(1)
+    assert waiting.is_alive() and not out.exists()
+    os.close(fd)
+    waiting.join(60)
+    assert (out / "index.html").is_file()
+    assert told == ["waiting for another build into this folder to finish (process 4242)"]
+
+
+def test_two_clean_builds_at_once_both_succeed(tmp_path: Path) -> None:
+    """Once, one of them exited 3 (Directory not empty) and left a site without index.html."""
+    content, out = copy_content(tmp_path), tmp_path / "site"
+    args = [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out), "--no-search"]
+    runs = [subprocess.Popen([*args, "--no-cache"], stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    errors = [run.communicate(timeout=120)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], errors
+    build(content, tmp_path / "reference", cache=False)
+    assert tree(out) == tree(tmp_path / "reference")
