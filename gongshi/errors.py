@@ -66,6 +66,10 @@ class ContentError(GongshiError):
         count = sum(d.is_error for d in self.diagnostics)
         super().__init__(f"{count} error(s) in content")
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[tuple[Diagnostic, ...]]]:
+        # A page renders in a worker process for large sites; its error comes back pickled.
+        return (ContentError, (self.diagnostics,))
+
 
 class UsageError(GongshiError):
     """The command line is wrong."""

@@ -13,17 +13,30 @@ import datetime as dt
 import functools
 import hashlib
 import posixpath
-from collections.abc import Mapping, Sequence
+import traceback
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    select_autoescape,
+)
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from gongshi import stats
 from gongshi.edition import Edition
+from gongshi.errors import ContentError, Diagnostic
 from gongshi.history import Revision
+from gongshi.i18n import msg
+from gongshi.load.files import display_path, link_outside
 from gongshi.model import edition_dir
 from gongshi.resources import builtin_path
 from gongshi.review import Finding
@@ -70,9 +83,9 @@ def make_env(site_templates: Path | None = None, version: str = "") -> Environme
     environment, so that a template added to the site's folder overrides a built-in one at once.
     """
     builtin = builtin_path("templates")
-    loaders = []
+    loaders: list[FileSystemLoader] = []
     if site_templates is not None and site_templates.is_dir() and site_templates.resolve() != builtin.resolve():
-        loaders.append(FileSystemLoader(site_templates))
+        loaders.append(SiteLoader(site_templates))
     loaders.append(FileSystemLoader(builtin))
     env = Environment(
         loader=ChoiceLoader(loaders),
@@ -95,17 +108,77 @@ def make_env(site_templates: Path | None = None, version: str = "") -> Environme
     return env
 
 
+class SiteLoader(FileSystemLoader):
+    """A site's own templates: a template leading out of the folder through a link is refused, unread."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.folder = folder
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        refused = link_outside(self.folder.joinpath(*split_template_path(template)), self.folder)
+        if refused is not None:
+            raise ContentError([refused])
+        return super().get_source(environment, template)
+
+
 def static_files(site_templates: Path | None = None) -> dict[str, bytes]:
-    """`static/` of the built-in templates, overlaid with the site's own `static/`."""
-    out: dict[str, bytes] = {}
-    roots = [builtin_path("templates", "static")]
-    if site_templates is not None and (site_templates / "static").is_dir():
-        roots.append(site_templates / "static")
-    for root in roots:
-        for path in sorted(root.rglob("*")):
-            if path.is_file():
-                out["static/" + path.relative_to(root).as_posix()] = path.read_bytes()
+    """`static/` of the built-in templates, overlaid with the site's own `static/`, where a link
+    leading out of the site's templates folder is refused (ContentError), never published."""
+    out = _files(builtin_path("templates", "static"))
+    static = site_templates / "static" if site_templates is not None else None
+    if site_templates is not None and static is not None and static.is_dir():
+        refused = link_outside(static, site_templates)
+        problems = [refused] if refused else [link_outside(path, site_templates) for path in sorted(static.rglob("*"))]
+        if any(problems):
+            raise ContentError([problem for problem in problems if problem is not None])
+        out.update(_files(static))
     return out
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        "static/" + path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def template_problem(exc: Exception, env: Environment) -> Diagnostic | None:
+    """An error raised while rendering, as a diagnostic at the line of the site's template where it
+    happened; None when no site template was running (then it is a bug in gongshi)."""
+    loaders = getattr(env.loader, "loaders", ())
+    folder = next((loader.folder for loader in loaders if isinstance(loader, SiteLoader)), None)
+    if folder is None:
+        return None
+    frames = [(frame.filename, frame.lineno) for frame in traceback.extract_tb(exc.__traceback__)]
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        frames.append((exc.filename, exc.lineno))
+    top = folder.resolve()
+    found = [(Path(name), line or 1) for name, line in frames if Path(name).resolve().is_relative_to(top)]
+    if not found:
+        return None
+    path, line = found[-1]
+    hint = msg("correct the template, or delete it from {folder}/ to use gongshi's own", folder=display_path(folder))
+    if isinstance(exc, TemplateNotFound):
+        message = msg("template '{name}' not found", name=exc.name)
+        hint = msg(
+            "name a template by its path inside {folder}/ (without '..') or by a built-in template's name",
+            folder=display_path(folder),
+        )
+    elif isinstance(exc, TemplateSyntaxError):
+        message = msg("template syntax: {error}", error=exc.message or "")
+    else:
+        message = msg("template error: {error}", error=str(exc)[:200])
+    return Diagnostic(display_path(path), line, 1, message, hint, source_line=_line(path, line))
+
+
+def _line(path: Path, number: int) -> str:
+    try:
+        lines = path.read_text("utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
 def versions(static: Mapping[str, bytes]) -> dict[str, str]:
@@ -137,16 +210,24 @@ class View:
             if root
             else []
         )
-        html = self.env.get_template(template).render(
-            **self.helpers(here_dir),
-            site=ed.content.config,
-            lang=ed.lang,
-            here=here,
-            path=path,
-            canonical=ed.absolute(here),
-            alternates=alternates,
-            **{"csp": CSP, **context},
-        )
+        try:
+            html = self.env.get_template(template).render(
+                **self.helpers(here_dir),
+                site=ed.content.config,
+                lang=ed.lang,
+                here=here,
+                path=path,
+                canonical=ed.absolute(here),
+                alternates=alternates,
+                **{"csp": CSP, **context},
+            )
+        except ContentError:
+            raise
+        except Exception as exc:  # a site's template may fail in any way: say where, not "a bug in gongshi"
+            problem = template_problem(exc, self.env)
+            if problem is None:
+                raise
+            raise ContentError([problem]) from exc
         return html.encode("utf-8")
 
     def helpers(self, here_dir: str) -> dict[str, Any]:

@@ -163,3 +163,87 @@ def test_review_accept_then_review_lists_nothing(site: Path) -> None:
     result = _run(site, "review")
     assert result.returncode == 0, result.stderr
     assert "0 choice(s) to review in 0 group(s)" in result.stdout
+
+
+# --- 3. the site's templates -----------------------------------------------------------------------------------
+
+BUILTIN_TEMPLATES = FIXTURES.parent.parent / "templates"
+
+
+def _template(site: Path, name: str, extra: str) -> int:
+    """The site's own copy of the built-in template `name`, with the line `extra` at the end of its
+    last block; the number of that line."""
+    path = site / "templates" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = (BUILTIN_TEMPLATES / name).read_text("utf-8")
+    head, end, tail = text.rpartition("{% endblock %}")
+    path.write_text(head + extra + end + tail, "utf-8")
+    return head.count("\n") + 1
+
+
+def test_static_file_linked_outside_templates_is_never_published(site: Path) -> None:
+    """A link in templates/static/ (or templates/static itself) to a file outside templates/ is refused at the link."""
+    static = site / "templates" / "static"
+    static.mkdir(parents=True)
+    (static / "leak.txt").symlink_to(site / "outside" / "secret.yaml")
+    result = _build(site)
+    assert result.returncode == 1, result.stderr
+    assert "templates/static/leak.txt:1:1: error: 'leak.txt' is a link to a file outside templates/" in result.stderr
+    assert "hint: copy the file into templates/ and remove the link" in result.stderr
+    assert not (site / "site").exists()
+    (static / "leak.txt").unlink()
+    static.rmdir()
+    (site / "outside" / "static").mkdir()
+    static.symlink_to(site / "outside" / "static")
+    result = _build(site)
+    assert result.returncode == 1, result.stderr
+    assert "templates/static:1:1: error: 'static' is a link to a folder outside templates/" in result.stderr
+
+
+def test_template_linked_outside_templates_is_refused_and_inside_works(site: Path) -> None:
+    """A template that is a link out of templates/ is refused, unread; a link inside templates/ works."""
+    (site / "outside" / "about.html").write_text("{{ 1 }}" + SECRET, "utf-8")
+    (site / "templates").mkdir()
+    (site / "templates" / "about.html").symlink_to(site / "outside" / "about.html")
+    result = _build(site)
+    assert result.returncode == 1, result.stderr
+    assert "templates/about.html:1:1: error: 'about.html' is a link to a file outside templates/" in result.stderr
+    (site / "templates" / "about.html").unlink()
+    shutil.copy(BUILTIN_TEMPLATES / "about.html", site / "templates" / "own-about.html")
+    (site / "templates" / "about.html").symlink_to("own-about.html")
+    result = _build(site)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('{% include "../../etc/passwd" %}\n', "error: template '../../etc/passwd' not found"),
+        ('{% include "no-such-part.html" %}\n', "error: template 'no-such-part.html' not found"),
+        ("{% if %}\n", "error: template syntax: Expected an expression, got 'end of statement block'"),
+        ("{{ no_such_name }}\n", "error: template error: 'no_such_name' is undefined"),
+        ("{{ 1 // 0 }}\n", "error: template error: integer division or modulo by zero"),
+    ],
+)
+def test_broken_site_template_is_an_error_at_its_line(site: Path, extra: str, message: str) -> None:
+    """A site template that escapes its folder, names a missing template, has a syntax error or fails
+    while rendering is reported at its file and line, exit 1 (not a crash, exit 3)."""
+    line = _template(site, "about.html", extra)
+    result = _build(site)
+    assert result.returncode == 1, result.stderr
+    assert f"templates/about.html:{line}:1: {message}" in result.stderr
+    assert "hint: " in result.stderr
+    assert "root:" not in result.stderr  # nothing of /etc/passwd
+    assert not (site / "site").exists()
+
+
+def test_content_error_survives_a_worker_process() -> None:
+    """Large sites render in worker processes: a ContentError (a template's) comes back with its diagnostics."""
+    import pickle
+
+    from gongshi.errors import ContentError, Diagnostic
+
+    error = ContentError([Diagnostic("templates/about.html", 3, 1, "template error: x", "hint")])
+    again = pickle.loads(pickle.dumps(error))
+    assert isinstance(again, ContentError)
+    assert again.diagnostics == error.diagnostics
