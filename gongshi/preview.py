@@ -4,12 +4,15 @@ A full build at 1,000 initiatives takes seconds; the pages of the record just sa
 of one. `edited_files` tells whether a save is of a few records' files; `build_edited` checks the
 whole content as usual, then renders and writes just those records' pages (and the pages of the
 initiatives an edited update reports on). Lists, feeds, open data and search follow in the full
-build (`pipeline.Build.run`), which finds these pages already written.
+build (`pipeline.Build.run`), which finds these pages already written. The files saved are read
+again (`ContentFiles`), the others as they were last read.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -87,3 +90,32 @@ def prepare(options: Options, known_valid: frozenset[str] = frozenset()) -> None
     env = page.make_env(options.template_dir, render.base_digest(options.template_dir))
     for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
         env.get_template(name)
+
+
+class ContentFiles:
+    """The content files as last read, each forgotten when the watcher reports it changed.
+
+    The pages shown first after a save read only the files saved (`remembered`); a full build
+    reads every file again (`fresh`), so a change the watcher missed lasts until then at most.
+    """
+
+    def __init__(self) -> None:
+        self.data: dict[str, bytes] = {}
+        self.lock = threading.Lock()
+
+    def remembered(self, path: Path) -> bytes:
+        key = os.path.abspath(path)
+        with self.lock:
+            found = self.data.get(key)
+        return self.fresh(path) if found is None else found
+
+    def fresh(self, path: Path) -> bytes:
+        data = path.read_bytes()
+        with self.lock:
+            self.data[os.path.abspath(path)] = data
+        return data
+
+    def forget(self, paths: Iterable[Path]) -> None:
+        with self.lock:
+            for path in paths:
+                self.data.pop(os.path.abspath(path), None)

@@ -4,6 +4,9 @@ The preview is a small WSGI application over the output folder, so that a failed
 keep the last good site on disk and still show its errors in the browser, on every page, until
 the next good build (Zola's habit). The pages' Content-Security-Policy is widened in the served
 copy only, to let livereload's script and socket through; the files on disk keep the strict one.
+
+The preview answers only requests addressed to it, well-formed (`loopback`); Tornado's debug mode
+stays off, so no traceback ever reaches a response.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import gc
 import hashlib
 import html
 import mimetypes
-import os
 import sys
 import threading
 import time
@@ -22,13 +24,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from gongshi.errors import HINT, SEVERITY_WORDS, ContentError, Diagnostic, UsageError, format_gcc
 from gongshi.history import History, read_history
 from gongshi.i18n import ENGLISH, Messages, msg
+from gongshi.loopback import HOST, addressed_here, guard_livereload, site_path
 from gongshi.pipeline import Options, Result, build_site
-from gongshi.preview import build_edited, edited_files, prepare
+from gongshi.preview import ContentFiles, build_edited, edited_files, prepare
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -38,35 +40,6 @@ GRACE = 0.5  # seconds between showing an edit's pages and starting the full bui
 
 class GiveWay(Exception):
     """Raised inside a full build that a newer change has made obsolete."""
-
-
-class ContentFiles:
-    """The content files as last read, each forgotten when the watcher reports it changed.
-
-    The pages shown first after a save read only the files saved (`remembered`); a full build
-    reads every file again (`fresh`), so a change the watcher missed lasts until then at most.
-    """
-
-    def __init__(self) -> None:
-        self.data: dict[str, bytes] = {}
-        self.lock = threading.Lock()
-
-    def remembered(self, path: Path) -> bytes:
-        key = os.path.abspath(path)
-        with self.lock:
-            found = self.data.get(key)
-        return self.fresh(path) if found is None else found
-
-    def fresh(self, path: Path) -> bytes:
-        data = path.read_bytes()
-        with self.lock:
-            self.data[os.path.abspath(path)] = data
-        return data
-
-    def forget(self, paths: Iterable[Path]) -> None:
-        with self.lock:
-            for path in paths:
-                self.data.pop(os.path.abspath(path), None)
 
 
 class Preview:
@@ -83,6 +56,7 @@ class Preview:
         self.tr = tr  # the staff's language: the terminal's lines and the error page
         self.options = replace(options, read=self.files.fresh)
         self.liveport = liveport
+        self.port = liveport - 1  # the preview's own: livereload's is the next (`serve`)
         self.error: str | None = None
         self.problems: tuple[Diagnostic, ...] = ()  # the failed build's, for the error page
         self.lock = threading.Lock()  # one build at a time
@@ -168,27 +142,44 @@ class Preview:
         return None
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        path = unquote(environ.get("PATH_INFO", "/"))
-        root = self.options.out.resolve()
-        target = (root / path.lstrip("/")).resolve()
-        if target.is_dir():
-            target = target / "index.html"
-        if not target.is_relative_to(root) or not target.is_file():
-            target, status = root / "404.html", "404 Not Found"
-        else:
-            status = "200 OK"
+        if not addressed_here(environ.get("HTTP_HOST"), self.port):
+            where = msg("the preview answers only at http://{host}:{port}/ on this computer", host=HOST, port=self.port)
+            return self._refuse(start_response, where)
+        path = site_path(environ.get("PATH_INFO", "/"))
+        if path is None:
+            return self._refuse(start_response, msg("this address is malformed: no page of the preview has it"))
+        target, status = self.find(path)
         kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         if self.error is not None and kind == "text/html":
             return self._respond(start_response, "500 Internal Server Error", "text/html", self.error_page())
-        if not target.is_file():
-            return self._respond(start_response, status, "text/plain", b"not found")
-        data = target.read_bytes()
+        try:
+            data = target.read_bytes()
+        except OSError:  # no 404.html yet, or unreadable
+            return self._respond(start_response, "404 Not Found", "text/plain", b"not found")
         if kind == "text/html":
             data = self.widen_csp(data)
         # an asset linked with its version (`?v=`, see `render.asset`) never changes under that address:
         # a reload after a save fetches the page alone
         versioned = kind != "text/html" and environ.get("QUERY_STRING", "").startswith("v=")
         return self._respond(start_response, status, kind, data, "max-age=31536000, immutable" if versioned else "")
+
+    def _refuse(self, start_response: StartResponse, problem: str) -> list[bytes]:
+        """A short 400 page: the request is not addressed to the preview, or its path is malformed (`loopback`)."""
+        return self._respond(start_response, "400 Bad Request", "text/plain", (self.tr(problem) + "\n").encode())
+
+    def find(self, path: str) -> tuple[Path, str]:
+        """The file a well-formed `path` names in the output folder and the status: its 404 page for
+        any path outside the folder, missing, or that the file system refuses (too long a name)."""
+        root = self.options.out.resolve()
+        try:
+            target = (root / path).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if target.is_relative_to(root) and target.is_file():
+                return target, "200 OK"
+        except (OSError, RuntimeError):  # a name too long, a loop of links
+            pass
+        return root / "404.html", "404 Not Found"
 
     def widen_csp(self, page: bytes) -> bytes:
         """Let livereload's inline loader (by its hash), its script and its socket through."""
@@ -297,6 +288,7 @@ def serve(options: Options, port: int, tr: Messages = ENGLISH) -> int:
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
 
     liveport = port + 1
+    guard_livereload(port, liveport)
     preview = Preview(options, liveport, tr)
     preview.rebuild()
     folders = [folder for folder in (options.content, options.template_dir) if folder.is_dir()]
@@ -314,7 +306,8 @@ def serve(options: Options, port: int, tr: Messages = ENGLISH) -> int:
         tr(msg("serving {out} at http://127.0.0.1:{port}/ (Ctrl+C to stop)", out=options.out, port=port)),
         file=sys.stderr,
     )
-    server.serve(port=port, liveport=liveport, host="127.0.0.1", open_url_delay=None)
+    # debug=False: for an app, livereload's default turns on Tornado's tracebacks in responses (and code reloading)
+    server.serve(port=port, liveport=liveport, host=HOST, open_url_delay=None, debug=False)
     return 0
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import http.client
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from subprocess import CompletedProcess
 
@@ -134,3 +137,113 @@ def test_base_url_option_takes_a_web_address(run_cli: Callable[..., CompletedPro
     shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
     done = run_cli("check", "--base-url", "https://example.org/reports/")
     assert done.returncode == 0, done.stderr
+
+
+def _free_pair() -> int:
+    """A port P with P + 1 free too (livereload's)."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        with socket.socket() as second:
+            try:
+                second.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no two free ports in a row")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """`gongshi serve` on the basic fixture; its port (livereload's is the next)."""
+    folder = tmp_path_factory.mktemp("served")
+    shutil.copytree(FIXTURES / "basic" / "content", folder / "content")
+    port = _free_pair()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gongshi", "serve", "--port", str(port)],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while _request(port, "/zh-hans/index.html")[0] != 200:
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.3)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _request(port: int, path: str, host: str = "", headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """GET `path` exactly as written, with the Host header `host` (default: 127.0.0.1 and the port)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_host=True)
+        connection.putheader("Host", host or f"127.0.0.1:{port}")
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    except OSError:
+        return 0, b""
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/a%00b", 400),  # NUL
+        ("/zh-hans/%00/index.html", 400),
+        ("/a%01b/", 400),  # any control character
+        ("/" + "a/" * 5000, 400),  # 5,000 levels
+        ("/" + "x" * 300 + "/", 404),  # a name longer than the file system allows
+        ("/%C0%AF", 400),  # not UTF-8 (an overlong /)
+        ("/%ff", 400),
+        ("/%zz", 404),  # invalid percent-encoding: no such page
+        ("/a%2500", 404),  # %25 is a percent sign, decoded once
+        ("/zh-hans/../../../etc/passwd", 404),
+        ("/%2e%2e/%2e%2e/etc/passwd", 404),
+    ],
+)
+def test_malformed_paths_get_a_short_answer_without_traceback(served: int, path: str, expected: int) -> None:
+    """Whatever the path, the preview answers 400 or 404 with a short page: never 500, never a traceback."""
+    status, body = _request(served, path)
+    assert status == expected
+    assert b"Traceback" not in body and b".py" not in body and b"/etc/" not in body
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LocalHost:{port}", "[::1]:{port}"])
+def test_the_preview_answers_at_its_own_addresses(served: int, host: str) -> None:
+    assert _request(served, "/zh-hans/index.html", host.format(port=served))[0] == 200
+
+
+@pytest.mark.parametrize(
+    "host", ["evil.example:{port}", "evil.example", "127.0.0.1.nip.io:{port}", "localhost", "127.0.0.1:{other}"]
+)
+def test_other_hosts_are_refused(served: int, host: str) -> None:
+    """DNS rebinding: a page of another site whose name now points at 127.0.0.1 gets nothing from the preview."""
+    named = host.format(port=served, other=served + 7)
+    status, body = _request(served, "/zh-hans/index.html", named)
+    assert status == 400 and f"http://127.0.0.1:{served}/".encode() in body and b"<html" not in body
+    assert _request(served + 1, "/livereload.js", named.replace(str(served), str(served + 1)))[0] == 400
+    assert _request(served + 1, "/forcereload", named.replace(str(served), str(served + 1)))[0] == 400
+
+
+def _handshake(port: int, origin: str) -> int:
+    key = base64.b64encode(os.urandom(16)).decode()
+    upgrade = {"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Key": key, "Sec-WebSocket-Version": "13"}
+    return _request(port + 1, "/livereload", f"127.0.0.1:{port + 1}", {**upgrade, "Origin": origin})[0]
+
+
+def test_livereload_socket_only_for_pages_of_the_preview(served: int) -> None:
+    """Another site open in the browser cannot open livereload's socket (to watch saves or reload pages)."""
+    assert _request(served + 1, "/livereload.js")[0] == 200
+    for origin in (f"http://127.0.0.1:{served}", f"http://localhost:{served}"):
+        assert _handshake(served, origin) == 101, origin
+    for origin in ("http://evil.example", f"http://evil.example:{served}", "null", f"http://127.0.0.1:{served + 7}"):
+        assert _handshake(served, origin) == 403, origin

@@ -204,3 +204,22 @@ def test_serve_command_answers_on_loopback(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_preview_refuses_malformed_paths_and_other_hosts(tmp_path: Path) -> None:
+    """A NUL, 5,000 levels or bytes that are not UTF-8 get a short 400; so does a Host that is not the preview's."""
+    preview = Preview(
+        Options(content=FIXTURES / "basic" / "content", out=tmp_path / "site", search=False, history=False),
+        liveport=35999,
+    )
+    preview.rebuild()
+    for path in ("/a\x00b", "/" + "a/" * 5000, "/\xc0\xaf"):  # PATH_INFO: bytes as Latin-1, as WSGI gives them
+        status, _, body = _get(preview, path)
+        assert status.startswith("400") and b"malformed" in body and len(body) < 100
+    captured: dict[str, str] = {}
+    environ = {"PATH_INFO": "/zh-hans/index.html", "QUERY_STRING": "", "HTTP_HOST": "evil.example:35998"}
+    body = b"".join(preview(environ, lambda status, headers: captured.update(status=status)))
+    assert captured["status"].startswith("400") and b"http://127.0.0.1:35998/" in body
+    environ["HTTP_HOST"] = "localhost:35998"
+    assert b"".join(preview(environ, lambda status, headers: captured.update(status=status))).startswith(b"<!DOCTYPE")
+    assert captured["status"] == "200 OK"
