@@ -7,13 +7,23 @@ shown as text, and only web, mail and relative links become links: `javascript:`
 
 A site that sets `allow_html: true` gets raw HTML through an allow-list sanitiser (nh3, the
 bindings of the Rust `ammonia` crate): listed tags and attributes only, http(s) and mailto URLs
-only. Text inside raw HTML is not converted between the scripts.
+only. Text inside raw HTML is not converted between the scripts. Pictures never come from
+another host (a reader's browser would ask that host for them): a Markdown image from one becomes
+a link to it, and a raw `<img>` whose `src` is not on the site (relative, or from the site's
+root) loses its `src`, so the browser shows its `alt` text; write the Markdown image to get the link.
+
+A body is limited by its structure, not only by the file's size: markdown-it makes a token for
+every line, link, emphasis and table cell, and a megabyte of them costs seconds and hundreds of
+megabytes per parse. `structure_errors` refuses, at the line where a limit is crossed, a body with
+more than `MAX_LINES` lines, `MAX_MARKS` Markdown marks or `MAX_TABLE_CELLS` table cells: a
+hundred times what a long real narrative has. Nesting is cut by markdown-it itself (`maxNesting`,
+20 in the CommonMark preset): deeper quotes, lists and brackets are read as text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +32,9 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
+from gongshi.errors import Diagnostic
+from gongshi.i18n import msg
+from gongshi.model import Body
 from gongshi.vocabulary import HAN_RANGES
 
 TextFn = Callable[[str], str]
@@ -31,6 +44,17 @@ _EXTERNAL_RE = re.compile(r"^https?://", re.IGNORECASE)
 # A bare URL inside text, up to a space, Chinese punctuation or a Han character (请登录
 # https://zwfw.gov.cn办理: the URL ends before 办理): never converted between scripts.
 BARE_URL_RE = re.compile(rf"https?://[^\s<>()\[\]，。；：！？、“”‘’（）【】《》{HAN_RANGES}]+")
+MAX_LINES = 20_000
+MAX_MARKS = 20_000
+MAX_TABLE_CELLS = 10_000
+# What makes markdown-it push a token or a delimiter to pair: a run of emphasis or code marks, a
+# link or image opener, an HTML tag or autolink, an entity, an escape.
+_MARK_RE = re.compile(r"[*_~`]+|[\[<&\\]")
+
+
+def _cleaned(url: str) -> str:
+    """The URL as a browser reads it: spaces and control characters inside a scheme are ignored."""
+    return "".join(ch for ch in url if ch > " " and ch != "\x7f")
 
 
 def is_safe_url(url: str) -> bool:
@@ -39,11 +63,16 @@ def is_safe_url(url: str) -> bool:
     Browsers ignore spaces and control characters inside a scheme (`java\tscript:`), so they are
     dropped before the scheme is read. Protocol-relative URLs (`//host`) are refused as well.
     """
-    cleaned = "".join(ch for ch in url if ch > " " and ch != "\x7f")
+    cleaned = _cleaned(url)
     if not cleaned or cleaned.replace("\\", "/").startswith("//") or cleaned.startswith("/\\"):
         return False  # //host, \\host and /\host all lead browsers to another host
     match = _SCHEME_RE.match(cleaned)
     return match is None or match.group(1).lower() in SAFE_SCHEMES
+
+
+def is_local_url(url: str) -> bool:
+    """True for a URL on the site itself (relative, from its root, a fragment): no other host."""
+    return is_safe_url(url) and _SCHEME_RE.match(_cleaned(url)) is None
 
 
 ALLOWED_TAGS = frozenset(
@@ -154,6 +183,57 @@ def render(parsed: Parsed, text_fn: TextFn) -> str:
     return html
 
 
+def structure_errors(body: Body) -> list[Diagnostic]:
+    """A body markdown-it would take seconds and hundreds of megabytes to parse, refused at the line
+    where it crosses a limit (`MAX_LINES`, `MAX_MARKS`, `MAX_TABLE_CELLS`): one scan, linear."""
+    lines = body.markdown.split("\n")
+    split = msg("split the text into several updates")
+    found = []
+    if len(lines) > MAX_LINES:
+        found.append((MAX_LINES, msg("this text has more than {limit:,} lines", limit=MAX_LINES), split))
+    marks = _crossing((len(_MARK_RE.findall(line)) for line in lines), MAX_MARKS)
+    if marks is not None:
+        message = msg("this text has more than {limit:,} Markdown marks (links, emphasis, code, HTML)", limit=MAX_MARKS)
+        found.append((marks, message, split))
+    table = _table_crossing(lines)
+    if table is not None:
+        message = msg("the tables of this text have more than {limit:,} cells", limit=MAX_TABLE_CELLS)
+        found.append((table, message, msg("publish the figures as a file and link to it, or split the table")))
+    return [
+        Diagnostic(body.origin.path, body.line + index, 1, message, hint, source_line=lines[index][:80])
+        for index, message, hint in found
+    ]
+
+
+def _crossing(counts: Iterable[int], limit: int) -> int | None:
+    """The index at which the running total of `counts` passes `limit`."""
+    total = 0
+    for index, count in enumerate(counts):
+        total += count
+        if total > limit:
+            return index
+    return None
+
+
+def _table_crossing(lines: Sequence[str]) -> int | None:
+    """The first line of the table that brings the cells of all tables past `MAX_TABLE_CELLS`.
+
+    A table is a line with `|` over a delimiter row (`| --- | :-: |`) and the lines up to the next
+    blank one; markdown-it gives every row the header's columns, so its cells are columns × rows."""
+    cells, index = 0, 1
+    while index < len(lines):
+        row = lines[index]
+        if "|" in lines[index - 1] and "|" in row and "-" in row and not row.strip(" \t|:-"):
+            start, columns = index - 1, row.count("|") + 1
+            while index + 1 < len(lines) and lines[index + 1].strip():
+                index += 1
+            cells += columns * (index - start)
+            if cells > MAX_TABLE_CELLS:
+                return start
+        index += 1
+    return None
+
+
 def plain_text(parsed: Parsed, text_fn: TextFn) -> str:
     """The body's words without markup (feeds, search, summaries)."""
     words: list[str] = []
@@ -179,8 +259,11 @@ def convert_text(text: str, text_fn: TextFn) -> str:
 
 
 def _url_filter(tag: str, attribute: str, value: str) -> str | None:
-    """nh3 keeps scheme-less URLs such as //host; gongshi's own URL policy decides those too."""
+    """nh3 keeps scheme-less URLs such as //host; gongshi's own URL policy decides those too, and
+    a picture's `src` must be on the site (another host would be a third-party request)."""
     if attribute in ("href", "src") and not is_safe_url(value):
+        return None
+    if tag == "img" and attribute == "src" and not is_local_url(value):
         return None
     return value
 
@@ -196,7 +279,7 @@ def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
     token = tokens[idx]
     alt = env["text_fn"](self.renderInlineAsText(token.children or [], options, env))
     src = str(token.attrGet("src") or "")
-    if _EXTERNAL_RE.match(src):
+    if not is_local_url(src):
         # A picture from another host would be a third-party request: link to it instead.
         return f'<a href="{escapeHtml(src)}" rel="noopener noreferrer">{escapeHtml(alt or src)}</a>'
     title = token.attrGet("title")

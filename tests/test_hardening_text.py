@@ -13,9 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES, gongshi_cli
+import pytest
+from conftest import FIXTURES, ROOT, gongshi_cli
 
+from gongshi import markdown
 from gongshi.convert import OVERRIDE_RE, Converter
+from gongshi.model import Body, Origin
 
 UPDATE = """---
 title: 线路开通
@@ -87,3 +90,68 @@ def test_update_full_of_override_markers_builds(tmp_path: Path) -> None:
     except subprocess.TimeoutExpired:
         raise AssertionError("the build was still running after 60 s") from None
     assert result.returncode == 0, result.stderr
+
+
+# --- 2. Markdown limited by structure ------------------------------------------------------------
+
+
+def _body(text: str) -> Body:
+    return Body(text, 6, Origin("content/updates/x.md"))
+
+
+def test_pathological_markdown_is_refused_at_its_line() -> None:
+    """`![a` × 100,000 (30 s), a 2,000 × 200 table (28 s, 687 MB) and 30,000 lines are content
+    errors at the file and line, found before markdown-it ever sees them."""
+    table = "前言\n\n" + "|a" * 200 + "|\n" + "|-" * 200 + "|\n" + ("|1" * 200 + "|\n") * 2_000
+    cases = {"![a" * 100_000: (6, "Markdown marks"), table: (8, "cells"), "段落\n" * 30_000: (20_006, "lines")}
+    for text, (line, words) in cases.items():
+        [diag] = markdown.structure_errors(_body(text))
+        assert (diag.path, diag.line, diag.is_error) == ("content/updates/x.md", line, True)
+        assert words in diag.message and diag.hint
+
+
+def test_real_narratives_are_within_the_markdown_limits() -> None:
+    """The sample site's updates, and a long narrative dense with links, emphasis and a table, pass."""
+    for path in sorted((ROOT / "content" / "updates").glob("*.md")):
+        assert markdown.structure_errors(_body(path.read_text("utf-8"))) == [], path
+    sentence = "据统计，全区新增[公交线路](https://example.org/a?x=1&y=2)三条，**覆盖**群众`12`万人。"
+    table = "| 线路 | 里程 | 站点 |\n| --- | --- | --- |\n" + "| 1 路 | 12 公里 | 8 |\n" * 300
+    long = ("\n\n".join([sentence * 5] * 250) + "\n\n" + table) * 2  # 380 KB, 15,000 marks
+    assert markdown.structure_errors(_body(long)) == []
+
+
+def test_deep_nesting_is_cut_by_markdown_it() -> None:
+    """Quotes and lists nested 100,000 deep stay cheap: markdown-it's maxNesting (20) stops them."""
+    _finishes(
+        "from gongshi import markdown\n"
+        "for text in ('>' * 100_000 + ' a', '[' * 100_000 + 'a' + ']' * 100_000, '*' * 100_000 + 'a'):\n"
+        "    markdown.render(markdown.parse(text), str)\n"
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs the load stage to call markdown.structure_errors on every body (gongshi/load/updates.py)",
+)
+def test_pathological_update_fails_the_build_at_its_line(tmp_path: Path) -> None:
+    """A build with such an update exits 1 quickly, naming the file and line."""
+    content = _site(tmp_path)
+    (content / "updates" / "brackets.md").write_text(UPDATE.format(body="![a" * 100_000), "utf-8")
+    result = _build(tmp_path, "--no-history")
+    assert result.returncode == 1
+    assert "content/updates/brackets.md:6:1: error:" in result.stderr
+
+
+def test_raw_html_images_from_other_hosts_are_dropped() -> None:
+    """With allow_html, `<img src=https://…>` makes no third-party request; local pictures stay."""
+    remote = (
+        "<img src=https://cdn.example.org/a.png alt=远程>",
+        '<IMG SRC="HTTPS://cdn.example.org/a.png">',
+        '<img src="ht\ttps://cdn.example.org/a.png">',
+        '<img src="https&#58;//cdn.example.org/a.png">',
+        '<img src="//cdn.example.org/a.png">',
+        "![远程](https://cdn.example.org/a.png)",
+    )
+    html = markdown.render(markdown.parse("\n\n".join(remote) + '\n\n<img src="photos/b.png" alt="本地">', True), str)
+    assert "<img" in html and "cdn.example.org" not in html.replace('<a href="https://cdn.example.org/a.png"', "")
+    assert '<img src="photos/b.png" alt="本地">' in html
