@@ -16,6 +16,8 @@ Anything else that escapes is a bug in gongshi; `cli.main` says so instead of sh
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -75,6 +77,12 @@ class UsageError(GongshiError):
     """The command line is wrong."""
 
 
+EXCERPT = 160  # characters of a source line shown around the column: a line never dumps a whole file
+
+# Shown as symbols in an excerpt: C0 and C1 controls (a terminal obeys them), bidirectional overrides
+# (they reorder what is shown), surrogates and noncharacters.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
 SEVERITY_WORDS = {Severity.ERROR: msg("error"), Severity.WARNING: msg("warning")}
 HINT = msg("hint")
 
@@ -84,12 +92,9 @@ def format_gcc(diag: Diagnostic, tr: Messages = ENGLISH) -> str:
     language of `tr` (the word `error`/`warning` too: editors match `错误`/`警告` as well)."""
     lines = [f"{diag.where}: {tr(SEVERITY_WORDS[diag.severity])}: {tr(diag.message)}"]
     if diag.source_line:
-        source = diag.source_line.replace("\t", " ")
+        source, column = excerpt(diag.source_line, diag.col)
         lines.append(f"  {source}")
-        # Full-width characters take two terminal columns; keep the caret under the right one.
-        prefix = source[: max(diag.col - 1, 0)]
-        width = sum(2 if _is_wide(ch) else 1 for ch in prefix)
-        lines.append("  " + " " * width + "^")
+        lines.append("  " + " " * column + "^")
     if diag.hint:
         lines.append(f"  {tr(HINT)}: {tr(diag.hint)}")
     return "\n".join(lines)
@@ -121,6 +126,27 @@ def format_json(diags: Iterable[Diagnostic], tr: Messages = ENGLISH) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2)
 
 
+def excerpt(line: str, col: int) -> tuple[str, int]:
+    """At most `EXCERPT` characters of `line` around `col` (1-based), printable (control characters
+    as symbols such as ␁, an ellipsis where the line was cut), and the terminal column of `col` in
+    it: full-width characters take two columns, so the caret stays under the right one."""
+    at = min(max(col - 1, 0), len(line))
+    start = max(0, min(at - EXCERPT // 2, len(line) - EXCERPT))
+    end = start + EXCERPT
+    text = _UNPRINTABLE.sub(_symbol, ("…" if start else "") + line[start:end] + ("…" if end < len(line) else ""))
+    prefix = text[: at - start + (1 if start else 0)]
+    return text, sum(2 if _is_wide(ch) else 1 for ch in prefix)
+
+
+def _symbol(match: re.Match[str]) -> str:
+    char = match.group()
+    if char == "\t":
+        return " "
+    if char < " ":
+        return chr(0x2400 + ord(char))  # ␀ … ␟
+    return "␡" if char == "\x7f" else "\ufffd"
+
+
 def _gh_escape(text: str, is_property: bool) -> str:
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if is_property:
@@ -129,6 +155,4 @@ def _gh_escape(text: str, is_property: bool) -> str:
 
 
 def _is_wide(ch: str) -> bool:
-    import unicodedata
-
     return unicodedata.east_asian_width(ch) in ("W", "F")

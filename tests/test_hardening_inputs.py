@@ -247,3 +247,32 @@ def test_content_error_survives_a_worker_process() -> None:
     again = pickle.loads(pickle.dumps(error))
     assert isinstance(again, ContentError)
     assert again.diagnostics == error.diagnostics
+
+
+# --- 4. the source line under an error ------------------------------------------------------------------------
+
+
+def test_error_excerpt_is_a_bounded_printable_slice() -> None:
+    """However long the line and whatever it holds, the excerpt is at most EXCERPT characters around the
+    column, with control characters shown as symbols, and the caret under the right character."""
+    from gongshi.errors import EXCERPT, Diagnostic, format_gcc
+
+    line = "x" * 100_000 + "\x01\x1b[31m\x85\u202e" + "秘" * 50_000
+    shown, caret = format_gcc(Diagnostic("a.yaml", 1, 100_001, "problem", source_line=line)).split("\n")[1:3]
+    assert len(shown) <= EXCERPT + 4
+    assert not any(ch in shown for ch in "\x01\x1b\x85\u202e")
+    assert shown[len(caret) - 1] == "␁"  # both lines are indented by two; x and the ellipsis take one column
+    start = format_gcc(Diagnostic("a.yaml", 1, 3, "problem", source_line="秘" * 1000)).split("\n")[1:3]
+    assert start[0].startswith("  秘秘秘") and start[0].endswith("…") and start[1] == "      ^"
+    end = format_gcc(Diagnostic("a.yaml", 1, 1001, "problem", source_line="a" * 1000)).split("\n")[1:3]
+    assert end[0].startswith("  …") and len(end[1]) == len(end[0]) + 1
+
+
+def test_long_line_in_content_prints_only_an_excerpt(site: Path) -> None:
+    """A YAML mistake at the end of a 30,000-character line prints its neighbourhood, not the line."""
+    path = site / "content" / "initiatives" / "rural-bus.yaml"
+    path.write_text(path.read_text("utf-8").replace("summary: ", "summary: " + "长" * 30_000 + ": x", 1), "utf-8")
+    result = _run(site, "check")
+    assert result.returncode == 1, result.stderr
+    assert "content/initiatives/rural-bus.yaml:" in result.stderr
+    assert max(len(line) for line in result.stderr.splitlines()) < 400
