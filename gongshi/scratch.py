@@ -55,11 +55,11 @@ def clean_scratch(roots: Iterable[Path] | None = None) -> None:
         except OSError:  # no such folder, or not ours to read
             continue
         for name in names:
-            if _abandoned(root / name):
+            if abandoned(root / name):
                 shutil.rmtree(root / name, ignore_errors=True)
 
 
-def _abandoned(folder: Path) -> bool:
+def abandoned(folder: Path) -> bool:
     """Whether no live build owns the scratch `folder`: its `OWNER` is not locked.
 
     Only the user's own folders, never through a link. One without the file is either being made

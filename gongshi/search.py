@@ -50,6 +50,7 @@ from pathlib import Path
 from gongshi.incremental.manifest import Recalled, sha
 from gongshi.incremental.plan import Rendered
 from gongshi.model import Lang, edition_dir
+from gongshi.processes import dying_with_parent
 from gongshi.scratch import clean_scratch, scratch_folder
 
 BINARY = Path("node_modules", "@pagefind", "linux-x64", "bin", "pagefind_extended")
@@ -296,9 +297,8 @@ def _index(lang: Lang, files: dict[str, bytes], binary: Path, bundle: str) -> di
             target = site / path[len(root) + 1 :]
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        done = subprocess.run(
-            [str(binary), "--site", str(site), "--output-path", str(index)], capture_output=True, text=True, check=False
-        )
+        command = dying_with_parent([str(binary), "--site", str(site), "--output-path", str(index)])
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise RuntimeError(f"Pagefind failed:\n{done.stdout}{done.stderr}")
         for file in sorted(index.rglob("*")):
