@@ -8,6 +8,8 @@ tells them apart on any machine without asserting a duration.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import subprocess
 import sys
@@ -15,10 +17,13 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, gongshi_cli
+from openpyxl import load_workbook
 
 from gongshi import markdown
 from gongshi.convert import OVERRIDE_RE, Converter
 from gongshi.model import Body, Origin
+from gongshi.outputs.data import safe_cell
+from gongshi.pipeline import Options, render_files
 
 UPDATE = """---
 title: 线路开通
@@ -155,3 +160,63 @@ def test_raw_html_images_from_other_hosts_are_dropped() -> None:
     html = markdown.render(markdown.parse("\n\n".join(remote) + '\n\n<img src="photos/b.png" alt="本地">', True), str)
     assert "<img" in html and "cdn.example.org" not in html.replace('<a href="https://cdn.example.org/a.png"', "")
     assert '<img src="photos/b.png" alt="本地">' in html
+
+
+# --- 3. the formula guard of every spreadsheet gongshi writes -------------------------------------
+
+FORMULAS = (
+    "=HYPERLINK(1)",
+    "＝HYPERLINK(1)",
+    "＋1",
+    "－1",
+    "＠SUM(1)",
+    " =1+1",
+    "\u3000=1+1",
+    "\t=1",
+    "\r=1",
+    "\n=1",
+    "\n\n+1",
+    "-2+3",
+    "@SUM(1)",
+)
+
+
+def test_formula_guard_covers_full_width_and_leading_space() -> None:
+    """Text a spreadsheet could run gets a leading ', full-width and after spaces or line breaks too;
+    numbers stay numbers, and ordinary text is left alone."""
+    for text in FORMULAS:
+        assert safe_cell(text) == "'" + text, text
+    assert [safe_cell(v) for v in (-5, 2.5, "公交-线路", "A=1", "", None)] == [-5, 2.5, "公交-线路", "A=1", "", ""]
+
+
+def _formula_site(tmp_path: Path) -> Path:
+    content = _site(tmp_path)
+    record = content / "initiatives" / "rural-bus.yaml"
+    text = record.read_text("utf-8").replace("title: 开通城乡公交线路", 'title: "=HYPERLINK(1)"')
+    text = text.replace("name: 新开通公交线路", 'name: " ＝1+1"').replace("unit: 条", "unit: '@SUM(1)'")
+    record.write_text(text, "utf-8")
+    return content
+
+
+def test_open_data_csv_guards_titles_and_target_texts(tmp_path: Path) -> None:
+    """data/initiatives.csv guards the title and each target's name and unit; figures stay figures."""
+    files = render_files(Options(content=_formula_site(tmp_path), search=False, history=False)).files
+    rows = csv.DictReader(io.StringIO(files["zh-hans/data/initiatives.csv"][3:].decode("utf-8")))
+    row = next(r for r in rows if r["id"] == "rural-bus")
+    assert (row["title"], row["target_name"], row["unit"]) == ("'=HYPERLINK(1)", "' ＝1+1", "'@SUM(1)")
+    assert (row["progress"], row["target"], row["actual"]) == ("40", "2", "1")
+
+
+def test_monthly_sheet_runs_no_formula(tmp_path: Path) -> None:
+    """`export sheet` as CSV guards its cells like the open data; as XLSX its texts are text, not formulas."""
+    content = _formula_site(tmp_path)
+    for name in ("a.csv", "a.xlsx"):
+        fmt = ("--format", "csv") if name.endswith("csv") else ()
+        result = gongshi_cli("export", "sheet", "--content", str(content), "-o", name, *fmt, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    text = (tmp_path / "a.csv").read_text("utf-8-sig")
+    assert "'=HYPERLINK(1)" in text and "' ＝1+1" in text
+    sheet = load_workbook(tmp_path / "a.xlsx").worksheets[0]
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value]
+    assert any(cell.value == "=HYPERLINK(1)" for cell in cells)
+    assert all(cell.data_type != "f" for cell in cells)

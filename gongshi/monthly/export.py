@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gongshi.convert import Converter
 from gongshi.model import Content, Initiative, Lang, Target, Text
 from gongshi.monthly import COLUMNS, HELP_TITLE, SHEET_TITLE, TARGET_MARK
+from gongshi.outputs.data import safe_cell
 from gongshi.page import number
 from gongshi.vocabulary import STATUS_LABELS
 
@@ -110,11 +111,11 @@ def _last(item: Initiative, target: Target | None, words: _Words) -> str:
 
 
 def write_csv(rows: list[Row], lang: Lang, converter: Converter) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel and WPS read the Chinese right."""
+    """UTF-8 with a byte-order mark, so that Excel and WPS read the Chinese right; no cell is a formula."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([converter.convert(c.header, "zh-Hans", lang) for c in COLUMNS])
-    writer.writerows([[row.get(c.key, "") for c in COLUMNS] for row in rows])
+    writer.writerows([[safe_cell(row.get(c.key, "")) for c in COLUMNS] for row in rows])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -131,6 +132,9 @@ def write_xlsx(rows: list[Row], lang: Lang, converter: Converter, path: Path, wh
     sheet.append([words(c.header) for c in COLUMNS])
     for row in rows:
         sheet.append([row.get(c.key, "") for c in COLUMNS])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # openpyxl takes text starting with = for a formula: it is text
+                cell.data_type = "s"
     _layout(sheet, len(rows))
     _checks(sheet, len(rows), words)
     _help(book.create_sheet(words(HELP_TITLE)), words)

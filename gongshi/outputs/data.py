@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from typing import Any
 
 from gongshi import stats
@@ -47,6 +48,8 @@ CSV_COLUMNS = (
 )
 LIST_COLUMNS = {"department": "departments", "partners": "partners", "region": "regions"}  # CSV → JSON
 TARGET_COLUMNS = {"target_name": "name", "target": "target", "actual": "actual", "unit": "unit"}  # CSV → JSON
+NUMBER_COLUMNS = frozenset({"target", "actual"})  # figures only: never guarded
+FORMULA_STARTS = frozenset("=+-@")  # after NFKC, which also reads ＝＋－＠ (and ﹦﹢﹣) as these
 
 
 def _date(value: Date | None) -> str | None:
@@ -148,20 +151,33 @@ def _csv_value(row: dict[str, Any], column: str) -> object:
     """One cell: every department, partner and region joined with 、; each target's name, figures and
     unit in the same order, joined with ； (a single target gives plain values)."""
     if column in LIST_COLUMNS:
-        return _cell("、".join(row[LIST_COLUMNS[column]]))
+        return safe_cell("、".join(row[LIST_COLUMNS[column]]))
     if column in TARGET_COLUMNS:
         values = [target[TARGET_COLUMNS[column]] for target in row["targets"]]
-        return "；".join("" if v is None else number(v) if isinstance(v, int | float) else str(v) for v in values)
-    return _cell(row[column])
+        joined = "；".join("" if v is None else number(v) if isinstance(v, int | float) else str(v) for v in values)
+        return joined if column in NUMBER_COLUMNS else safe_cell(joined)
+    return safe_cell(row[column])
 
 
-def _cell(value: object) -> object:
-    """A CSV cell that a spreadsheet will not run: text starting with = + - @ gets a leading '."""
+def safe_cell(value: object) -> object:
+    """A spreadsheet cell that runs nothing (OWASP's advice on CSV injection): text that a
+    spreadsheet could take for a formula gets a leading '. That is text starting with = + - @, or
+    their full-width forms ＝＋－＠ (spreadsheets read those as formulas in a Chinese locale), after
+    any spaces or line breaks, and text starting with a tab, CR or line break. Numbers stay numbers
+    (-5 is a value, not a formula); None is an empty cell. The open data and the monthly sheet both
+    use it."""
     if value is None:
         return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(value, str) and _formula_like(value):
         return "'" + value
     return value
+
+
+def _formula_like(text: str) -> bool:
+    if text[:1] in ("\t", "\r", "\n"):
+        return True
+    stripped = text.lstrip()
+    return bool(stripped) and unicodedata.normalize("NFKC", stripped[0]) in FORMULA_STARTS
 
 
 def _json(document: dict[str, Any]) -> str:
