@@ -82,6 +82,11 @@ def _progress(tr: Messages, stage: str) -> None:
     sys.stderr.flush()
 
 
+def _say(tr: Messages, text: str) -> None:
+    """A line for staff on stderr (another build holds the output folder: this one waits)."""
+    print(tr(text), file=sys.stderr, flush=True)
+
+
 def _interactive() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
@@ -92,6 +97,7 @@ def _options(args: argparse.Namespace, tr: Messages) -> Options:
         out=getattr(args, "out", Path("site")),
         base_url=args.base_url,
         progress=functools.partial(_progress, tr) if _interactive() and not getattr(args, "quiet", False) else None,
+        waiting=functools.partial(_say, tr),
         as_of=args.as_of,
         templates=args.templates,
         strict=args.strict,

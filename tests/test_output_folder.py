@@ -182,3 +182,18 @@ def test_two_clean_builds_at_once_both_succeed(tmp_path: Path) -> None:
     assert [run.returncode for run in runs] == [0, 0], errors
     build(content, tmp_path / "reference", cache=False)
     assert tree(out) == tree(tmp_path / "reference")
+
+
+def test_the_command_line_says_which_build_it_waits_for(tmp_path: Path) -> None:
+    content, out = copy_content(tmp_path), tmp_path / "site"
+    fd = os.open(tmp_path / ".site.gongshi-lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    os.write(fd, b"4242")
+    args = [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out), "--no-search"]
+    run = subprocess.Popen([*args, "--lang", "en"], stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    time.sleep(1.5)
+    os.close(fd)
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 0 and err.startswith(
+        "waiting for another build into this folder to finish (process 4242)"
+    ), err
