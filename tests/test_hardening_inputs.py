@@ -114,7 +114,8 @@ def test_links_inside_the_content_folder_keep_working(site: Path) -> None:
 # --- 2. content/review.yaml ----------------------------------------------------------------------------------
 
 LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
-    f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n" for a, b in zip("abcd", "bcde")
+    f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n"
+    for a, b in zip("abcd", "bcde", strict=True)
 )
 
 
@@ -276,3 +277,39 @@ def test_long_line_in_content_prints_only_an_excerpt(site: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert "content/initiatives/rural-bus.yaml:" in result.stderr
     assert max(len(line) for line in result.stderr.splitlines()) < 400
+
+
+# --- 5. control characters in content -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "where", "code"),
+    [
+        ("updates/2019-07-bus.md", "沿线群众", "沿线\x01群众", "9:28", "U+0001"),
+        ("updates/2019-07-bus.md", "沿线群众", "沿线\x85群众", "9:28", "U+0085"),
+        ("updates/2019-07-bus.md", "title: 第一条", "title: 第一\x0b条", "2:10", "U+000B"),
+        ("initiatives/rural-bus.yaml", "title: 开通", "title: 开\x1b[31m通", "1:9", "U+001B"),
+        ("initiatives/rural-bus.yaml", "title: 开通", "title: 开\ufffe通", "1:9", "U+FFFE"),
+        ("site.yaml", "title: 民生", "title: 民\x7f生", "1:9", "U+007F"),
+        ("initiatives/rural-bus.yaml", "title: 开通", 'title: "开\\x01" #', "1:8", "U+0001"),
+        ("initiatives/rural-bus.yaml", "title: 开通", 'title: "\\uFFFF" #', "1:8", "U+FFFF"),
+        ("glossary.yaml", "清姜: 清姜", '"清\\v姜": 清姜', "1:1", "U+000B"),
+    ],
+    ids=["body", "body-c1", "front", "ansi", "noncharacter", "del", "escape", "escape-ffff", "key"],
+)
+def test_control_characters_are_refused_at_their_place(
+    site: Path, rel: str, old: str, new: str, where: str, code: str
+) -> None:
+    """An invisible control character (C0 but tab and newline, C1, DEL, a noncharacter), typed or written
+    as a YAML escape (libyaml itself refuses a lone surrogate's), is an error at its file, line and
+    column: it would make the feeds and share cards ill-formed XML."""
+    path = site / "content" / rel
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    for command in ("check", "build"):
+        result = _run(site, command)
+        assert result.returncode == 1, result.stderr
+        assert f"content/{rel}:{where}" in result.stderr, result.stderr
+        assert f"invisible control character {code}" in result.stderr
+        assert not any(ch in result.stderr for ch in "\x01\x0b\x1b\x7f\x85\ufffe")

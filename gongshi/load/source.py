@@ -9,6 +9,7 @@ later stages can point at the exact place of a mistake.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,12 @@ MAX_DEPTH = 50
 MAX_NUMBER = 10**15
 
 Path_ = tuple[str | int, ...]
+
+# Invisible control characters: C0 but tab and newline (CR is a line end), DEL, C1, lone surrogates
+# (from a YAML escape) and the noncharacters U+FFFE and U+FFFF. No text needs them, and they make the
+# site's feeds and share cards ill-formed XML.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+MAX_CONTROL_REPORTS = 10  # lines of one file reported
 
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALAR = SafeConstructor()
@@ -110,8 +117,35 @@ def decode(data: bytes, path: str, too_large_hint: str = "") -> tuple[Source | N
         except UnicodeDecodeError:
             hint = msg("save the file as UTF-8")
         return None, [Diagnostic(path, line, col, msg("file is not valid UTF-8"), hint)]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Source(path, text), []
+    source = Source(path, text.replace("\r\n", "\n").replace("\r", "\n"))
+    problems = _controls(source)
+    return (None, problems) if problems else (source, [])
+
+
+def _controls(source: Source) -> list[Diagnostic]:
+    """An error at the first control character (`CONTROL`) of each line that has one."""
+    found: list[Diagnostic] = []
+    text, last = source.text, 0
+    for match in CONTROL.finditer(source.text):
+        line = text.count("\n", 0, match.start()) + 1
+        if line == last:
+            continue
+        col = match.start() - text.rfind("\n", 0, match.start())
+        found.append(source.diagnostic(line, col, control_message(match.group()), _CONTROL_HINT))
+        if len(found) == MAX_CONTROL_REPORTS:
+            break
+        last = line
+    return found
+
+
+def control_message(char: str) -> str:
+    return msg("invisible control character {code} in the text", code=f"U+{ord(char):04X}")
+
+
+_CONTROL_HINT = msg(
+    "delete it (it often comes with text pasted from Word, a PDF or a web page): "
+    "it would break the site's feeds and share cards"
+)
 
 
 def split_front_matter(source: Source) -> tuple[str, str, int, list[Diagnostic]]:
@@ -230,7 +264,12 @@ class _Builder:
         tag = node.tag[len(_TAG) :]
         if tag in ("str", "timestamp"):
             # Timestamps stay text: gongshi parses dates itself, with its own messages.
-            return str(node.value)
+            text = str(node.value)
+            control = CONTROL.search(text)
+            if control is not None:  # written as an escape ("\x01"): decode let the file through
+                hint = msg("remove the escape that writes it (such as \\x01 or \\u0001)")
+                self.diagnostics.append(self.source.diagnostic(*self.pos(node), control_message(control.group()), hint))
+            return text
         if tag == "null":
             return None
         try:
