@@ -1,26 +1,37 @@
 """Revision history from git: when each file last changed, and how each initiative's status and
 progress moved from commit to commit.
 
-Two processes read everything, whatever the number of commits: one `git log --raw` over the
-content folder (which blob each commit gave each file) and one `git cat-file --batch` (the
-distinct blobs of initiative records, each parsed once). The result is cached in `.cache/` beside
-the content, keyed by the commit at HEAD. Without git, or in a shallow clone, the site still
-builds and says history is unavailable (with a hint for the shallow case).
+Three processes read everything, whatever the number of commits: one `git log --raw` over the
+content folder (which blob each commit gave each file), one `git cat-file --batch-check` (the
+size of each distinct blob of an initiative record) and one `git cat-file --batch` (those blobs,
+read one at a time, each parsed once). A past version is as untrusted as today's file: one larger
+than a content file may be (`MAX_FILE_BYTES`) is never read, and the others go through the load
+stage's reading, limits and schema; a version that fails them is left out of the history (its
+commit still counts for "last changed"), never an error. The result is cached in `.cache/`
+beside the content, keyed by the commit at HEAD; a cache that is not exactly what this module
+writes is ignored and written again. Without git, or in a shallow clone, the site still builds
+and says history is unavailable (with a hint for the shallow case).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import subprocess
-from dataclasses import dataclass, field
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from gongshi import __version__
 from gongshi.i18n import msg
-from gongshi.load.source import decode, parse_yaml
+from gongshi.load.schema import schemas_digest, validator
+from gongshi.load.source import MAX_FILE_BYTES, decode, parse_yaml
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+Values = tuple[str, float | None]  # the status and progress of one version of a record
 
 
 @dataclass(frozen=True)
@@ -93,9 +104,12 @@ def _read(content_dir: Path) -> History:
     prefix = content_dir.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
     changed, record_blobs = _changes(log.stdout.decode("utf-8", "replace"), prefix)
-    values = _blob_values({blob for *_, blob in record_blobs if set(blob) != {"0"}}, content_dir)
+    deleted = {blob for *_, blob in record_blobs if set(blob) == {"0"}}
+    values = _blob_values({blob for *_, blob in record_blobs} - deleted, content_dir)
     revisions: dict[str, list[Revision]] = {}
     for ident, date, commit, blob in record_blobs:
+        if blob not in values and blob not in deleted:
+            continue  # a version that would not load today: not part of the history
         status, progress = values.get(blob, (None, None))
         previous = revisions.setdefault(ident, [])
         last = previous[-1] if previous else None
@@ -134,65 +148,91 @@ def _changes(log: str, prefix: str) -> tuple[dict[str, dt.date], list[tuple[str,
     return changed, record_blobs
 
 
-def _blob_values(blobs: set[str], cwd: Path) -> dict[str, tuple[str | None, int | None]]:
-    """Status and progress of every record version, read through one `git cat-file --batch`."""
-    if not blobs:
-        return {}
-    order = sorted(blobs)
-    out = _git(cwd, "cat-file", "--batch", stdin=("\n".join(order) + "\n").encode()).stdout
-    values: dict[str, tuple[str | None, int | None]] = {}
-    pos = 0
-    for blob in order:
-        header_end = out.index(b"\n", pos)
-        size = int(out[pos:header_end].split()[2])
-        data = out[header_end + 1 : header_end + 1 + size]
-        pos = header_end + 1 + size + 1
+def _blob_values(blobs: set[str], cwd: Path) -> dict[str, Values]:
+    """Status and progress of every record version that would load today (`_record`)."""
+    values: dict[str, Values] = {}
+    for blob, data in _blobs(blobs, cwd):
         record = _record(data, blob)
-        if isinstance(record, dict):
-            status = record.get("status") if isinstance(record.get("status"), str) else None
-            progress = record.get("progress")
-            numeric = isinstance(progress, int | float) and not isinstance(progress, bool)
-            values[blob] = (status, progress if numeric else None)
+        if record is not None:
+            values[blob] = record
     return values
 
 
-def _record(data: bytes, blob: str) -> object:
-    """A past version of a record, read like today's files (`load.source`: safe, size and depth limits);
-    None when it was broken then: it simply has no values."""
+def _blobs(blobs: set[str], cwd: Path) -> Iterator[tuple[str, bytes]]:
+    """The blobs no larger than a content file may be, streamed one at a time: their sizes first
+    (`--batch-check`), so that a huge one in history is never read, not even once."""
+    listing = "".join(f"{blob}\n" for blob in sorted(blobs)).encode()
+    sizes = _git(cwd, "cat-file", "--batch-check", stdin=listing).stdout.decode("ascii", "replace").split("\n")
+    wanted = [fields[0] for fields in map(str.split, sizes) if _small_blob(fields)]
+    if not wanted:
+        return
+    with tempfile.TemporaryFile() as names:
+        names.write("".join(f"{blob}\n" for blob in wanted).encode())
+        names.seek(0)
+        with subprocess.Popen(["git", "cat-file", "--batch"], cwd=cwd, stdin=names, stdout=subprocess.PIPE) as git:
+            assert git.stdout is not None
+            for blob in wanted:
+                header = git.stdout.readline().split()
+                if len(header) != 3 or header[0].decode() != blob:
+                    break  # git went away or answered something else: what was read stays
+                data = git.stdout.read(int(header[2]) + 1)[:-1]
+                yield blob, data
+            git.stdout.close()
+
+
+def _small_blob(fields: list[str]) -> bool:
+    """A line of `--batch-check` (`<blob> blob <size>`) for a blob that may be read."""
+    return len(fields) == 3 and fields[1] == "blob" and fields[2].isdigit() and int(fields[2]) <= MAX_FILE_BYTES
+
+
+def _record(data: bytes, blob: str) -> Values | None:
+    """A past version of a record read like today's files (`load.source`: safe, size and depth
+    limits; then the initiative schema), or None when it would not load today."""
     source, _problems = decode(data, f"git:{blob}")
     tree = parse_yaml(source)[0] if source is not None else None
-    return tree.value if tree is not None else None
+    if tree is None or not validator("initiative").is_valid(tree.value):
+        return None
+    progress = tree.value.get("progress")
+    if progress is not None and not math.isfinite(progress):
+        return None  # .nan passes the schema's 0 to 100 (no comparison with NaN is true)
+    return tree.value["status"], progress
 
 
 def _cache_key(commit: str, content_dir: Path) -> str:
-    return f"{CACHE_VERSION}:{__version__}:{commit}:{content_dir.resolve()}"
+    return f"{CACHE_VERSION}:{__version__}:{schemas_digest()}:{commit}:{content_dir.resolve()}"
 
 
 def _load_cache(path: Path, commit: str, content_dir: Path) -> History | None:
+    """The cached history, or None when the file is absent, not this HEAD's, or anything but what
+    `_save_cache` writes: a damaged cache is read again from git."""
     try:
         data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+        if not isinstance(data, dict) or data.get("key") != _cache_key(commit, content_dir):
+            return None
+        revisions = {_text(ident): tuple(map(_revision, items)) for ident, items in data["revisions"].items()}
+        changed = {_text(p): dt.date.fromisoformat(_text(d)) for p, d in data["changed"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    if data.get("key") != _cache_key(commit, content_dir):
-        return None
-    return History(
-        True,
-        revisions={
-            ident: tuple(
-                Revision(
-                    dt.date.fromisoformat(r["date"]),
-                    r["commit"],
-                    r["status"],
-                    r["progress"],
-                    r["status_changed"],
-                    r["progress_changed"],
-                )
-                for r in items
-            )
-            for ident, items in data["revisions"].items()
-        },
-        changed={p: dt.date.fromisoformat(d) for p, d in data["changed"].items()},
-    )
+    return History(True, revisions=revisions, changed=changed)
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"not a string: {value!r}")
+    return value
+
+
+def _revision(data: dict[str, Any]) -> Revision:
+    """A revision from the cache, refused (ValueError, TypeError) unless it is one `_read` can make."""
+    if set(data) != {f.name for f in fields(Revision)}:
+        raise ValueError(f"not the fields of a revision: {sorted(data)}")
+    status, progress = data["status"], data["progress"]
+    flags = (data["status_changed"], data["progress_changed"])
+    if not (status is None or isinstance(status, str)) or not all(isinstance(f, bool) for f in flags):
+        raise TypeError("status or flags")
+    if progress is not None and (isinstance(progress, bool) or not 0 <= progress <= 100):
+        raise ValueError(f"progress {progress!r}")  # a number of the schema's range, never NaN
+    return Revision(dt.date.fromisoformat(_text(data["date"])), _text(data["commit"]), status, progress, *flags)
 
 
 def _save_cache(path: Path, commit: str, content_dir: Path, history: History) -> None:

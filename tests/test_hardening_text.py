@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 import subprocess
 import sys
@@ -18,9 +19,11 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, gongshi_cli
 from openpyxl import load_workbook
+from test_history import _git
 
 from gongshi import markdown
 from gongshi.convert import OVERRIDE_RE, Converter
+from gongshi.history import read_history
 from gongshi.model import Body, Origin
 from gongshi.outputs.data import safe_cell
 from gongshi.pipeline import Options, render_files
@@ -220,3 +223,72 @@ def test_monthly_sheet_runs_no_formula(tmp_path: Path) -> None:
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value]
     assert any(cell.value == "=HYPERLINK(1)" for cell in cells)
     assert all(cell.data_type != "f" for cell in cells)
+
+
+# --- 4. history: old revisions as untrusted as today's files ----------------------------------------
+
+
+def _history_repo(tmp_path: Path, *progresses: str) -> Path:
+    """The basic site in git, with one commit of rural-bus per value of `progresses`, then 40 again."""
+    content = _site(tmp_path)
+    record = content / "initiatives" / "rural-bus.yaml"
+    written = record.read_text("utf-8")
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "first", date="2019-03-01T09:00:00+08:00")
+    for day, value in enumerate((*progresses, "40"), 2):
+        record.write_text(written.replace("progress: 40\n", f"progress: {value}\n", 1), "utf-8")
+        _git(tmp_path, "commit", "-qam", "edit", "--allow-empty", date=f"2019-04-{day:02d}T09:00:00+08:00")
+    return content
+
+
+def test_invalid_old_revisions_are_skipped(tmp_path: Path) -> None:
+    """An old commit with a 400-digit progress (it made every build exit 3), .inf, .nan, 250 or
+    text is left out of the history; the build succeeds."""
+    bad = ("1" * 400, ".inf", ".nan", "250", "一半", "[40]")
+    content = _history_repo(tmp_path, *bad)
+    revisions = read_history(content).revisions["rural-bus"]
+    assert [(str(r.date), r.progress) for r in revisions] == [("2019-03-01", 40), ("2019-04-08", 40)]
+    assert _build(tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize("damage", ["[]", "null", "5", '{"key": 1}', "{", '"x"', "WRONG_FIELD", "INFINITE", "HUGE"])
+def test_damaged_history_cache_is_rebuilt(tmp_path: Path, damage: str) -> None:
+    """.cache/history.json holding [], null, a wrong field type (each made every build exit 3) or
+    values no commit can have is ignored and written again."""
+    content = _history_repo(tmp_path, "30")
+    expected = read_history(content)
+    cache = tmp_path / ".cache" / "history.json"
+    if damage in ("WRONG_FIELD", "INFINITE", "HUGE"):
+        data = json.loads(cache.read_text("utf-8"))
+        first = data["revisions"]["rural-bus"][0]
+        first.update({"WRONG_FIELD": {"date": 20190301}, "INFINITE": {"progress": 1e999}}.get(damage, {}))
+        first["progress"] = int("9" * 400) if damage == "HUGE" else first["progress"]
+        text = json.dumps(data)
+    else:
+        text = damage
+    cache.write_text(text, "utf-8")
+    assert read_history(content) == expected
+    assert json.loads(cache.read_text("utf-8"))["revisions"]
+    assert _build(tmp_path).returncode == 0
+
+
+def test_oversized_blob_in_history_is_not_read(tmp_path: Path) -> None:
+    """A record of 34 MB anywhere in history (each build took 17–19 s and 1.25 GB) is skipped
+    without being read: its revision is left out, the others stay."""
+    content = _history_repo(tmp_path, "30")
+    record = content / "initiatives" / "rural-bus.yaml"
+    record.write_text(record.read_text("utf-8") + "# " + "x" * 34_000_000 + "\n", "utf-8")
+    _git(tmp_path, "commit", "-qam", "huge", date="2019-05-01T09:00:00+08:00")
+    _git(tmp_path, "revert", "--no-edit", "HEAD", date="2019-05-02T09:00:00+08:00")
+    code = (
+        "import resource, sys\n"
+        "from gongshi.history import read_history\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        f"revisions = read_history(__import__('pathlib').Path({str(content)!r})).revisions['rural-bus']\n"
+        "print(len(revisions), (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    count, megabytes = map(int, done.stdout.split())
+    assert count == 4  # first, 30, 40, the revert; not the huge one
+    assert megabytes < 20  # the blob was never in memory, not even once
