@@ -313,3 +313,18 @@ def test_control_characters_are_refused_at_their_place(
         assert f"content/{rel}:{where}" in result.stderr, result.stderr
         assert f"invisible control character {code}" in result.stderr
         assert not any(ch in result.stderr for ch in "\x01\x0b\x1b\x7f\x85\ufffe")
+
+
+# --- 6. the time zone in site.yaml ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shang-hai", "Asia", "../../etc/passwd", "/etc/localtime", ""])
+def test_unknown_time_zone_is_an_error_at_its_line(site: Path, zone: str) -> None:
+    """A time zone Python's zoneinfo does not know fails `check` at its line, and `build` the same way (no crash)."""
+    path = site / "content" / "site.yaml"
+    path.write_text(path.read_text("utf-8").replace("timezone: Asia/Shanghai", f'timezone: "{zone}"'), "utf-8")
+    for command in ("check", "build"):
+        result = _run(site, command)
+        assert result.returncode == 1, result.stderr
+        assert f"content/site.yaml:6:11: error: unknown time zone '{zone}'" in result.stderr
+        assert "hint: write a time zone name like Asia/Shanghai or Asia/Hong_Kong" in result.stderr

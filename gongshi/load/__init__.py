@@ -14,6 +14,7 @@ before `start`). Checks across files live in `validate`. Nothing here stops at t
 from __future__ import annotations
 
 import re
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,7 +181,11 @@ def _load_config(root: Path, docs: Documents, result: Loaded) -> SiteConfig | No
     )
     if data.get("emblem"):
         data["emblem_data"] = _emblem(root, data["emblem"], tree, diags)
-    return SiteConfig(contact=contact, as_of=as_of, editions=editions, years=years, **data)
+    config = SiteConfig(contact=contact, as_of=as_of, editions=editions, years=years, **data)
+    if _known_zone(config.timezone):
+        return config
+    diags.append(_unknown_zone(tree, config.timezone))  # unusable, like a schema error: the feeds' dates need it
+    return None
 
 
 # What an emblem SVG must not hold: it is published as a file of the site, and an SVG opened on its
@@ -210,6 +215,23 @@ def _emblem(root: Path, name: str, tree: Any, diags: list[Diagnostic]) -> bytes:
         diags.append(Diagnostic(tree.source.path, line, col, problem, hint))
         return b""
     return data
+
+
+def _known_zone(name: str) -> bool:
+    """Whether Python's zoneinfo knows the time zone `name`."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _unknown_zone(tree: Tree, name: str) -> Diagnostic:
+    if _known_zone("UTC"):
+        hint = msg("write a time zone name like Asia/Shanghai or Asia/Hong_Kong")
+    else:  # no time zone database at all (Windows without the tzdata package)
+        hint = msg("this computer has no time zone database: install it with `pip install tzdata`")
+    return tree.at(("timezone",), msg("unknown time zone '{name}'", name=name), hint)
 
 
 def _load_glossary(root: Path, docs: Documents, diags: list[Diagnostic]) -> tuple[GlossaryEntry, ...]:
