@@ -27,6 +27,7 @@ from typing import Any
 
 from gongshi import __version__
 from gongshi.i18n import msg
+from gongshi.incremental.verified import of
 from gongshi.load.schema import schemas_digest, validator
 from gongshi.load.source import MAX_FILE_BYTES, decode, parse_yaml
 
@@ -209,17 +210,11 @@ def _load_cache(path: Path, commit: str, content_dir: Path) -> History | None:
         data = json.loads(path.read_text("utf-8"))
         if not isinstance(data, dict) or data.get("key") != _cache_key(commit, content_dir):
             return None
-        revisions = {_text(ident): tuple(map(_revision, items)) for ident, items in data["revisions"].items()}
-        changed = {_text(p): dt.date.fromisoformat(_text(d)) for p, d in data["changed"].items()}
+        revisions = {of(ident, str): tuple(map(_revision, items)) for ident, items in data["revisions"].items()}
+        changed = {of(p, str): dt.date.fromisoformat(of(d, str)) for p, d in data["changed"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return History(True, revisions=revisions, changed=changed)
-
-
-def _text(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"not a string: {value!r}")
-    return value
 
 
 def _revision(data: dict[str, Any]) -> Revision:
@@ -232,7 +227,7 @@ def _revision(data: dict[str, Any]) -> Revision:
         raise TypeError("status or flags")
     if progress is not None and (isinstance(progress, bool) or not 0 <= progress <= 100):
         raise ValueError(f"progress {progress!r}")  # a number of the schema's range, never NaN
-    return Revision(dt.date.fromisoformat(_text(data["date"])), _text(data["commit"]), status, progress, *flags)
+    return Revision(dt.date.fromisoformat(of(data["date"], str)), of(data["commit"], str), status, progress, *flags)
 
 
 def _save_cache(path: Path, commit: str, content_dir: Path, history: History) -> None:

@@ -15,18 +15,26 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURES, ROOT, gongshi_cli
 from openpyxl import load_workbook
+from test_cache import found
 from test_history import _git
 
 from gongshi import markdown
 from gongshi.convert import OVERRIDE_RE, Converter
+from gongshi.errors import Diagnostic
 from gongshi.history import read_history
+from gongshi.i18n import msg
+from gongshi.incremental import manifest as manifest_module
+from gongshi.incremental.verified import warning_json
+from gongshi.load.documents import Documents
+from gongshi.load.source import Source
 from gongshi.model import Body, Origin
 from gongshi.outputs.data import safe_cell
-from gongshi.pipeline import Options, render_files
+from gongshi.pipeline import Options, build_site, render_files
 
 UPDATE = """---
 title: 线路开通
@@ -292,3 +300,97 @@ def test_oversized_blob_in_history_is_not_read(tmp_path: Path) -> None:
     count, megabytes = map(int, done.stdout.split())
     assert count == 4  # first, 30, 40, the revert; not the huge one
     assert megabytes < 20  # the blob was never in memory, not even once
+
+
+# --- 5. the build cache: verified, never trusted ------------------------------------------------------
+
+
+def _manifest_file(root: Path) -> Path:
+    [path] = (root / ".cache").glob("build-*.json")
+    return path
+
+
+def _key(text: str) -> str:
+    return Documents.key("initiative", Source("content/initiatives/rural-bus.yaml", text))
+
+
+def test_forged_valid_entry_does_not_skip_the_schema_check(tmp_path: Path) -> None:
+    """A `valid` entry forged for an invalid record (its key put in place of the valid one's, in
+    whatever form the manifest keeps it) does not skip the schema check: the error is reported."""
+    content = _site(tmp_path)
+    assert _build(tmp_path, "--no-history").returncode == 0
+    record = content / "initiatives" / "rural-bus.yaml"
+    good = record.read_text("utf-8")
+    bad = good.replace("status: in_progress", "status: doing")
+    record.write_text(bad, "utf-8")
+    manifest = _manifest_file(tmp_path)
+    assert _key(good) in manifest.read_text("utf-8")
+    manifest.write_text(manifest.read_text("utf-8").replace(_key(good), _key(bad)), "utf-8")
+    result = _build(tmp_path, "--no-history")
+    assert result.returncode == 1
+    assert "content/initiatives/rural-bus.yaml:2:9: error: status 'doing'" in result.stderr
+
+
+def _malformed(data: dict[str, Any], case: str) -> object:
+    """The manifest `data` with one thing of the wrong type or shape (`case`)."""
+    warning = data["warnings"][0]
+    first = next(iter(data["files"]))
+    changes: dict[str, Any] = {
+        "inputs": {"inputs": 5},
+        "valid": {"valid": "abc"},
+        "valid map": {"valid": {"abc": 5}},
+        "files": {"files": []},
+        "file size": {"files": {**data["files"], first: [*data["files"][first][:2], "12", 0]}},
+        "file entry": {"files": {**data["files"], first: data["files"][first][:3]}},
+        "search": {"search": {"zh-Hans": []}},
+        "search lang": {"search": {"klingon": {}}},
+        "warning line": {"warnings": [{**warning, "line": "7"}]},
+        "warning field": {"warnings": [{**warning, "colour": "red"}]},
+        "warning format": {"warnings": [{**warning, "message": {"template": "{x:>999999999}", "args": {"x": 1}}}]},
+        "extra key": {"extra": 1},
+    }
+    if case in ("list", "null"):
+        return [] if case == "list" else None
+    return {**data, **changes[case]}
+
+
+MALFORMED = ["list", "null", "inputs", "valid", "valid map", "files", "file size", "file entry", "search"]
+MALFORMED += ["search lang", "warning line", "warning field", "warning format", "extra key"]
+
+
+def test_malformed_manifest_counts_as_absent(tmp_path: Path) -> None:
+    """A manifest with a wrong type anywhere (or a warning whose message would fill the memory)
+    counts as absent: the next build is a clean one, never an internal error."""
+    content = _site(tmp_path)
+    options = Options(content=content, out=tmp_path / "site", search=False, history=False)
+    build_site(options)
+    path = _manifest_file(tmp_path)
+    data = json.loads(path.read_text("utf-8"))
+    data["warnings"] = [warning_json(Diagnostic("content", 1, 1, msg("file is {size:,} bytes", size=5), "hint"))]
+    path.write_text(json.dumps(data), "utf-8")
+    assert manifest_module.load(path, tmp_path / "site") is not None  # a warning as gongshi writes it
+    for case in MALFORMED:
+        path.write_text(json.dumps(_malformed(data, case)), "utf-8")
+        assert manifest_module.load(path, tmp_path / "site") is None, case
+        result = build_site(options)
+        assert result.files and not result.reused, case  # a clean build: every file is made again
+
+
+def test_stale_search_map_is_checked_against_the_bundle(tmp_path: Path, pagefind: Path) -> None:
+    """A search map whose ids are not those of the bundle's pages (stale or forged: here none, which
+    hid nothing, so every edited page was found twice) is dropped and the index made again: search
+    finds what a clean build's finds."""
+    content = _site(tmp_path)
+    options = Options(content=content, out=tmp_path / "site", history=False)
+    build_site(options)
+    path = _manifest_file(tmp_path)
+    data = json.loads(path.read_text("utf-8"))
+    for pages in data["search"].values():
+        for entry in pages.values():
+            entry[1] = ""  # as if Pagefind had left every page out: nothing would be hidden
+    path.write_text(json.dumps(data), "utf-8")
+    record = content / "initiatives" / "rural-bus.yaml"
+    record.write_text(record.read_text("utf-8").replace("title: 开通", "title: 新开通"), "utf-8")
+    build_site(options)
+    build_site(Options(content=content, out=tmp_path / "clean", history=False, cache=False))
+    assert found(tmp_path / "site") == found(tmp_path / "clean")

@@ -14,12 +14,18 @@ the next build is then a clean one. It records
 - per edition, the pages its main search bundle holds, all parts (`search`), with their
   input keys and Pagefind's ids for them.
 - the warnings of that build, repeated when nothing changed.
-- the content documents that passed their schema check (by a digest of the schemas and the
-  text): the next build does not check them again. At worst, a forged entry lets a document
-  skip its schema check and fail later, with an internal error, in the build that reads it.
+- the content documents that passed their schema check (`valid`: by a digest of the schemas and
+  the text, `Documents.key`): the next build does not check them again.
 
-JSON, not pickle: `.cache/` sits in a content repository, and reading it must never run anything
-someone committed there. Anything unexpected in the file makes it count as absent.
+Every entry is verified, never trusted. JSON, not pickle: `.cache/` sits in a content repository,
+and reading it must never run anything someone committed there; a value of the wrong type or
+shape anywhere makes the whole file count as absent (`load`), and so does a warning whose
+message is not one gongshi could have made. A `valid` entry counts only with its MAC: an HMAC of
+gongshi's version and the document's key, under `.cache/cache-key` (random bytes, bound to that
+file's device, inode and change time, which a copy, a checkout or a restore of `.cache/` does
+not keep), so an entry written anywhere but by gongshi in this very folder lets nothing skip its
+check. A `search` map is held against the fragments of the bundle it describes before a build
+indexes from it (`recall`), and dropped when they differ: everything is then indexed again.
 """
 
 from __future__ import annotations
@@ -29,16 +35,18 @@ import json
 import os
 import posixpath
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from gongshi import __version__
-from gongshi.errors import Diagnostic, Severity
-from gongshi.i18n import Text
+from gongshi.errors import Diagnostic
+from gongshi.incremental.verified import folder_key, mac, of, pair, row, verified, warning, warning_json
+from gongshi.model import LANGS, Lang
 from gongshi.resources import PACKAGE, builtin_path
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+FIELDS = {"version", "out", "inputs", "search", "warnings", "valid", "files"}
 
 
 @dataclass(frozen=True)
@@ -98,9 +106,29 @@ class Recalled:
 
 
 def recall(path: Path, out: Path, inputs: str) -> Recalled:
-    """The last build into `out`, from its manifest at `path` (none: a first build)."""
+    """The last build into `out`, from its manifest at `path` (none: a first build). When a build is
+    to run, each edition's search map is kept only if its bundle's fragments say the same."""
     last = load(path, out)
-    return Recalled(path, inputs, last, intact(last, out) if last else {})
+    recalled = Recalled(path, inputs, last, intact(last, out) if last else {})
+    if last is not None and recalled.changed:
+        last.search = {lang: pages for lang, pages in last.search.items() if _indexed(out, recalled, lang, pages)}
+    return recalled
+
+
+def _indexed(out: Path, recalled: Recalled, lang: str, pages: Mapping[str, tuple[str, str]]) -> bool:
+    """Whether the main bundle of `lang`, as it is in `out`, holds `pages` under their ids."""
+    from gongshi import search  # imported here: search builds on this module
+
+    edition = cast(Lang, lang)
+    fragments = [p for p in recalled.intact if search.main_bundle(p, edition) and "/fragment/" in p]
+    ids: dict[str, str] = {}
+    try:
+        for path in fragments:
+            bundle = path[: path.index("fragment/")]
+            ids.update(search.fragment_ids({path: (out / path).read_bytes()}, bundle, edition))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return ids == {page: ident for page, (_, ident) in pages.items() if ident}
 
 
 def manifest_path(content: Path, out: Path) -> Path:
@@ -110,60 +138,61 @@ def manifest_path(content: Path, out: Path) -> Path:
 
 
 def load(path: Path, out: Path) -> Manifest | None:
-    """The manifest of the last build into `out`, or None (absent, unreadable, other version)."""
+    """The manifest of the last build into `out`, or None (absent, unreadable, other version, or
+    anything in it not of the type and shape `save` writes)."""
     try:
         data = json.loads(path.read_text("utf-8"))
+        if not isinstance(data, dict) or set(data) != FIELDS:
+            return None
         if data["version"] != [CACHE_VERSION, __version__] or data["out"] != str(out.resolve()):
             return None
-        if not all(inside(path) for path in data["files"]):  # the build removes files it no longer makes
-            return None
+        search = {
+            _edition(lang): {_output(p): pair(v) for p, v in of(pages, dict).items()}
+            for lang, pages in of(data["search"], dict).items()
+        }
         return Manifest(
             out=data["out"],
-            inputs=str(data["inputs"]),
-            files={str(p): Entry(str(k), str(s), int(n), int(t)) for p, (k, s, n, t) in data["files"].items()},
-            search={
-                str(lang): {str(p): (str(k), str(i)) for p, (k, i) in pages.items()}
-                for lang, pages in data["search"].items()
-            },
-            warnings=[_warning(w) for w in data["warnings"]],
-            valid=[str(key) for key in data["valid"]],
+            inputs=of(data["inputs"], str),
+            files={_output(p): Entry(*row(e, (str, str, int, int))) for p, e in of(data["files"], dict).items()},
+            search=search,
+            warnings=[warning(w) for w in of(data["warnings"], list)],
+            valid=verified(of(data["valid"], dict), path.parent),
         )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
+
+
+def _output(path: str) -> str:
+    if not inside(path):  # the build removes files it no longer makes: never one outside the folder
+        raise ValueError(f"not an output path: {path!r}")
+    return path
+
+
+def _edition(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"not an edition: {lang!r}")
+    return lang
 
 
 def save(path: Path, manifest: Manifest) -> None:
     """Write the manifest (to a temporary name, then renamed); a read-only checkout goes without."""
-    data = {
-        "version": [CACHE_VERSION, __version__],
-        "out": manifest.out,
-        "inputs": manifest.inputs,
-        "search": manifest.search,
-        "warnings": [_warning_json(w) for w in manifest.warnings],
-        "valid": manifest.valid,
-        "files": {p: [e.key, e.sha, e.size, e.mtime_ns] for p, e in sorted(manifest.files.items())},
-    }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        key = folder_key(path.parent, create=True)
+        data = {
+            "version": [CACHE_VERSION, __version__],
+            "out": manifest.out,
+            "inputs": manifest.inputs,
+            "search": manifest.search,
+            "warnings": [warning_json(w) for w in manifest.warnings],
+            "valid": {valid: mac(key, valid) for valid in manifest.valid} if key else {},
+            "files": {p: [e.key, e.sha, e.size, e.mtime_ns] for p, e in sorted(manifest.files.items())},
+        }
         temporary = path.with_name(path.name + ".tmp")
         temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
         temporary.replace(path)
     except OSError:
         pass
-
-
-def _warning_json(warning: Diagnostic) -> dict[str, Any]:
-    """A warning as JSON, its message and hint with their templates (shown again in any language)."""
-    data = asdict(warning)
-    for key in ("message", "hint"):
-        value = getattr(warning, key)
-        data[key] = value.to_json() if isinstance(value, Text) else str(value)
-    return data
-
-
-def _warning(data: dict[str, Any]) -> Diagnostic:
-    texts = {key: Text.from_json(data[key]) for key in ("message", "hint")}
-    return Diagnostic(**{**data, **texts, "severity": Severity(data["severity"])})
 
 
 def inside(rel: str) -> bool:
