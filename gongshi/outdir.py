@@ -7,8 +7,8 @@ The promises (README, "What gongshi promises"):
   stylesheet). Anything else is refused before a file is touched.
 - It never deletes what it did not write: files the marker does not list, and `CNAME`, `.git`,
   `.well-known` and the site's `keep:` patterns always, are carried into every new site.
-- One build at a time per folder: `Lock` holds an advisory lock beside it; a second build waits and
-  says which process holds it.
+- One build at a time per folder: `Lock` holds an advisory lock (in `.cache/`); a second build waits
+  and says which process holds it.
 - A reader sees the old site or the new one, never a mix: the new site is made as a tree beside the
   old (unchanged files hard-linked, so they keep their inode and time) and exchanged with it in one
   `renameat2(RENAME_EXCHANGE)`. A symlinked folder is followed (the link stays); a mount point,
@@ -204,11 +204,12 @@ def write_failed(out: Path, error: OSError) -> ContentError:
 
 
 class Lock:
-    """One build at a time into a folder: an advisory lock on `.NAME.gongshi-lock` beside it (in the
-    build cache when that folder cannot be written). `waiting` is told who holds it, once."""
+    """One build at a time into a folder: an advisory lock on `path` (in the build cache, `.cache/`,
+    which content repositories ignore), or on `.NAME.gongshi-lock` beside the folder when the cache
+    cannot be written. `waiting` is told who holds it, once."""
 
-    def __init__(self, folder: Path, fallback: Path, waiting: Callable[[Text], None] | None = None) -> None:
-        self.paths = (folder.with_name(f".{folder.name}.gongshi-lock"), fallback)
+    def __init__(self, path: Path, folder: Path, waiting: Callable[[Text], None] | None = None) -> None:
+        self.paths = (path, folder.with_name(f".{folder.name}.gongshi-lock"))
         self.waiting = waiting
         self.fd = -1
 

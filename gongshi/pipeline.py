@@ -127,19 +127,26 @@ class Build:
         started = time.perf_counter()
         out = self.options.out
         outdir.check_out(out)
+        history = self.history()
+        last = self.recall(history)
+        if self.unchanged(last):
+            return self.replay(last, started)
+        checked = self.check(frozenset(last.valid))
+        self.note_history(history)
         lock = manifest.manifest_path(self.options.content, out).with_suffix(".lock")
-        with outdir.Lock(outdir.target(out), lock, self.options.waiting):
-            history = self.history()
-            last = self.recall(history)
-            if not last.changed and outdir.written_files(outdir.target(out)) is not None:
+        with outdir.Lock(lock, outdir.target(out), self.options.waiting):
+            last = self.recall(history)  # again: a build that held the lock may have written meanwhile
+            if self.unchanged(last):
                 return self.replay(last, started)
-            checked = self.check(frozenset(last.valid))
-            self.note_history(history)
             with search.Indexing(out, self.binary(), last) as indexing:
                 self.render(checked, history, last.keys, indexing)
                 self.write_all(checked, last, indexing)
         self.result.elapsed = time.perf_counter() - started
         return self.result
+
+    def unchanged(self, last: Recalled) -> bool:
+        """Nothing to do: the inputs are those of the last build, and its site is as it left it."""
+        return not last.changed and outdir.written_files(outdir.target(self.options.out)) is not None
 
     def write_all(self, checked: Checked, last: Recalled, indexing: search.Indexing) -> None:
         """Write the site (pages while Pagefind runs, then the index) and swap it in; a disk that is

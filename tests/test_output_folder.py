@@ -18,6 +18,7 @@ from conftest import FIXTURES, ROOT, gongshi_cli
 
 from gongshi import outdir, write
 from gongshi.errors import ContentError
+from gongshi.incremental.manifest import manifest_path
 from gongshi.pipeline import Options, build_site
 
 BASIC = FIXTURES / "basic" / "content"
@@ -143,7 +144,7 @@ def test_a_full_or_read_only_disk_is_a_clear_error_and_leaves_nothing(
     (problem,) = raised.value.diagnostics
     assert problem.path == str(out) and os.strerror(errno_) in str(problem.message)
     assert tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", ".site.gongshi-lock", "content", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "site"]
 
 
 def test_leftovers_of_a_killed_build_are_removed_and_a_set_aside_site_put_back(tmp_path: Path) -> None:
@@ -153,15 +154,22 @@ def test_leftovers_of_a_killed_build_are_removed_and_a_set_aside_site_put_back(t
     out.rename(tmp_path / ".site.old")  # killed between the two renames of `exchange`'s fallback
     build(content, out, cache=False)
     assert (out / "index.html").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", ".site.gongshi-lock", "content", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "site"]
+
+
+def hold_lock(content: Path, out: Path) -> int:
+    """Hold the output folder's lock as a build with process id 4242 would."""
+    lock = manifest_path(content, out).with_suffix(".lock")
+    lock.parent.mkdir(exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    os.write(fd, b"4242")
+    return fd
 
 
 def test_a_second_build_waits_for_the_first_and_says_so(tmp_path: Path) -> None:
     content, out = copy_content(tmp_path), tmp_path / "site"
-    lock = tmp_path / ".site.gongshi-lock"
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    os.write(fd, b"4242")
+    fd = hold_lock(content, out)
     told: list[str] = []
     waiting = threading.Thread(target=build, args=(content, out), kwargs={"waiting": lambda t: told.append(str(t))})
     waiting.start()
@@ -186,9 +194,7 @@ def test_two_clean_builds_at_once_both_succeed(tmp_path: Path) -> None:
 
 def test_the_command_line_says_which_build_it_waits_for(tmp_path: Path) -> None:
     content, out = copy_content(tmp_path), tmp_path / "site"
-    fd = os.open(tmp_path / ".site.gongshi-lock", os.O_RDWR | os.O_CREAT)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    os.write(fd, b"4242")
+    fd = hold_lock(content, out)
     args = [sys.executable, str(ROOT / "build.py"), "--content", str(content), "--out", str(out), "--no-search"]
     run = subprocess.Popen([*args, "--lang", "en"], stderr=subprocess.PIPE, text=True, encoding="utf-8")
     time.sleep(1.5)
