@@ -13,6 +13,7 @@ from gongshi.load.files import check_name, display_path, list_files, read_source
 from gongshi.load.records import RecordBuilder
 from gongshi.load.schema import suggest
 from gongshi.load.source import Source, Tree, split_front_matter
+from gongshi.markdown import structure_errors
 from gongshi.model import LANGS, Body, Lang, Origin, Text, Update
 
 if TYPE_CHECKING:  # the load stage's face calls this module
@@ -77,16 +78,21 @@ def _update_files(
 
 
 def _front_matter(source: Source, schema: str, known_valid: bool, diags: list[Diagnostic]) -> tuple[Tree | None, Body]:
+    """The front matter (checked against `schema`) and the body of an update's file; a body too
+    intricate to parse in reasonable time is refused (`markdown.structure_errors`)."""
     if schema == "translation" and not source.text.startswith("---"):
-        return None, Body(source.text, 1, Origin(source.path, 1))  # a hand-written body alone is fine
-    front, body, body_line, problems = split_front_matter(source)
+        body = Body(source.text, 1, Origin(source.path, 1))  # a hand-written body alone is fine
+        diags.extend(structure_errors(body))
+        return None, body
+    front, text, body_line, problems = split_front_matter(source)
+    body = Body(text, body_line, Origin(source.path, 1))
+    problems = [*problems, *structure_errors(body)]
     diags.extend(problems)
-    origin = Origin(source.path, 1)
     if problems:
-        return None, Body(body, body_line, origin)
+        return None, body
     tree, found, valid = checked(source, schema, front, 1, schema == "translation", known_valid)
     diags.extend(found)
-    return tree if valid else None, Body(body, body_line, origin)
+    return tree if valid else None, body
 
 
 def _build_update(
