@@ -2,7 +2,8 @@
 
 The JSON follows `schema/open-data.schema.json` (every field of every initiative, texts in the
 edition's script, computed schedule included). The CSV has one row per initiative, in UTF-8 with a
-byte-order mark so that Excel opens Chinese correctly.
+byte-order mark so that Excel opens Chinese correctly; a text cell a spreadsheet could take for a
+formula starts with ' (`safe_cell`, which the monthly sheet uses too).
 """
 
 from __future__ import annotations
