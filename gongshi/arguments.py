@@ -14,6 +14,7 @@ from pathlib import Path
 
 from gongshi import __version__
 from gongshi.i18n import language_option
+from gongshi.load.files import link_outside
 from gongshi.load.schema import validator
 from gongshi.model import Date
 
@@ -239,9 +240,13 @@ def source_lang(args: list[str]) -> str:
             content = Path(arg.partition("=")[2])
         elif arg == "--content" and i + 1 < len(args):
             content = Path(args[i + 1])
+    site = content / "site.yaml"
+    if link_outside(site, content) is not None or not site.is_file():  # the command itself says so
+        return "zh-Hans"
     try:
-        text = (content / "site.yaml").read_text("utf-8")[:100_000]
-    except (OSError, UnicodeDecodeError):
+        with site.open("rb") as handle:  # a little: never all of /dev/zero through a link
+            text = handle.read(100_000).decode("utf-8", "replace")
+    except OSError:
         return "zh-Hans"
     found = re.search(r"^source_lang:\s*['\"]?(zh-Han[st])", text, re.MULTILINE)
     return found.group(1) if found else "zh-Hans"

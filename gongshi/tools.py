@@ -12,7 +12,7 @@ from gongshi.errors import ContentError, Diagnostic, UsageError
 from gongshi.i18n import ENGLISH, Messages, Text, msg
 from gongshi.lint import lint_copy, lint_traditional
 from gongshi.load import load_content
-from gongshi.load.files import read_source
+from gongshi.load.files import link_outside, read_source
 from gongshi.model import ID_RE, Lang
 from gongshi.pipeline import Options, check_site
 from gongshi.resources import builtin_path
@@ -137,6 +137,9 @@ def new_file(content_dir: Path, kind: str, name: str, today: str) -> Path:
         raise UsageError(msg("'{name}' cannot be used as a name: use lowercase letters, digits and hyphens", name=name))
     folder, suffix = ("initiatives", ".yaml") if kind == "initiative" else ("updates", ".md")
     target = content_dir / folder / f"{name}{suffix}"
+    outside = link_outside(target.parent, content_dir)
+    if outside is not None:  # never write through a link out of the content folder
+        raise ContentError([outside])
     if target.exists():
         raise UsageError(msg("{path} already exists; choose another name or edit that file", path=target))
     others = list((content_dir / folder).glob(f"{name}.*")) if (content_dir / folder).is_dir() else []

@@ -61,6 +61,22 @@ def test_single_file_linked_outside_is_refused(site: Path, name: str) -> None:
         assert "hint: copy the file into content/ and remove the link" in result.stderr
 
 
+def test_site_yaml_linked_to_an_endless_device_is_refused_unread(site: Path) -> None:
+    """Once, the staff language was looked up in site.yaml before any check: /dev/zero filled the memory."""
+    _link(site / "content" / "site.yaml", Path("/dev/zero"))
+    result = _run(site, "check")
+    assert result.returncode == 1
+    assert "content/site.yaml:1:1: error: 'site.yaml' is a link to a file outside content/" in result.stderr
+
+
+def test_new_never_writes_through_a_link_out_of_content(site: Path) -> None:
+    _link(site / "content" / "updates", site / "outside")
+    result = _run(site, "new", "update", "2026-12-road")
+    assert result.returncode == 1
+    assert "content/updates:1:1: error: 'updates' is a link to a folder outside content/" in result.stderr
+    assert sorted(p.name for p in (site / "outside").iterdir()) == ["secret.yaml"]
+
+
 @pytest.mark.parametrize("folder", ["initiatives", "updates"])
 def test_record_folder_linked_outside_is_refused(site: Path, folder: str) -> None:
     """A record folder linked to a folder outside content/ is refused: none of its records is published."""

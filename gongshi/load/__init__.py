@@ -154,7 +154,7 @@ def _initiative(
 
 def _load_config(root: Path, docs: Documents, result: Loaded) -> SiteConfig | None:
     diags, path = result.diagnostics, root / "site.yaml"
-    if not path.is_file():
+    if not path.is_file() and link_outside(path, root) is None:  # a link out: `_read_yaml` says so
         diags.append(
             Diagnostic(
                 display_path(path),
