@@ -17,6 +17,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from jinja2 import TemplateError
+
 from gongshi import page, render
 from gongshi.errors import ContentError
 from gongshi.history import History
@@ -89,7 +91,8 @@ def prepare(options: Options, known_valid: frozenset[str] = frozenset()) -> None
         Build(options).check(known_valid)
     env = page.make_env(options.template_dir, render.base_digest(options.template_dir))
     for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
-        env.get_template(name)
+        with contextlib.suppress(ContentError, TemplateError):  # a broken site template: the build says where
+            env.get_template(name)
 
 
 class ContentFiles:

@@ -25,7 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from gongshi.errors import HINT, SEVERITY_WORDS, ContentError, Diagnostic, UsageError, format_gcc
+from gongshi.errors import HINT, SEVERITY_WORDS, ContentError, Diagnostic, UsageError, excerpt, format_gcc
 from gongshi.history import History, read_history
 from gongshi.i18n import ENGLISH, Messages, msg
 from gongshi.loopback import HOST, addressed_here, guard_livereload, site_path
@@ -319,7 +319,7 @@ def _problem_item(diag: Diagnostic, tr: Messages) -> str:
     kind = html.escape(tr(SEVERITY_WORDS[diag.severity]))
     parts = [f"<p><strong>{kind}</strong> {link}</p>", f"<p>{html.escape(tr(diag.message))}</p>"]
     if diag.source_line:
-        parts.append(f"<pre>{html.escape(diag.source_line)}</pre>")
+        parts.append(f"<pre>{html.escape(excerpt(diag.source_line, diag.col)[0])}</pre>")
     if diag.hint:
         parts.append(f'<p class="note">{html.escape(tr(HINT))}: {html.escape(tr(diag.hint))}</p>')
     return "<li>" + "".join(parts) + "</li>"

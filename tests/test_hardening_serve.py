@@ -247,3 +247,26 @@ def test_livereload_socket_only_for_pages_of_the_preview(served: int) -> None:
         assert _handshake(served, origin) == 101, origin
     for origin in ("http://evil.example", f"http://evil.example:{served}", "null", f"http://127.0.0.1:{served + 7}"):
         assert _handshake(served, origin) == 403, origin
+
+
+def test_the_error_page_shows_only_an_excerpt_of_the_line() -> None:
+    """The serve error page once printed the whole source line: a secret file linked in, 1 MB of it."""
+    from gongshi.errors import Diagnostic
+    from gongshi.i18n import ENGLISH
+    from gongshi.serve import _problem_item
+
+    line = "x" * 5_000 + "\x1b[2J" + "y" * 5_000
+    item = _problem_item(Diagnostic("content/site.yaml", 1, 5_001, "bad", source_line=line), ENGLISH)
+    assert len(item) < 1_000 and "\x1b" not in item
+
+
+def test_serve_warm_up_survives_a_broken_site_template(tmp_path: Path) -> None:
+    """A template error is the build's to report (at its file and line), not an exception in serve's warm-up."""
+    from gongshi.pipeline import Options
+    from gongshi.preview import prepare
+
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "about.html").write_text("{% if %}", "utf-8")
+    (tmp_path / "templates" / "feed.html").symlink_to("/etc/hostname")
+    prepare(Options(content=tmp_path / "content", out=tmp_path / "site", search=False, history=False))
