@@ -145,10 +145,6 @@ def test_deep_nesting_is_cut_by_markdown_it() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the load stage to call markdown.structure_errors on every body (gongshi/load/updates.py)",
-)
 def test_pathological_update_fails_the_build_at_its_line(tmp_path: Path) -> None:
     """A build with such an update exits 1 quickly, naming the file and line."""
     content = _site(tmp_path)
