@@ -205,11 +205,12 @@ def write_failed(out: Path, error: OSError) -> ContentError:
 
 class Lock:
     """One build at a time into a folder: an advisory lock on `path` (in the build cache, `.cache/`,
-    which content repositories ignore), or on `.NAME.gongshi-lock` beside the folder when the cache
-    cannot be written. `waiting` is told who holds it, once."""
+    which content repositories ignore), or on `.NAME.gongshi-lock` beside the folder without a
+    cache (`--no-cache`, or a cache that cannot be written). `waiting` is told who holds it, once."""
 
-    def __init__(self, path: Path, folder: Path, waiting: Callable[[Text], None] | None = None) -> None:
-        self.paths = (path, folder.with_name(f".{folder.name}.gongshi-lock"))
+    def __init__(self, path: Path | None, folder: Path, waiting: Callable[[Text], None] | None = None) -> None:
+        beside = folder.with_name(f".{folder.name}.gongshi-lock")
+        self.paths = (path, beside) if path is not None else (beside,)
         self.waiting = waiting
         self.fd = -1
 

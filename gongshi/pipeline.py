@@ -133,8 +133,8 @@ class Build:
             return self.replay(last, started)
         checked = self.check(frozenset(last.valid))
         self.note_history(history)
-        lock = manifest.manifest_path(self.options.content, out).with_suffix(".lock")
-        with outdir.Lock(lock, outdir.target(out), self.options.waiting):
+        cache = manifest.manifest_path(self.options.content, out) if self.options.cache else None
+        with outdir.Lock(cache and cache.with_suffix(".lock"), outdir.target(out), self.options.waiting):
             last = self.recall(history)  # again: a build that held the lock may have written meanwhile
             if self.unchanged(last):
                 return self.replay(last, started)

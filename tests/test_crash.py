@@ -104,6 +104,5 @@ def test_a_killed_build_leaves_the_old_site_or_the_new(content: Path) -> None:
     finish(start(content, out))
     assert tree(out) == references[titles[KILLS % 2]]
     assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".site")) == []
-    assert not [
-        f for root in scratch.scratch_roots() for f in root.glob(f"{scratch.SCRATCH}*") if scratch.abandoned(f)
-    ]
+    left = [f for root in scratch.scratch_roots() for f in root.glob(f"{scratch.SCRATCH}*") if scratch.abandoned(f)]
+    assert not left, "scratch folders of killed builds are left after a build"
