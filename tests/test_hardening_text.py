@@ -390,3 +390,23 @@ def test_stale_search_map_is_checked_against_the_bundle(tmp_path: Path, pagefind
     build_site(options)
     build_site(Options(content=content, out=tmp_path / "clean", history=False, cache=False))
     assert found(tmp_path / "site") == found(tmp_path / "clean")
+
+
+# --- found on the way: dates and figures -------------------------------------------------------------------
+
+
+def test_a_date_with_a_long_run_of_spaces_is_read_in_linear_time() -> None:
+    """`due: "2019 1<20,000 spaces>x"` took 16 s: the optional spaces around a separator were tried
+    every way of splitting the run."""
+    _finishes("from gongshi.load.dates import _meant; _meant('2019 1' + ' ' * 200_000 + 'x')")
+
+
+@pytest.mark.parametrize("figure", [".nan", ".inf", "-.inf", ".NaN"])
+def test_a_figure_that_is_not_a_number_is_an_error_at_its_line(tmp_path: Path, figure: str) -> None:
+    """`progress: .nan` passed the schema (no comparison with NaN is true) and the build exited 3."""
+    shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
+    record = tmp_path / "content" / "initiatives" / "rural-bus.yaml"
+    record.write_text(record.read_text("utf-8").replace("progress: 40", f"progress: {figure}", 1), "utf-8")
+    result = _build(tmp_path)
+    assert result.returncode == 1
+    assert "rural-bus.yaml:" in result.stderr and f"'{figure}' is not a valid float" in result.stderr

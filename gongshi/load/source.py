@@ -9,6 +9,7 @@ later stages can point at the exact place of a mistake.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -278,13 +279,15 @@ class _Builder:
                 "float": _SCALAR.construct_yaml_float,
                 "bool": _SCALAR.construct_yaml_bool,
             }[tag](node)
+            if isinstance(value, float) and not math.isfinite(value):  # .nan, .inf: no figure of a report
+                raise ValueError(node.value)
         except (ValueError, IndexError, KeyError):
             raise self.fail(
                 node,
                 msg("'{value}' is not a valid {type}", value=str(node.value)[:40], type=tag),
                 msg("write the number in digits, or put text in quotes"),
             ) from None
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
             raise self.fail(
                 node, msg("number is too large"), msg("numbers up to {limit:,} are accepted", limit=MAX_NUMBER)
             )
