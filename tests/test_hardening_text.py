@@ -410,3 +410,22 @@ def test_a_figure_that_is_not_a_number_is_an_error_at_its_line(tmp_path: Path, f
     result = _build(tmp_path)
     assert result.returncode == 1
     assert "rural-bus.yaml:" in result.stderr and f"'{figure}' is not a valid float" in result.stderr
+
+
+def test_the_inputs_digest_never_reads_through_a_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build cache's digest of content/ read every file a link pointed to, outside content/ too."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "basic" / "content", content)
+    (tmp_path / "secret.txt").write_text("hunter2", "utf-8")
+    (content / "notes.txt").symlink_to(tmp_path / "secret.txt")
+    (content / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
+    read: list[str] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(str(self)) or original(self))
+    before = manifest_module.digest_folders([content])
+    assert read and not [path for path in read if "secret" in path or "elsewhere" in path]
+    (tmp_path / "secret.txt").write_text("changed", "utf-8")
+    assert manifest_module.digest_folders([content]) == before  # the link, not what it points to
+    (content / "notes.txt").unlink()
+    (content / "notes.txt").symlink_to(tmp_path / "other.txt")
+    assert manifest_module.digest_folders([content]) != before

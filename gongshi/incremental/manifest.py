@@ -229,17 +229,34 @@ def sha(data: bytes) -> str:
 
 
 def digest_folders(folders: Iterable[Path], h: Any = None) -> str:
-    """sha256 over every file (relative path and bytes) under `folders`, in a fixed order."""
+    """sha256 over every file (relative path and bytes) under `folders`, in a fixed order. A link
+    counts by where it points, never followed: nothing outside the folders is read (the loader
+    refuses links that leave them, and reads what the others point to as files of their own)."""
     h = h or hashlib.sha256()
     for folder in folders:
         h.update(f"\0folder\0{folder.name}\0".encode())
-        if not folder.is_dir():
-            continue
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            data = path.read_bytes()
-            h.update(f"{path.relative_to(folder).as_posix()}\0{len(data)}\0".encode())
+        for path, rel in _entries(folder):
+            data = os.readlink(path).encode("utf-8", "surrogateescape") if os.path.islink(path) else _read(path)
+            h.update(f"{rel}\0{len(data)}\0".encode())
             h.update(data)
     return str(h.hexdigest())
+
+
+def _entries(folder: Path) -> list[tuple[str, str]]:
+    """The files and links under `folder` (path, relative path), sorted; links to folders not entered."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+        for name in [*files, *links]:
+            path = os.path.join(root, name)
+            found.append((path, Path(path).relative_to(folder).as_posix()))
+    return sorted(found, key=lambda entry: entry[1])
+
+
+def _read(path: str) -> bytes:
+    """A plain file's bytes (a FIFO or device: nothing, never a wait or endless bytes)."""
+    return Path(path).read_bytes() if os.path.isfile(path) else b""
 
 
 def code_digest() -> str:
