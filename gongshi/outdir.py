@@ -107,24 +107,56 @@ def carried(folder: Path, built: set[str], patterns: Iterable[str]) -> list[str]
     if wrote is None and folder.is_dir() and _foreign(folder):
         wrote = frozenset()
     found = []
-    for path in _walk(folder):
-        rel = path.relative_to(folder).as_posix()
-        if rel in built or rel == MARKER or path.name.endswith(TEMPORARY):
+    for rel in _walk(folder):
+        if rel in built or rel == MARKER or rel.endswith(TEMPORARY):
             continue
         if kept(rel, patterns) or (wrote is not None and rel not in wrote):
             found.append(rel)
     return found
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Every file and symlink under `folder`, not following links."""
-    for root, dirs, files in os.walk(folder):
-        base = Path(root)
-        for name in files:
-            yield base / name
-        for name in dirs:
-            if (base / name).is_symlink():
-                yield base / name
+def files_in(folder: Path) -> set[str]:
+    """The relative paths of the files and links under `folder`."""
+    return set(_walk(folder))
+
+
+def clear(path: str) -> None:
+    """Remove whatever is at `path` (a file, a link, a folder) in a tree no reader sees."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        os.unlink(path)
+
+
+def make_folder(folder: str) -> None:
+    """`os.makedirs`, removing a file that stands where a folder must be (the spare tree may hold
+    files where this build has folders)."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        parent = folder
+        while parent and not os.path.isdir(parent):
+            if os.path.lexists(parent):
+                os.unlink(parent)
+                break
+            parent = os.path.dirname(parent)
+        os.makedirs(folder, exist_ok=True)
+
+
+def _walk(folder: Path) -> Iterator[str]:
+    """The relative path of every file and symlink under `folder`, not following links."""
+    stack = [("", os.fspath(folder))]
+    while stack:
+        prefix, path = stack.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:  # removed meanwhile, or not a folder
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((f"{prefix}{entry.name}/", entry.path))
+            else:
+                yield prefix + entry.name
 
 
 def link_file(source: Path, dest: Path) -> None:
@@ -137,18 +169,22 @@ def link_file(source: Path, dest: Path) -> None:
 
 
 def remove_leftovers(folder: Path) -> None:
-    """What a killed build left: the tree it was making, the old tree it had not yet removed; a site
-    set aside by `exchange`'s two renames is put back first."""
+    """What a killed build left: a site set aside by `exchange`'s two renames is put back, the
+    folders of older gongshis removed. The spare tree (`new_tree`), half made or not, is the next
+    build's to bring up to date (unless it is no folder of gongshi's)."""
     aside = folder.with_name(f".{folder.name}.old")
     if not folder.exists() and aside.is_dir():
         os.rename(aside, folder)
-    for leftover in (new_tree(folder), folder.with_name(f".{folder.name}.new"), aside):
+    spare = new_tree(folder)
+    if spare.is_symlink() or (spare.exists() and not spare.is_dir()):
+        spare.unlink()
+    for leftover in (folder.with_name(f".{folder.name}.new"), aside):
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover)
     if is_mount(folder):
-        for path in _walk(folder):
-            if path.name.endswith(TEMPORARY):
-                path.unlink()
+        for rel in _walk(folder):
+            if rel.endswith(TEMPORARY):
+                (folder / rel).unlink()
 
 
 def is_mount(folder: Path) -> bool:
@@ -184,6 +220,18 @@ def exchange(new: Path, folder: Path) -> None:
     os.rename(folder, aside)
     os.rename(new, folder)
     os.rename(aside, new)
+
+
+def stamp(*paths: Path | None) -> tuple[tuple[int, int, int] | None, ...]:
+    """Inode, size and time of each file (None: absent): another build that wrote changes them."""
+    found: list[tuple[int, int, int] | None] = []
+    for path in paths:
+        try:
+            info = os.stat(path) if path is not None else None
+        except OSError:
+            info = None
+        found.append((info.st_ino, info.st_size, info.st_mtime_ns) if info else None)
+    return tuple(found)
 
 
 def write_failed(out: Path, error: OSError) -> ContentError:

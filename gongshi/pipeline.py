@@ -128,14 +128,17 @@ class Build:
         out = self.options.out
         outdir.check_out(out)
         history = self.history()
+        cache = manifest.manifest_path(self.options.content, out) if self.options.cache else None
+        seen = outdir.stamp(cache, outdir.target(out) / outdir.MARKER)
         last = self.recall(history)
         if self.unchanged(last):
             return self.replay(last, started)
         checked = self.check(frozenset(last.valid))
         self.note_history(history)
-        cache = manifest.manifest_path(self.options.content, out) if self.options.cache else None
         with outdir.Lock(cache and cache.with_suffix(".lock"), outdir.target(out), self.options.waiting):
-            last = self.recall(history)  # again: a build that held the lock may have written meanwhile
+            if outdir.stamp(cache, outdir.target(out) / outdir.MARKER) != seen:  # another build wrote meanwhile
+                with self.stage("cache"):
+                    last = manifest.recall(last.path, out, last.inputs) if last.path else last
             if self.unchanged(last):
                 return self.replay(last, started)
             with search.Indexing(out, self.binary(), last) as indexing:

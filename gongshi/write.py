@@ -1,13 +1,16 @@
 """Write stage: rendered files into the output folder, so that a reader always sees the old site or the new.
 
-The new site is made as a tree beside the old one (`outdir.new_tree`): files whose bytes did not
-change are hard-linked from the old site (they keep their inode and time: rsync and CDN caches see
-real changes only), the others written, and what gongshi must keep (`outdir.carried`) linked in;
-`finish` writes the marker and exchanges the two trees in one step (`outdir.exchange`). A folder
-that is a mount point cannot be exchanged: it is updated in place, each file replaced atomically.
-Everything was rendered before the first byte is written, so a build that fails on content
-leaves the output folder as it was; one that fails on the disk (full, read-only) removes what it
-began and says so (`outdir.write_failed`, exit 1).
+The new site is made in a second tree beside the old one (`outdir.new_tree`) and exchanged with it
+in one step (`outdir.exchange`). That tree is the site before last, kept from the build before
+(deleting it is always safe): a build brings it up to date, so its cost follows what changed, not
+the size of the site. Files whose bytes did not change become hard links of the old site's files
+(they keep their inode and time: rsync and CDN caches see real changes only), the others are
+written, what gongshi must keep (`outdir.carried`) is linked in, and what is no longer built goes.
+A file of that tree is never written in place: it may be a link of a file of the live site.
+A folder that is a mount point cannot be exchanged: it is updated in place, each file replaced
+atomically. Everything was rendered before the first byte is written, so a build that fails on
+content leaves the output folder as it was; one that fails on the disk (full, read-only) removes
+the second tree and says so (`outdir.write_failed`, exit 1).
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ class Writer:
         self.entries: dict[str, Entry] = {}  # every file written or kept, for the next manifest
         self.written = self.unchanged = self.removed = 0
         self.root = self.folder if self.in_place else outdir.new_tree(self.folder)
-        self.root.mkdir(parents=True, exist_ok=self.in_place)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.spare = set() if self.in_place else outdir.files_in(self.root)  # to remove unless built again
         self.folders: set[str] = set()  # made (or found) by this writer
 
     def write(self, rendered: Rendered, paths: Iterable[str]) -> None:
@@ -55,8 +59,9 @@ class Writer:
         known = self.intact.get(rel)
         digest = None if data is None else sha(data)
         old, target = os.path.join(self.folder, rel), os.path.join(self.root, rel)
+        self.spare.discard(rel)
         if known is not None and (digest is None or known.sha == digest):
-            self._keep(old, target)
+            self._link(old, target)
             self.entries[rel] = replace(known, key=key)
             self.unchanged += 1
             return
@@ -64,47 +69,55 @@ class Writer:
             data = Path(old).read_bytes()  # reused, but changed behind gongshi's back: written again
         digest = digest or sha(data)
         if _same(Path(old), data):  # written meanwhile by `serve`, or restored by hand
-            self._keep(old, target)
+            self._link(old, target)
             self.unchanged += 1
             self.entries[rel] = _entry(os.stat(target), key, digest)
             return
         self.written += 1
         self._make_folder(os.path.dirname(target))
-        made = replace_file(target, data) if self.in_place else create_file(target, data)
-        self.entries[rel] = _entry(made, key, digest)
-
-    def _keep(self, old: str, target: str) -> None:
         if not self.in_place:
-            self._make_folder(os.path.dirname(target))
-            os.link(old, target)
+            outdir.clear(target)  # the spare tree's file may be a link of the live one: never written into
+        self.entries[rel] = _entry(replace_file(target, data), key, digest)
+
+    def _link(self, old: str, target: str) -> None:
+        """`target` in the new tree as a hard link of the old site's file (already, or made now)."""
+        if self.in_place or _same_file(old, target):
+            return
+        self._make_folder(os.path.dirname(target))
+        outdir.clear(target)
+        os.link(old, target)
 
     def _make_folder(self, folder: str) -> None:
         if folder not in self.folders:
-            os.makedirs(folder, exist_ok=True)
+            outdir.make_folder(folder)
             self.folders.add(folder)
 
     def finish(self, paths: set[str]) -> dict[str, Entry]:
-        """Put the new site in place: the marker, what must be kept, then one exchange (or, in a
+        """Put the new site in place: what must be kept, the marker, then one exchange (or, in a
         mount point, the removal of what is no longer built); the entries written."""
         wrote = outdir.written_files(self.folder)
         before = set(wrote) if wrote is not None else set(self.previous.files) if self.previous else set()
         self.removed = len(before - paths)
         if self.in_place:
             gone = sorted(rel for rel in before - paths if inside(rel) and not outdir.kept(rel, self.keep))
-            for rel in gone:
-                (self.folder / rel).unlink(missing_ok=True)
-            _remove_empty_folders(self.folder, {(self.folder / rel).parent for rel in gone})
-            replace_file(self.folder / outdir.MARKER, outdir.marker(paths))
-            return self.entries
-        for rel in outdir.carried(self.folder, paths, self.keep):
-            outdir.link_file(self.folder / rel, self.root / rel)
-        create_file(str(self.root / outdir.MARKER), outdir.marker(paths))
-        outdir.exchange(self.root, self.folder)
-        shutil.rmtree(self.root, ignore_errors=True)  # the old site, now out of sight
+        else:
+            for rel in outdir.carried(self.folder, paths, self.keep):
+                self.spare.discard(rel)
+                if not _same_file(str(self.folder / rel), str(self.root / rel)):
+                    outdir.clear(str(self.root / rel))
+                    outdir.link_file(self.folder / rel, self.root / rel)
+            gone = sorted(self.spare - {outdir.MARKER})
+        for rel in gone:
+            if not (self.root / rel).is_dir() or (self.root / rel).is_symlink():  # a folder now: it stays
+                (self.root / rel).unlink(missing_ok=True)
+        _remove_empty_folders(self.root, {(self.root / rel).parent for rel in gone})
+        replace_file(self.root / outdir.MARKER, outdir.marker(paths))
+        if not self.in_place:
+            outdir.exchange(self.root, self.folder)  # the old site is now the spare tree of the next build
         return self.entries
 
     def abandon(self) -> None:
-        """The build failed while writing: remove the tree it was making (the old site is untouched)."""
+        """The build failed while writing: remove the second tree (the old site is untouched)."""
         if not self.in_place:
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -146,6 +159,14 @@ def _remove_empty_folders(top: Path, folders: set[Path]) -> None:
 
 def _entry(stat: os.stat_result, key: str, digest: str) -> Entry:
     return Entry(key, digest, stat.st_size, stat.st_mtime_ns)
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether two paths are the same file (hard links of one another)."""
+    try:
+        return os.path.samestat(os.lstat(a), os.lstat(b))
+    except OSError:
+        return False
 
 
 def _same(path: Path, data: bytes) -> bool:
