@@ -9,12 +9,13 @@ The promises (README, "What gongshi promises"):
   `.well-known` and the site's `keep:` patterns always, are carried into every new site.
 - One build at a time per folder: `Lock` holds an advisory lock (in `.cache/`); a second build waits
   and says which process holds it.
-- A reader sees the old site or the new one, never a mix: the new site is made as a tree beside the
-  old (unchanged files hard-linked, so they keep their inode and time) and exchanged with it in one
+- A reader sees the old site or the new one, never a mix: the new site is made in a second tree
+  beside the old (`new_tree`: the site before last, brought up to date; unchanged files are hard
+  links, so they keep their inode and time) and exchanged with it in one
   `renameat2(RENAME_EXCHANGE)`. A symlinked folder is followed (the link stays); a mount point,
   which cannot be renamed, is updated file by file, each file replaced atomically.
-- A build killed at any moment leaves the old site whole; what it left beside it (`.NAME.gongshi-new`)
-  is removed by the next build, after it takes the lock.
+- A build killed at any moment leaves the old site whole; the second tree it was making is the
+  next build's to bring up to date (it trusts nothing in it), after it takes the lock.
 """
 
 from __future__ import annotations
