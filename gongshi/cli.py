@@ -6,6 +6,7 @@ Exit status: 0 success, 1 content errors, 2 usage errors, 3 a bug in gongshi.
 from __future__ import annotations
 
 import argparse
+import difflib
 import functools
 import gc
 import os
@@ -17,7 +18,7 @@ from typing import TextIO
 from gongshi import __version__
 from gongshi.arguments import COMMANDS, make_parser, source_lang, take_lang
 from gongshi.errors import ContentError, Diagnostic, UsageError, format_gcc, format_github, format_json
-from gongshi.i18n import Messages, messages, msg, staff_language
+from gongshi.i18n import Messages, Text, messages, msg, staff_language
 from gongshi.pipeline import Options, build_site, check_site
 
 BUG_URL = "https://github.com/gongshi/gongshi/issues"
@@ -179,12 +180,21 @@ def _parse(argv: list[str]) -> tuple[argparse.Namespace, Messages]:
     # argparse's own words (usage:, options, its errors) come from the same catalogue (ARGPARSE_WORDS)
     argparse._ = tr.gettext  # type: ignore[attr-defined]
     argparse.ngettext = tr.ngettext  # type: ignore[attr-defined]
-    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
-        args_list.insert(0, "build")
     parser = make_parser(tr.gettext)
     if lang == "":
         parser.error(tr(msg("--lang takes zh-Hans, zh-Hant or en")))
+    if args_list and not args_list[0].startswith("-") and args_list[0] not in COMMANDS:
+        parser.error(tr(_unknown_command(args_list[0])))  # `build` takes no word: a mistyped command
+    if not args_list or (args_list[0] not in COMMANDS and args_list[0] not in ("-h", "--help", "--version")):
+        args_list.insert(0, "build")
     return parser.parse_args(args_list), tr
+
+
+def _unknown_command(word: str) -> Text:
+    close = difflib.get_close_matches(word, COMMANDS, n=1)
+    if close:
+        return msg("'{word}' is not a command: did you mean '{command}'?", word=word, command=close[0])
+    return msg("'{word}' is not a command; the commands are {commands}", word=word, commands=" ".join(COMMANDS))
 
 
 def _failure_summary(diags: Sequence[Diagnostic]) -> str:

@@ -177,3 +177,12 @@ def test_convert_accepts_the_url_spelling_of_an_edition(run_cli) -> None:
     result = run_cli("convert", "--to", "zh-hant", "--content", str(ROOT / "content"), stdin="统一出台政策")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "統一出臺政策"
+
+
+def test_a_mistyped_command_is_named_with_the_likely_one(run_cli) -> None:
+    """`chek` was taken as an argument of `build`: "unrecognized arguments: chek"."""
+    result = run_cli("chek")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == "gongshi: error: 'chek' is not a command: did you mean 'check'?"
+    chinese = run_cli("chek", "--lang", "zh-Hans")
+    assert "没有“chek”这个命令：是不是要用“check”？" in chinese.stderr
