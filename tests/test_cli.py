@@ -105,7 +105,7 @@ def test_content_errors_exit_1_in_gcc_format(run_cli, tmp_path: Path) -> None:
     assert result.returncode == 1
     err = result.stderr
     where = "content/initiatives/rural-bus.yaml:2:9: error: "
-    assert where + "status 'doing' is not one of planned（未启动）, in_progress（推进中）," in err
+    assert where + "status 'doing' is not one of planned (not started), in_progress (under way)," in err
     assert "content/initiatives/rural-bus.yaml:3:1: error: unknown key 'progres'" in err
     assert "hint: did you mean 'progress'?" in err
     assert "content/initiatives/school-places.yaml:3:11: error: progress is 120; it must be from 0 to 100" in err

@@ -108,7 +108,9 @@ def _large_initiative(folder: Path) -> None:
     _pad_to(path, MAX_FILE_BYTES + 1, "# 备注：沿线群众出行更方便了。\n")
 
 
-STATUSES = "planned（未启动）, in_progress（推进中）, delayed（滞后）, completed（已完成）, cancelled（已取消）"
+STATUSES = (
+    "planned (not started), in_progress (under way), delayed (behind schedule), completed (done), cancelled (dropped)"
+)
 TAB_HINT = "  hint: YAML indents with spaces only; replace the tab with spaces"
 
 GENERATED = [

@@ -94,6 +94,7 @@ def test_chinese_is_the_default_and_follows_the_source_script(tmp_path: Path) ->
     (content / "site.yaml").write_text(re.sub(r"(?m)^source_lang:.*$", "", site) + "source_lang: zh-Hant\n", "utf-8")
     traditional = _cli("check", cwd=tmp_path, lang="C.UTF-8").stderr
     assert ": 錯誤: " in traditional and "  提示: " in traditional
+    assert "planned（未啟動）、in_progress（推進中）" in traditional  # the statuses' names converted too
 
 
 @pytest.mark.parametrize("how", [("--lang", "en"), ("--lang=en",), ()])

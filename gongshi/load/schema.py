@@ -20,11 +20,11 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from gongshi.errors import Diagnostic
-from gongshi.i18n import msg
+from gongshi.i18n import Text, msg
 from gongshi.load.dates import ROC_OFFSET, date_problem
 from gongshi.load.source import Path_, Tree
 from gongshi.resources import builtin_path
-from gongshi.vocabulary import STATUS_BY_NAME, STATUS_LABELS
+from gongshi.vocabulary import STATUS_BY_NAME
 
 SCHEMAS = ("initiative", "update", "translation", "site", "glossary")
 
@@ -131,7 +131,7 @@ def _explain(tree: Tree, error: ValidationError) -> list[Diagnostic]:
         return [tree.at(path, *date_problem(name, value))]
     if kind == "enum":
         choices = [str(c) for c in expected]
-        listed = ", ".join(f"{c}（{STATUS_LABELS[c]}）" if c in STATUS_LABELS else c for c in choices)
+        listed = _choices(choices)
         problem = msg("{field} '{value}' is not one of {choices}", field=name, value=value, choices=listed)
         return [tree.at(path, problem, _enum_hint(str(value), choices))]
     if kind == "type":
@@ -219,9 +219,30 @@ def _pattern(tree: Tree, path: Path_, name: str, value: Any, pattern: str) -> Di
     return tree.at(path, msg("{field} '{value}' is not in the expected form", field=name, value=value))
 
 
+# The statuses' names in staff messages: English ids, their Chinese the names on the site (未启动 …).
+STATUS_NAMES = {
+    "planned": msg("not started"),
+    "in_progress": msg("under way"),
+    "delayed": msg("behind schedule"),
+    "completed": msg("done"),
+    "cancelled": msg("dropped"),
+}
+
+
+def _status(code: str) -> Text:
+    """A status as staff write it, with its name: `planned (not started)`, in Chinese `planned（未启动）`."""
+    return msg("{code} ({name})", code=code, name=STATUS_NAMES[code])
+
+
+def _choices(choices: list[str]) -> Text:
+    """The allowed values, each status with its name, joined as the staff's language joins a list
+    (`, ` or `、`): a template of fields only, so each part is translated on its own."""
+    items: dict[str, object] = {f"c{i}": _status(c) if c in STATUS_NAMES else c for i, c in enumerate(choices)}
+    return Text("{sep}".join(f"{{c{i}}}" for i in range(len(choices))), {**items, "sep": msg(", ")})
+
+
 def _status_hint() -> str:
-    statuses = ", ".join(f"{code} ({label})" for code, label in STATUS_LABELS.items())
-    return msg("status is one of {statuses}", statuses=statuses)
+    return msg("status is one of {statuses}", statuses=_choices(list(STATUS_NAMES)))
 
 
 _REQUIRED_HINTS = {
@@ -245,7 +266,7 @@ BOUND_BY_NAME = {
 def _enum_hint(value: str, choices: list[str]) -> str:
     code = STATUS_BY_NAME.get(value.strip())
     if code in choices:
-        return msg("did you mean '{code}' ({label})?", code=code, label=STATUS_LABELS[code])
+        return msg("did you mean '{status}'?", status=_status(code))
     bound = BOUND_BY_NAME.get(value.strip())
     if bound in choices:
         return msg("write {bound} for {value}", bound=bound, value=value.strip())
