@@ -71,8 +71,11 @@ def _variant_message(char: str, preferred: str, mixed: bool, standard: str) -> t
         )
     return (
         msg("'{char}' is an inherited variant form", char=char),
-        msg("the {standard} standard writes '{preferred}'", standard=standard[2:].upper(), preferred=preferred),
+        msg("the {standard} standard writes '{preferred}'", standard=_STANDARD_NAMES[standard], preferred=preferred),
     )
+
+
+_STANDARD_NAMES = {"s2tw": msg("Taiwan"), "s2hk": msg("Hong Kong"), "s2t": msg("OpenCC Traditional")}
 
 
 def lint_traditional(source: Source, standard: str = "s2tw", usage: str = "mainland") -> list[Diagnostic]:

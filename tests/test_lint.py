@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import strategies as S
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gongshi.i18n import messages
 from gongshi.lint import _usage_table, lint_copy, lint_traditional
 from gongshi.load.source import Source
 
@@ -162,3 +164,11 @@ def test_titles_and_quotations_are_never_respaced() -> None:
 def test_quotes_of_a_yaml_value_are_syntax() -> None:
     """`title: "…"`: the quotes delimit the YAML value, whose text is checked like any other."""
     assert _typesetting('title: "2024年新建口袋公园12个"\n') == [(1, 'write: "2024 年新建口袋公园 12 个"')]
+
+
+@pytest.mark.parametrize(("standard", "name"), [("s2tw", "台湾"), ("s2hk", "香港")])
+def test_an_inherited_form_is_named_with_its_standard_in_the_staff_language(standard: str, name: str) -> None:
+    """The hint once read "TW 标准写作…" in Chinese: the standard's name is a message of its own."""
+    (found,) = [d for d in lint_traditional(Source("a.md", "羣衆的心聲"), standard) if "衆" in d.message]
+    assert found.hint.startswith("the Taiwan standard" if standard == "s2tw" else "the Hong Kong standard")
+    assert messages("zh-Hans")(found.hint).startswith(f"{name}标准写作")
