@@ -108,9 +108,10 @@ def carried(folder: Path, built: set[str], patterns: Iterable[str]) -> list[str]
     if wrote is None and folder.is_dir() and _foreign(folder):
         wrote = frozenset()
     found = []
+    built_folders = {path[:i] for path in built for i, char in enumerate(path) if char == "/"}
     for rel in _walk(folder):
-        if rel in built or rel == MARKER or rel.endswith(TEMPORARY):
-            continue
+        if rel in built or rel in built_folders or rel == MARKER or rel.endswith(TEMPORARY):
+            continue  # gongshi's own (a link where it writes a folder gives way to the folder)
         if kept(rel, patterns) or (wrote is not None and rel not in wrote):
             found.append(rel)
     return found
@@ -129,19 +130,18 @@ def clear(path: str) -> None:
         os.unlink(path)
 
 
-def make_folder(folder: str) -> None:
-    """`os.makedirs`, removing a file that stands where a folder must be (the spare tree may hold
-    files where this build has folders)."""
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        parent = folder
-        while parent and not os.path.isdir(parent):
-            if os.path.lexists(parent):
-                os.unlink(parent)
-                break
-            parent = os.path.dirname(parent)
-        os.makedirs(folder, exist_ok=True)
+def make_folder(folder: str, root: str) -> None:
+    """`os.makedirs` inside `root`, removing a file or a link that stands where a folder must be (the
+    second tree may hold files, or a kept link, where this build has folders): nothing is ever
+    written through a link out of the tree."""
+    rel = os.path.relpath(folder, root)
+    path = root
+    for part in [] if rel == "." else rel.split(os.sep):
+        path = os.path.join(path, part)
+        if os.path.islink(path) or (os.path.lexists(path) and not os.path.isdir(path)):
+            os.unlink(path)
+        if not os.path.isdir(path):
+            os.mkdir(path)
 
 
 def _walk(folder: Path) -> Iterator[str]:
@@ -160,9 +160,9 @@ def _walk(folder: Path) -> Iterator[str]:
                 yield prefix + entry.name
 
 
-def link_file(source: Path, dest: Path) -> None:
-    """`dest` as a hard link of `source` (a symlink copied as a symlink)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
+def link_file(source: Path, dest: Path, root: Path) -> None:
+    """`dest` (in the tree `root`) as a hard link of `source` (a symlink copied as a symlink)."""
+    make_folder(str(dest.parent), str(root))
     if source.is_symlink():
         os.symlink(os.readlink(source), dest)
     else:

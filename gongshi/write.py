@@ -89,7 +89,7 @@ class Writer:
 
     def _make_folder(self, folder: str) -> None:
         if folder not in self.folders:
-            outdir.make_folder(folder)
+            outdir.make_folder(folder, str(self.root))
             self.folders.add(folder)
 
     def finish(self, paths: set[str]) -> dict[str, Entry]:
@@ -105,7 +105,7 @@ class Writer:
                 self.spare.discard(rel)
                 if not _same_file(str(self.folder / rel), str(self.root / rel)):
                     outdir.clear(str(self.root / rel))
-                    outdir.link_file(self.folder / rel, self.root / rel)
+                    outdir.link_file(self.folder / rel, self.root / rel, self.root)
             gone = sorted(self.spare - {outdir.MARKER})
         for rel in gone:
             if not (self.root / rel).is_dir() or (self.root / rel).is_symlink():  # a folder now: it stays

@@ -234,3 +234,19 @@ def test_the_command_line_says_which_build_it_waits_for(tmp_path: Path) -> None:
     assert run.returncode == 0 and err.startswith(
         "waiting for another build into this folder to finish (process 4242)"
     ), err
+
+
+def test_a_kept_link_where_gongshi_writes_a_folder_is_never_written_through(tmp_path: Path) -> None:
+    """A link someone put in the site (kept: gongshi did not write it) at the place of one of
+    gongshi's folders: the new site gets the folder, and nothing is written where the link points."""
+    content, out = copy_content(tmp_path), tmp_path / "site"
+    build(content, out)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / "zh-hans" / "about" / "index.html").unlink()
+    (out / "zh-hans" / "about").rmdir()
+    (out / "zh-hans" / "about").symlink_to(elsewhere, target_is_directory=True)
+    build(content, out, cache=False)
+    build(content, out, cache=False)  # the second tree now holds the link: brought up to date again
+    assert list(elsewhere.iterdir()) == []
+    assert (out / "zh-hans" / "about" / "index.html").is_file() and not (out / "zh-hans" / "about").is_symlink()
