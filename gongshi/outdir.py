@@ -7,8 +7,8 @@ The promises (README, "What gongshi promises"):
   stylesheet). Anything else is refused before a file is touched.
 - It never deletes what it did not write: files the marker does not list, and `CNAME`, `.git`,
   `.well-known` and the site's `keep:` patterns always, are carried into every new site.
-- One build at a time per folder: `Lock` holds an advisory lock (in `.cache/`); a second build waits
-  and says which process holds it.
+- One build at a time per folder: `Lock` holds an advisory lock beside it; a second build waits and
+  says which process holds it.
 - A reader sees the old site or the new one, never a mix: the new site is made in a second tree
   beside the old (`new_tree`: the site before last, brought up to date; unchanged files are hard
   links, so they keep their inode and time) and exchanged with it in one
@@ -253,22 +253,19 @@ def write_failed(out: Path, error: OSError) -> ContentError:
 
 
 class Lock:
-    """One build at a time into a folder: an advisory lock on `path` (in the build cache, `.cache/`,
-    which content repositories ignore), or on `.NAME.gongshi-lock` beside the folder without a
-    cache (`--no-cache`, or a cache that cannot be written). `waiting` is told who holds it, once."""
+    """One build at a time into a folder: an advisory lock on `.NAME.gongshi-lock` beside it (with the
+    second tree, `.NAME.gongshi-new`: a content repository ignores `.site.gongshi-*`). `waiting` is
+    told who holds it, once."""
 
-    def __init__(self, path: Path | None, folder: Path, waiting: Callable[[Text], None] | None = None) -> None:
-        beside = folder.with_name(f".{folder.name}.gongshi-lock")
-        self.paths = (path, beside) if path is not None else (beside,)
+    def __init__(self, folder: Path, waiting: Callable[[Text], None] | None = None) -> None:
+        self.path = folder.with_name(f".{folder.name}.gongshi-lock")
         self.waiting = waiting
         self.fd = -1
 
     def __enter__(self) -> Lock:
-        for path in self.paths:
-            with contextlib.suppress(OSError):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-                break
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         if self.fd < 0:
             return self  # nowhere to keep a lock (read-only disk): the write will say so
         try:

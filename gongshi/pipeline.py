@@ -135,7 +135,7 @@ class Build:
             return self.replay(last, started)
         checked = self.check(frozenset(last.valid))
         self.note_history(history)
-        with outdir.Lock(cache and cache.with_suffix(".lock"), outdir.target(out), self.options.waiting):
+        with outdir.Lock(outdir.target(out), self.options.waiting):
             if outdir.stamp(cache, outdir.target(out) / outdir.MARKER) != seen:  # another build wrote meanwhile
                 with self.stage("cache"):
                     last = manifest.recall(last.path, out, last.inputs) if last.path else last

@@ -103,6 +103,9 @@ def test_a_killed_build_leaves_the_old_site_or_the_new(content: Path) -> None:
     assert len(seen) == 2, "the kills never fell before (or never after) the site was exchanged"
     finish(start(content, out))
     assert tree(out) == references[titles[KILLS % 2]]
-    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".site")) == [".site.gongshi-new"]
+    assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".site")) == [
+        ".site.gongshi-lock",
+        ".site.gongshi-new",
+    ]
     left = [f for root in scratch.scratch_roots() for f in root.glob(f"{scratch.SCRATCH}*") if scratch.abandoned(f)]
     assert not left, "scratch folders of killed builds are left after a build"

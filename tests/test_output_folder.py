@@ -18,7 +18,6 @@ from conftest import FIXTURES, ROOT, gongshi_cli
 
 from gongshi import outdir, write
 from gongshi.errors import ContentError
-from gongshi.incremental.manifest import manifest_path
 from gongshi.pipeline import Options, build_site
 
 BASIC = FIXTURES / "basic" / "content"
@@ -190,9 +189,7 @@ def test_the_spare_tree_is_brought_up_to_date_whatever_it_holds(tmp_path: Path) 
 
 def hold_lock(content: Path, out: Path) -> int:
     """Hold the output folder's lock as a build with process id 4242 would."""
-    lock = manifest_path(content, out).with_suffix(".lock")
-    lock.parent.mkdir(exist_ok=True)
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    fd = os.open(out.with_name(f".{out.name}.gongshi-lock"), os.O_RDWR | os.O_CREAT)
     fcntl.flock(fd, fcntl.LOCK_EX)
     os.write(fd, b"4242")
     return fd
