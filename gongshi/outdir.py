@@ -67,7 +67,8 @@ def check_out(out: Path) -> None:
 
 
 def _foreign(folder: Path) -> bool:
-    """A folder without gongshi's marker: empty, or a site an older gongshi wrote (its chooser page)."""
+    """Whether a folder without gongshi's marker holds someone else's files: it is neither empty (but
+    for the always-kept names) nor a site an older gongshi wrote (its chooser page and stylesheet)."""
     names = {p.name for p in folder.iterdir()} - set(ALWAYS_KEPT)
     if not names:
         return False
