@@ -123,7 +123,12 @@ def _site_options(_: Gettext, p: argparse.ArgumentParser) -> None:
         help=_("report date YYYY-MM-DD or YYYY-MM (default: as_of in site.yaml, else the newest date in the content)"),
     )
     p.add_argument("--strict", action="store_true", help=_("treat warnings as errors"))
-    p.add_argument(
+    _format_option(_, p)
+
+
+def _format_option(_: Gettext, parser: argparse.ArgumentParser) -> None:
+    """`--format text|github|json`: how problems are printed."""
+    parser.add_argument(
         "--format",
         choices=("text", "github", "json"),
         default="text",
@@ -166,12 +171,7 @@ def _editor_commands(_: Gettext, sub: argparse._SubParsersAction[argparse.Argume
     lint = sub.add_parser("lint", help=_("copy lint: Chinese typesetting, mixed scripts, Taiwan vocabulary"))
     lint.add_argument("--content", type=Path, default=Path("content"), help=_("content folder (default: content)"))
     lint.add_argument("--strict", action="store_true", help=_("exit 1 when there is any warning"))
-    lint.add_argument(
-        "--format",
-        choices=("text", "github", "json"),
-        default="text",
-        help=_("how to print problems (github: Actions annotations)"),
-    )
+    _format_option(_, lint)
     convert = sub.add_parser("convert", help=_("convert text between Simplified and Traditional"))
     convert.add_argument(
         "--to", required=True, type=_edition, choices=("zh-Hant", "zh-Hans"), help=_("target edition (or zh-hant …)")

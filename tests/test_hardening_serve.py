@@ -8,7 +8,6 @@ import http.client
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,7 @@ from subprocess import CompletedProcess
 
 import pytest
 from conftest import FIXTURES
+from ports import free_port_pair
 
 from gongshi import scratch, search
 
@@ -139,27 +139,12 @@ def test_base_url_option_takes_a_web_address(run_cli: Callable[..., CompletedPro
     assert done.returncode == 0, done.stderr
 
 
-def _free_pair() -> int:
-    """A port P with P + 1 free too (livereload's)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
-        with socket.socket() as second:
-            try:
-                second.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two free ports in a row")
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """`gongshi serve` on the basic fixture; its port (livereload's is the next)."""
     folder = tmp_path_factory.mktemp("served")
     shutil.copytree(FIXTURES / "basic" / "content", folder / "content")
-    port = _free_pair()
+    port = free_port_pair()
     process = subprocess.Popen(
         [sys.executable, "-m", "gongshi", "serve", "--port", str(port)],
         cwd=folder,

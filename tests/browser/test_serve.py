@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ports import free_port_pair
 
 from .conftest import ROOT
 
@@ -19,26 +19,11 @@ pytestmark = pytest.mark.browser
 FIXTURE = ROOT / "tests" / "fixtures" / "basic" / "content"
 
 
-def _free_pair() -> int:
-    """A port P with P + 1 free too (livereload's socket)."""
-    for _ in range(50):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        with socket.socket() as second:
-            try:
-                second.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no two free ports in a row")
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     shutil.copytree(FIXTURE, tmp_path / "content")
     (tmp_path / "templates").mkdir()  # a second watched folder: still one rebuild per save
-    port = _free_pair()
+    port = free_port_pair()
     log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "gongshi", "serve", "--port", str(port)],
