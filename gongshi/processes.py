@@ -1,4 +1,4 @@
-"""Helper processes (render workers, Pagefind and git runs) end with the build that started them.
+"""Helper processes (render workers, Pagefind runs) end with the build that started them.
 
 A build killed with `kill -9` cannot stop its children; Linux can, when asked in each child with
 `prctl(PR_SET_PDEATHSIG)`: the child gets SIGKILL as soon as its parent dies.
@@ -25,7 +25,7 @@ def die_with_parent(parent: int) -> None:
 
 def dying_with_parent(command: list[str]) -> list[str]:
     """`command` made to be killed when the thread that starts it dies (util-linux's `setpriv`, on every
-    Debian and Ubuntu system): for Pagefind and git, started while other threads run, where a
+    Debian and Ubuntu system): for Pagefind, started while other threads run, where a
     `preexec_fn` could deadlock. Where `setpriv` is missing, the command as it is."""
     setpriv = shutil.which("setpriv")
     return [setpriv, "--pdeathsig", "KILL", "--", *command] if setpriv else command
