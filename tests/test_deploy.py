@@ -274,7 +274,7 @@ def test_github_build_job() -> None:
     assert upload["with"]["path"] == "site"
     assert job["steps"].index(build) < job["steps"].index(upload)
     restore = step(job, "actions/cache")  # the last build and its cache: an incremental rebuild
-    assert set(restore["with"]["path"].split()) == {".cache", "site"}
+    assert set(restore["with"]["path"].split()) == {".cache", "site", ".site.gongshi-new"}  # the second tree too
     assert job["steps"].index(restore) < job["steps"].index(build)
 
 
@@ -335,6 +335,7 @@ def test_gitlab_structure() -> None:
     assert ci["pages"]["artifacts"]["paths"] == ["public"]
     site_cache = [c for c in ci["pages"]["cache"] if "public" in c["paths"]]  # the last build: incremental
     assert len(site_cache) == 1 and ".cache/build-*.json" in site_cache[0]["paths"]
+    assert ".public.gongshi-new" in site_cache[0]["paths"]  # the second tree: a push writes only what it changed
     assert ci["cache"] in ci["pages"]["cache"]  # and the dependency cache as everywhere
     assert gitlab_commands("check") == ["python build.py check"]
     (command,) = gitlab_commands("pages")
