@@ -18,7 +18,7 @@ from subprocess import CompletedProcess
 
 import pytest
 from conftest import FIXTURES
-from ports import free_port_pair
+from ports import serving
 
 from gongshi import scratch, search
 
@@ -144,22 +144,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """`gongshi serve` on the basic fixture; its port (livereload's is the next)."""
     folder = tmp_path_factory.mktemp("served")
     shutil.copytree(FIXTURES / "basic" / "content", folder / "content")
-    port = free_port_pair()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gongshi", "serve", "--port", str(port)],
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while _request(port, "/zh-hans/index.html")[0] != 200:
-            assert time.monotonic() < deadline and process.poll() is None
-            time.sleep(0.3)
+    with serving(folder) as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _request(port: int, path: str, host: str = "", headers: dict[str, str] | None = None) -> tuple[int, bytes]:

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import FIXTURES
+from ports import serving
 
 from gongshi.errors import ContentError
 from gongshi.history import History
@@ -180,30 +177,9 @@ def test_a_full_build_gives_way_to_a_newer_save(tmp_path: Path) -> None:
 def test_serve_command_answers_on_loopback(tmp_path: Path) -> None:
     """`gongshi serve` builds and answers on 127.0.0.1."""
     shutil.copytree(FIXTURES / "basic" / "content", tmp_path / "content")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gongshi", "serve", "--port", str(port)],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/zh-hant/index.html", timeout=5) as response:
-                    page = response.read().decode("utf-8")
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.3)
-        assert '<html lang="zh-Hant">' in page and "livereload.js" in page
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with serving(tmp_path) as port, urllib.request.urlopen(f"http://127.0.0.1:{port}/zh-hant/index.html") as response:
+        page = response.read().decode("utf-8")
+    assert '<html lang="zh-Hant">' in page and "livereload.js" in page
 
 
 def test_preview_refuses_malformed_paths_and_other_hosts(tmp_path: Path) -> None:
