@@ -109,12 +109,23 @@ def carried(folder: Path, built: set[str], patterns: Iterable[str]) -> list[str]
     if wrote is None and folder.is_dir() and _foreign(folder):
         wrote = frozenset()
     found = []
-    built_folders = {path[:i] for path in built for i, char in enumerate(path) if char == "/"}
+    built_folders = _folders(built)
     for rel in _walk(folder):
         if rel in built or rel in built_folders or rel == MARKER or rel.endswith(TEMPORARY):
             continue  # gongshi's own (a link where it writes a folder gives way to the folder)
         if kept(rel, patterns) or (wrote is not None and rel not in wrote):
             found.append(rel)
+    return found
+
+
+def _folders(paths: Iterable[str]) -> set[str]:
+    """Every folder holding one of `paths` (`a`, `a/b` for `a/b/c.html`): one step per new folder."""
+    found: set[str] = set()
+    for path in paths:
+        cut = path.rfind("/")
+        while cut > 0 and path[:cut] not in found:
+            found.add(path[:cut])
+            cut = path.rfind("/", 0, cut)
     return found
 
 
