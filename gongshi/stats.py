@@ -8,6 +8,7 @@ same content always gives the same site.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -253,6 +254,7 @@ class Facet:
     count: int
 
 
+@functools.lru_cache(maxsize=65536)  # pure; list pages ask for the same few hundred names tens of thousands of times
 def group_key(simplified_name: str) -> str:
     """A readable, stable ASCII folder for a Chinese name, the same in both editions: its pinyin, then
     four hex digits of its hash, so that two names read alike never share one (渭滨区商务局 →
