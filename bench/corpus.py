@@ -685,6 +685,20 @@ def set_progress(out: Path, ident: str, progress: int) -> None:
         page.write_text(text, encoding="utf-8")
 
 
+EDIT_LINE = "\n\n本周现场核查，进度与上报一致。\n"  # appended to one update by `edit_update`
+
+
+def edit_update(out: Path, edited: bool) -> str:
+    """One edit to one update's text (the first update), in the gongshi source and both Hugo pages:
+    a sentence appended when `edited`, taken away when not. Returns the update's slug."""
+    source = sorted((out / "content" / "updates").glob("*.md"))[0]
+    pages = [out / "hugo" / "content" / lang / "updates" / source.name for lang in ("zh-hans", "zh-hant")]
+    for path in (source, *pages):
+        text = path.read_text(encoding="utf-8").removesuffix(EDIT_LINE)
+        path.write_text(text + EDIT_LINE if edited else text, encoding="utf-8")
+    return source.stem
+
+
 def editable_initiative(out: Path) -> tuple[str, int]:
     """The first in-progress initiative with progress below 99 (so progress+1 is still consistent),
     and its generated progress: that of its last log entry, which an interrupted edit left alone."""

@@ -17,8 +17,11 @@ from gongshi import stats
 from gongshi.config import Year
 from gongshi.incremental.plan import Plan
 from gongshi.model import Initiative, Update
+from gongshi.outputs.paging import PAGE_SIZE, paginate
 from gongshi.page import SEARCH_CSP, View
 from gongshi.vocabulary import GROUP_FIELDS, OUTCOME_LABELS, SCHEDULE_LABELS, STATUS_LABELS
+
+HOME_CARDS = 12  # initiatives shown in each of the home page's sections (overdue, upcoming, stale)
 
 
 def make(view: View, plan: Plan) -> None:
@@ -38,9 +41,13 @@ class _Pages:
         self.items = view.ed.content.initiatives
         self.by_field = {name: stats.groups(self.items, attr, self.ed.simplified) for name, attr, _ in GROUP_FIELDS}
         self.years = years = sorted({i.list_year for i in self.items if i.list_year is not None}, reverse=True)
-        self.filters = {
+        self.filters: dict[str, Any] = {
             "groups": {name: tuple(g.facet for g in groups) for name, groups in self.by_field.items()},
             "years": years,
+        }
+        # the ids in each group, for the instant filter's choices on a list of one page
+        self.members = {
+            name: {g.key: frozenset(i.id for i in g.items) for g in groups} for name, groups in self.by_field.items()
         }
 
     def add(self, path: str, template: str, **context: Any) -> None:
@@ -51,10 +58,27 @@ class _Pages:
     def wants(self, path: str) -> bool:
         return self.plan.wants(f"{self.ed.dir}/{path}")
 
-    def listing(self, path: str, members: Iterable[Initiative], heading: str, label: str = "") -> None:
-        """A list page; `heading` and `label` are already in the edition's script."""
-        if self.wants(path):
-            self.add(path, "list.html", items=tuple(members), heading=heading, label=label, **self.filters)
+    def paged(self, path: str, template: str, entries: Sequence[Any], name: str = "items", **context: Any) -> None:
+        """A list in pages of `paging.PAGE_SIZE` (`path` is page 1's): `name` holds each page's entries,
+        `pager` where the page stands."""
+        for where, chunk, pager in paginate(path, entries):
+            if self.wants(where):
+                self.add(where, template, **{name: chunk}, pager=pager, **context)
+
+    def listing(self, path: str, members: Iterable[Initiative], template: str = "list.html", **context: Any) -> None:
+        """A list of initiatives with the filters, in pages; texts in `context` are in the edition's script."""
+        items = tuple(members)
+        # the instant filter (app.js) sees one page's cards: offered only when the list is one page
+        choices = self.choices(items) if len(items) <= PAGE_SIZE else None
+        self.paged(path, template, items, choices=choices, **self.filters, **context)
+
+    def choices(self, items: Sequence[Initiative]) -> dict[str, tuple[stats.Facet, ...]]:
+        """The instant filter's choices for a list: the groups its initiatives are in."""
+        ids = frozenset(i.id for i in items)
+        return {
+            name: tuple(g.facet for g in groups if not ids.isdisjoint(self.members[name][g.key]))
+            for name, groups in self.by_field.items()
+        }
 
     def home(self) -> None:
         """The current year's list (all initiatives when there is one year or none), and every year's summary."""
@@ -74,6 +98,7 @@ class _Pages:
             stale=tuple(i for i in items if ed.stale(i)),
             updates=ed.content.updates[::-1][:8],
             charts={"by_category": category_progress(categories)},
+            home_cards=HOME_CARDS,
             **self.filters,
         )
 
@@ -85,28 +110,24 @@ class _Pages:
 
     def year_page(self, year: int) -> None:
         """A year's list with its own summary: its report date, and its counts (the outcomes once closed)."""
-        path = f"years/{year}/index.html"
-        if not self.wants(path):
-            return
         ed, info = self.ed, self.ed.content.year(year)
         items = tuple(i for i in self.items if i.list_year == year)
         as_of = ed.as_of_year(year)
         shown = stats.year_report_written(ed.content, year)
         outcomes = Counter(stats.outcome(i) for i in items) if info and info.closed else Counter()
-        self.add(
-            path,
+        self.listing(
+            f"years/{year}/index.html",
+            items,
             "year.html",
             year=year,
             info=info,
-            items=items,
             year_as_of=shown,
             overview=stats.overview(items, as_of, ed.content.config.upcoming_days),
             outcomes=tuple((code, outcomes[code]) for code in OUTCOME_LABELS if outcomes[code]),
-            **self.filters,
         )
 
     def initiatives(self) -> None:
-        self.listing("initiatives/index.html", self.items, self.ed.ui("全部实事"))
+        self.listing("initiatives/index.html", self.items, heading=self.ed.ui("全部实事"), label="")
         related = Related(self.by_field, self.ed.content.updates, self.items)
         items, by_id = self.items, {i.id: i for i in self.items}
         carried_from = {i.carried_to: i for i in items if i.carried_to}
@@ -133,10 +154,10 @@ class _Pages:
         ed, items = self.ed, self.items
         for status, label in STATUS_LABELS.items():
             members = (i for i in items if i.status == status)
-            self.listing(f"status/{status}/index.html", members, ed.ui(label), ed.ui("状态"))
+            self.listing(f"status/{status}/index.html", members, heading=ed.ui(label), label=ed.ui("状态"))
         for mark, label in SCHEDULE_LABELS.items():
             members = (i for i in items if ed.schedule(i).mark == mark)
-            self.listing(f"schedule/{mark}/index.html", members, ed.ui(label), ed.ui("序时进度"))
+            self.listing(f"schedule/{mark}/index.html", members, heading=ed.ui(label), label=ed.ui("序时进度"))
         for year in self.years:
             self.year_page(year)
 
@@ -145,10 +166,12 @@ class _Pages:
         for folder, attr, label in GROUP_FIELDS:
             groups = self.by_field[folder]
             missing = sum(1 for item in self.items if not getattr(item, attr))
-            self.add(f"{folder}/index.html", "groups.html", groups=groups, folder=folder, label=label, missing=missing)
+            self.paged(
+                f"{folder}/index.html", "groups.html", groups, "groups", folder=folder, label=label, missing=missing
+            )
             for group in groups:
                 path = f"{folder}/{group.key}/index.html"
-                self.listing(path, group.items, self.ed.t(group.name), self.ed.ui(label))
+                self.listing(path, group.items, heading=self.ed.t(group.name), label=self.ed.ui(label))
                 old = f"{folder}/{stats.old_group_key(self.ed.simplified(group.name))}/index.html"
                 if old != path:  # published links to the hashed folders keep working
                     self.add(old, "redirect.html", target=path, heading=self.ed.t(group.name))
@@ -156,7 +179,7 @@ class _Pages:
     def updates(self) -> None:
         updates = self.ed.content.updates
         by_id = {i.id: i for i in self.items}
-        self.add("updates/index.html", "updates.html", updates=updates[::-1])
+        self.paged("updates/index.html", "updates.html", updates[::-1], "updates")
         for update in updates:
             if self.wants(f"updates/{update.slug}/index.html"):
                 reported = tuple(by_id[x] for x in update.initiatives if x in by_id)
@@ -166,7 +189,7 @@ class _Pages:
         """Corrections, about and search."""
         made = ((c, i) for i in self.items for c in i.corrections)
         corrections = sorted(made, key=lambda p: (p[0].date, p[1].id), reverse=True)
-        self.add("corrections/index.html", "corrections.html", corrections=corrections)
+        self.paged("corrections/index.html", "corrections.html", corrections, "corrections")
         self.add("about/index.html", "about.html")
         self.add("search/index.html", "search.html", csp=SEARCH_CSP)
 
