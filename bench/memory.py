@@ -43,6 +43,15 @@ def children_of(root: int) -> list[int]:
     return tree
 
 
+def name(pid: int) -> str:
+    """A process's program and first argument, shortened (`python build.py`, `pagefind_extended --site`)."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "?"
+    return " ".join(Path(a.decode("utf-8", "replace")).name for a in argv[:2])
+
+
 def pss(pid: int) -> int:
     """The process's PSS in bytes (0 when it ended meanwhile)."""
     try:
@@ -60,6 +69,7 @@ class Sampler:
     def __init__(self, root: int, interval: float = 0.05) -> None:
         self.root, self.interval = root, interval
         self.peak_sum = self.peak_largest = self.peak_processes = self.samples = 0
+        self.at_peak: list[tuple[str, int]] = []  # each process at the peak of the sum: its name, its PSS
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -73,8 +83,11 @@ class Sampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            sizes = [pss(pid) for pid in children_of(self.root)]
+            pids = children_of(self.root)
+            sizes = [pss(pid) for pid in pids]
             self.samples += 1
+            if sum(sizes) > self.peak_sum:
+                self.at_peak = [(name(pid), size) for pid, size in zip(pids, sizes, strict=True) if size]
             self.peak_sum = max(self.peak_sum, sum(sizes))
             self.peak_largest = max(self.peak_largest, max(sizes, default=0))
             self.peak_processes = max(self.peak_processes, sum(1 for s in sizes if s))
@@ -95,6 +108,7 @@ def measure(cmd: list[str], cwd: str | None = None, interval: float = 0.05) -> d
         "pss_peak_largest": sampler.peak_largest,
         "processes": sampler.peak_processes,
         "samples": sampler.samples,
+        "at_peak": sampler.at_peak,
         # the largest single process's own peak, exact (the kernel's high-water mark)
         "maxrss_largest": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
         "stdout": out.decode("utf-8", "replace")[-4000:],

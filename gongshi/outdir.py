@@ -264,6 +264,25 @@ def write_failed(out: Path, error: OSError) -> ContentError:
     )
 
 
+@contextlib.contextmanager
+def stash(out: Path) -> Iterator[Path | None]:
+    """A folder beside the site, `.NAME.gongshi-stash`, for the files of one build until they are
+    written (`stash.Stash`), removed after. The caller holds `Lock`: one left by a build killed
+    meanwhile is removed first. None where it cannot be made (the files then stay in memory)."""
+    folder = target(out)
+    path = folder.with_name(f".{folder.name}.gongshi-stash")
+    shutil.rmtree(path, ignore_errors=True)
+    try:
+        path.mkdir()
+    except OSError:  # a read-only disk: writing will say so
+        yield None
+        return
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 class Lock:
     """One build at a time into a folder: an advisory lock on `.NAME.gongshi-lock` beside it (with the
     second tree, `.NAME.gongshi-new`: a content repository ignores `.site.gongshi-*`). `waiting` is

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections import ChainMap
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -57,7 +58,7 @@ class Options:
 class Result:
     """What a build did, for the summary line and for tests."""
 
-    files: dict[str, bytes] = field(default_factory=dict)  # made by this build
+    files: MutableMapping[str, bytes] = field(default_factory=ChainMap)  # made by this build (each part's, chained)
     reused: set[str] = field(default_factory=set)  # unchanged since the last build: kept, not made again
     keys: dict[str, str] = field(default_factory=dict)  # the input key of every output file
     search: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # edition → its main index's pages
@@ -101,7 +102,10 @@ class Result:
         )
 
     def take(self, rendered: Rendered) -> None:
-        self.files.update(rendered.files)
+        if isinstance(self.files, ChainMap):  # a part's files are not copied: they may be on disk (`stash`)
+            self.files.maps.append(rendered.files)
+        else:
+            self.files.update(rendered.files)
         self.keys.update(rendered.keys)
         self.reused |= rendered.reused
 
@@ -141,8 +145,8 @@ class Build:
                     last = manifest.recall(last.path, out, last.inputs) if last.path else last
             if self.unchanged(last):
                 return self.replay(last, started)
-            with search.Indexing(out, self.binary(), last) as indexing:
-                self.render(checked, history, last.keys, indexing)
+            with outdir.stash(out) as stash, search.Indexing(out, self.binary(), last) as indexing:
+                self.render(checked, history, last.keys, indexing, stash)
                 self.write_all(checked, last, indexing)
         self.result.elapsed = time.perf_counter() - started
         return self.result
@@ -239,14 +243,20 @@ class Build:
             self.warn(msg("revision history unavailable: {reason}", reason=history.reason), history.hint)
 
     def render(
-        self, checked: Checked, history: History, previous: Mapping[str, str], indexing: search.Indexing
+        self,
+        checked: Checked,
+        history: History,
+        previous: Mapping[str, str],
+        indexing: search.Indexing,
+        stash: Path | None = None,
     ) -> None:
         """Every output file into `result`, but those whose key is in `previous` (the last build's keys
-        of files still intact); each edition is handed to `indexing` as soon as it is rendered."""
+        of files still intact); each edition is handed to `indexing` as soon as it is rendered. With
+        `stash`, the files made are kept on disk there until written."""
         findings = self.review(checked)
         site = render.Site.of(checked.content, checked.converter, history, self.options.template_dir, findings)
         with self.stage("render"):
-            for part in render.render_site(site, previous):
+            for part in render.render_site(site, previous, stash):
                 indexing.start(part)
                 self.result.take(part)
 

@@ -4,7 +4,8 @@
 texts on the way (`edition.Edition`), then the outputs of the site root (`outputs.SITE_OUTPUTS`),
 and yields each part as soon as it is made: the pipeline starts indexing an edition for search
 while the other one renders. Large sites render their editions in parallel, one process each.
-Nothing here writes a file, so tests can look at pages without a folder.
+Given a stash folder (`stash.Stash`), each file goes to disk as it is made, so memory does not
+grow with the site; without one (tests, `serve`'s first pages) files stay in memory.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from gongshi.model import Content, Lang, edition_dir
 from gongshi.outputs import EDITION_OUTPUTS, SITE_OUTPUTS, pages
 from gongshi.processes import die_with_parent
 from gongshi.review import Finding
+from gongshi.stash import Stash
 
 PARALLEL_FROM = 400  # records; below this, starting worker processes costs more than it saves
 
@@ -77,14 +79,16 @@ class _Job:
     key: str  # what every file's key starts from
     records: Records
     previous: dict[str, str]  # the edition's files of the last build still intact: path → key
+    stash: Path | None  # where made files go (None: memory)
 
 
-def render_site(site: Site, previous: Mapping[str, str]) -> Iterator[Rendered]:
+def render_site(site: Site, previous: Mapping[str, str], stash: Path | None = None) -> Iterator[Rendered]:
     """Every output file of the site: each edition's part as soon as it is made, then the site root's.
 
     Files whose key is in `previous` (the last build's keys of files still intact) are not made
-    again but listed as reused. Editions render in parallel for large sites (forked workers, so
-    the modules are already loaded); the files are the same either way.
+    again but listed as reused. With `stash`, made files go to disk there (`stash.Stash`). Editions
+    render in parallel for large sites (forked workers, so the modules are already loaded); the
+    files are the same either way.
     """
     content, history = site.content, site.history
     key = digest(
@@ -97,12 +101,13 @@ def render_site(site: Site, previous: Mapping[str, str]) -> Iterator[Rendered]:
         history.reason,
     )
     records = Records.of(content, history)
-    jobs = [_Job(site, lang, key, records, _within(previous, edition_dir(lang))) for lang in content.config.editions]
+    langs = content.config.editions
+    jobs = [_Job(site, lang, key, records, _within(previous, edition_dir(lang)), stash) for lang in langs]
     paths: list[str] = []
     for part in _editions(jobs):
         paths += part.keys
         yield part
-    yield _root(site, key, previous, records, tuple(sorted(paths)))
+    yield _root(site, key, previous, records, tuple(sorted(paths)), stash)
 
 
 def _within(keys: Mapping[str, str], folder: str) -> dict[str, str]:
@@ -125,19 +130,23 @@ def _editions(jobs: list[_Job]) -> Iterable[Rendered]:
 
 def _render_edition(job: _Job) -> Rendered:
     """Every file of one edition (runs in a worker for large sites)."""
-    plan = Plan(digest(job.key, job.lang), job.previous, job.records)
+    files = Stash(job.stash) if job.stash else None
+    plan = Plan(digest(job.key, job.lang), job.previous, job.records, files=files)
     view = job.site.view(job.lang)
     for output in EDITION_OUTPUTS:
         output(view, plan)
     return Rendered(plan.files, plan.keys, plan.reused, job.lang)
 
 
-def _root(site: Site, key: str, previous: Mapping[str, str], records: Records, paths: tuple[str, ...]) -> Rendered:
+def _root(
+    site: Site, key: str, previous: Mapping[str, str], records: Records, paths: tuple[str, ...], stash: Path | None
+) -> Rendered:
     """The files of the site root: the assets, and the outputs of `SITE_OUTPUTS`."""
     langs = site.content.config.editions
     versions = page.versions(site.static)
-    done = Rendered(dict(site.static), {path: digest(path, sha) for path, sha in versions.items()}, set())
-    plan = Plan(key, previous, records)
+    files = Stash(stash) if stash else {}
+    files.update(site.static)
+    plan = Plan(key, previous, records, files=files)
     source = site.content.config.source_lang
     view = page.SiteView(
         root=site.view(langs[0]),
@@ -148,8 +157,7 @@ def _root(site: Site, key: str, previous: Mapping[str, str], records: Records, p
     )
     for output in SITE_OUTPUTS:
         output(view, plan)
-    done.absorb(plan.rendered)
-    return done
+    return Rendered(plan.files, {path: digest(path, sha) for path, sha in versions.items()} | plan.keys, plan.reused)
 
 
 def render_pages(site: Site, paths: frozenset[str]) -> dict[str, bytes]:

@@ -6,12 +6,14 @@ gets its own main bundle, so a reader downloads only their edition's index, and 
 indexed by two Pagefind processes at once (`Indexing` runs `index_edition` for each in a thread,
 from the moment that edition is rendered): Pagefind uses little more than one core.
 
-Pagefind's memory grows with the pages of one run (5.4 GiB for an edition of 20,000 pages), so
-the main bundle is made in parts of at most `PART_PAGES` pages (the sorted pages, chunked in
-order), indexed one after the other: `<edition>/pagefind/` (part 1, with Pagefind's script and
-WebAssembly that the search page loads), then `<edition>/pagefind-2/`, `pagefind-3/`, …: at most
-1.7 GiB (4,000 pages of updates, the longest, at N = 10,000), and two runs at once, one per edition.
-A site of up to `PART_PAGES` pages per edition has only the first.
+Pagefind's memory follows the text of one run, about 32 times the pages' HTML (measured here on
+update pages of 13.5 KB: 500 pages 220 MiB in 1.4 s, 1,000 pages 430 MiB in 3.0 s; 5.4 GiB for
+20,000), so the main bundle is made in parts of at most `PART_BYTES` of HTML (the sorted pages,
+chunked in order, `split`), indexed one after the other: `<edition>/pagefind/` (part 1, with
+Pagefind's script and WebAssembly that the search page loads), then `<edition>/pagefind-2/`,
+`pagefind-3/`, …: under 300 MiB a run, two runs at once (one per edition), whatever the size of the
+site. An edition of up to `PART_BYTES` of searchable pages has only the first. The price is paid
+by readers of a large site: the search page asks each part for the words searched.
 
 Pagefind cannot update an index, and its time grows with the text indexed (about 3 µs per
 character here, mostly Chinese word segmentation). So a rebuild does not index everything again
@@ -37,12 +39,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,11 +53,12 @@ from gongshi.incremental.plan import Rendered
 from gongshi.model import Lang, edition_dir
 from gongshi.processes import dying_with_parent
 from gongshi.scratch import clean_scratch, scratch_folder
+from gongshi.stash import Lazy, Stash
 
 BINARY = Path("node_modules", "@pagefind", "linux-x64", "bin", "pagefind_extended")
 SEARCHABLE = re.compile(r"^(initiatives|updates)/[a-z0-9-]+/index\.html$")
 BUNDLE = "pagefind"  # inside each edition's folder: the main bundle's first part; the others add -2, -3, …
-PART_PAGES = 4000  # pages per part of the main bundle, each indexed by its own run (N = 10,000: 1.7 GiB at most)
+PART_BYTES = 8 << 20  # HTML per part of the main bundle, each indexed by its own run (under 300 MiB of memory)
 DELTA = "pagefind-delta"  # pages changed since the main bundle was made, and which of its pages they replace
 DELTA_SHARE, DELTA_MIN = 0.1, 50  # a delta holds at most 10 % of the pages (or 50); beyond, all are indexed again
 
@@ -115,7 +117,7 @@ class Indexed:
     """One edition's search files after a build.
 
     `base` is what the main bundle holds, all parts: page path → (input key, Pagefind's id for the
-    page, or "" when Pagefind left it out). Part n holds the n-th `PART_PAGES` of its sorted pages.
+    page, or "" when Pagefind left it out), in `parts` parts (`split`).
     `files` are the bundle files made by this build; with `keep_base` the main bundle of the last
     build stays as it is and only the delta was made.
     """
@@ -160,20 +162,30 @@ class Indexing:
         if self.binary is None or lang is None:
             return
 
+        files = part.files
+
         def read(path: str) -> bytes:
-            return part.files[path] if path in part.files else (self.out / path).read_bytes()
+            return files[path] if path in files else (self.out / path).read_bytes()
+
+        def weigh(path: str) -> int:
+            if path not in files:
+                return os.path.getsize(self.out / path)
+            return files.size(path) if isinstance(files, Stash) else len(files[path])
 
         keys = {p: part.keys[p] for p in pages(part.keys, lang)}
-        self.futures[lang] = self.pool.submit(index_edition, lang, keys, read, self.binary, self._base(lang))
+        base, parts = self._base(lang)
+        self.futures[lang] = self.pool.submit(index_edition, lang, keys, (read, weigh), self.binary, base, parts)
 
-    def _base(self, lang: Lang) -> dict[str, tuple[str, str]] | None:
-        """What the last build's main bundle of `lang` holds, when all its files are still intact."""
+    def _base(self, lang: Lang) -> tuple[dict[str, tuple[str, str]] | None, int]:
+        """What the last build's main bundle of `lang` holds, when all its files are still intact, and
+        in how many parts."""
         if self.last is None or self.last.manifest is None:
-            return None
+            return None, 0
         intact, made = self.last.intact, self.last.manifest
         if any(main_bundle(p, lang) and p not in intact for p in made.files):
-            return None
-        return made.search.get(lang)
+            return None, 0
+        folders = {p.split("/", 2)[1] for p in made.files if main_bundle(p, lang)}
+        return made.search.get(lang), len(folders)
 
     def wait(self) -> Index:
         """Every edition's search files, once Pagefind is done: new files, and the main bundle kept as it was."""
@@ -194,33 +206,51 @@ class Indexing:
 def index_edition(
     lang: Lang,
     keys: Mapping[str, str],
-    read: Callable[[str], bytes],
+    pages_of: tuple[Callable[[str], bytes], Callable[[str], int]],
     binary: Path,
     base: Mapping[str, tuple[str, str]] | None = None,
+    base_parts: int = 1,
 ) -> Indexed:
-    """The search files of one edition, whose searchable pages have the input `keys`.
+    """The search files of one edition, whose searchable pages have the input `keys`; `pages_of`
+    reads a page and tells its size.
 
-    `base` is what the last build's main bundle holds (None or empty: there is none, or it is
-    damaged).
+    `base` is what the last build's main bundle holds, in `base_parts` parts (None or empty: there
+    is none, or it is damaged).
     Few pages changed since: only they are indexed, into the delta bundle (`_delta`). Many changed,
     or the delta cannot be told apart from the main bundle: everything is indexed again into a new
     main bundle (and the delta is empty).
     """
-    pages = sorted(keys)
+    pages, (read, weigh) = sorted(keys), pages_of
     if base:
         changed = [p for p in pages if p not in base or base[p][0] != keys[p]]
         if len(set(base) - set(pages)) + len(changed) <= max(DELTA_MIN, len(pages) * DELTA_SHARE):
-            delta = _delta(lang, keys, read, binary, base, changed)
+            delta = _delta(lang, keys, read, binary, (base, base_parts), changed)
             if delta is not None:
                 return delta
     files: dict[str, bytes] = {}
     ids: dict[str, str] = {}
-    for number, start in enumerate(range(0, len(pages), PART_PAGES), 1):  # one Pagefind process at a time
-        part = _index(lang, {p: read(p) for p in pages[start : start + PART_PAGES]}, binary, part_path(lang, number))
+    parts = split(pages, weigh)
+    for number, chunk in enumerate(parts, 1):  # one Pagefind process at a time
+        part = _index(lang, Lazy(chunk, read), binary, part_path(lang, number))
         ids.update(fragment_ids(part, part_path(lang, number), lang))
         files.update(part)
-    files[delta_path(lang) + "delta.json"] = _delta_json(len(pages), False, [])
+    files[delta_path(lang) + "delta.json"] = _delta_json(len(parts), False, [])
     return Indexed({p: (keys[p], ids.get(p, "")) for p in pages}, files, keep_base=False)
+
+
+def split(pages: Sequence[str], weigh: Callable[[str], int], budget: int | None = None) -> list[list[str]]:
+    """`pages` in order, cut into parts of at most `budget` bytes (`PART_BYTES`; a larger page alone)."""
+    budget = PART_BYTES if budget is None else budget
+    parts: list[list[str]] = []
+    total = 0
+    for page in pages:
+        size = weigh(page)
+        if not parts or (total + size > budget and parts[-1]):
+            parts.append([])
+            total = 0
+        parts[-1].append(page)
+        total += size
+    return parts
 
 
 def _delta(
@@ -228,7 +258,7 @@ def _delta(
     keys: Mapping[str, str],
     read: Callable[[str], bytes],
     binary: Path,
-    base: Mapping[str, tuple[str, str]],
+    last: tuple[Mapping[str, tuple[str, str]], int],
     changed: list[str],
 ) -> Indexed | None:
     """The delta bundle of the `changed` pages, and in `delta.json` the ids of what they and the pages
@@ -241,9 +271,9 @@ def _delta(
     new key, and the delta is made again without them. Any other shared id is a chance collision of
     two pages: None, and the caller indexes everything again.
     """
-    base = dict(base)
+    base, parts = dict(last[0]), last[1]
     while True:
-        files = _index(lang, {p: read(p) for p in changed}, binary, delta_path(lang))
+        files = _index(lang, Lazy(changed, read), binary, delta_path(lang))
         ids = fragment_ids(files, delta_path(lang), lang)
         same = {p for p in changed if p in base and ids.get(p, "") == base[p][1]}
         if not same:
@@ -255,14 +285,14 @@ def _delta(
     shown = {i for p, (_, i) in base.items() if p not in replaced} | set(ids.values())
     if superseded & shown:
         return None
-    files[delta_path(lang) + "delta.json"] = _delta_json(len(base), bool(changed), sorted(superseded))
+    files[delta_path(lang) + "delta.json"] = _delta_json(parts, bool(changed), sorted(superseded))
     return Indexed(base, files, keep_base=True)
 
 
-def _delta_json(pages: int, merge: bool, superseded: list[str]) -> bytes:
-    """`delta.json` for a main bundle of `pages` pages."""
-    parts = [f"../{_part_folder(n)}/" for n in range(2, math.ceil(pages / PART_PAGES) + 1)]
-    info = {"parts": parts, "merge": merge, "superseded": superseded}
+def _delta_json(parts: int, merge: bool, superseded: list[str]) -> bytes:
+    """`delta.json` for a main bundle in `parts` parts."""
+    folders = [f"../{_part_folder(n)}/" for n in range(2, parts + 1)]
+    info = {"parts": folders, "merge": merge, "superseded": superseded}
     return (json.dumps(info, separators=(",", ":")) + "\n").encode()
 
 
@@ -285,8 +315,9 @@ def fragment_ids(files: Mapping[str, bytes], bundle: str, lang: Lang) -> dict[st
     return found
 
 
-def _index(lang: Lang, files: dict[str, bytes], binary: Path, bundle: str) -> dict[str, bytes]:
-    """A bundle of `files` (pages of one edition) at `bundle`, by one Pagefind run on a scratch folder."""
+def _index(lang: Lang, files: Mapping[str, bytes], binary: Path, bundle: str) -> dict[str, bytes]:
+    """A bundle of `files` (pages of one edition, read one at a time) at `bundle`, by one Pagefind run on a
+    scratch folder."""
     if not files:
         return {}
     root = edition_dir(lang)

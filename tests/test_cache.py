@@ -10,6 +10,7 @@ be correct only by doing nothing).
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import os
 import re
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gongshi import search
 from gongshi.incremental import manifest as cache
@@ -226,9 +229,10 @@ def test_a_shared_id_makes_a_new_main_index(root: Path, pagefind: Path) -> None:
     def read(path: str) -> bytes:
         return (root / "site" / path).read_bytes().replace("出行更方便了".encode(), "出行更便捷了".encode())
 
-    assert search.index_edition("zh-Hans", changed, read, binary, base).keep_base
+    pages = (read, lambda path: len(read(path)))
+    assert search.index_edition("zh-Hans", changed, pages, binary, base).keep_base
     clash = {**base, kept: (base[kept][0], base[edited][1])}  # as if Pagefind had given both the same id
-    again = search.index_edition("zh-Hans", changed, read, binary, clash)
+    again = search.index_edition("zh-Hans", changed, pages, binary, clash)
     assert not again.keep_base and again.base[kept][1] != again.base[edited][1]
 
 
@@ -277,7 +281,8 @@ def test_an_empty_main_index_is_never_kept(pagefind: Path) -> None:
         '<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>测试</title></head><body>'
         "<article data-pagefind-body><h1>测试</h1><p>城乡公交线路开通。</p></article></body></html>"
     ).encode()
-    done = search.index_edition("zh-Hans", {"zh-hans/updates/a/index.html": "k"}, lambda path: page, binary, base={})
+    keys, pages = {"zh-hans/updates/a/index.html": "k"}, (lambda path: page, lambda path: len(page))
+    done = search.index_edition("zh-Hans", keys, pages, binary, base={})
     assert not done.keep_base and "zh-hans/pagefind/pagefind.js" in done.files
     assert done.base == {"zh-hans/updates/a/index.html": ("k", done.base["zh-hans/updates/a/index.html"][1])}
 
@@ -313,14 +318,15 @@ def test_output_restored_with_new_times_is_still_unchanged(root: Path) -> None:
     assert 0 < sum(p.endswith(".html") for p in edited.files) < pages / 2
 
 
-# Parts: with parts of 2 pages, each edition's 5 searchable pages (3 initiatives, then 2 updates) are
-# indexed into pagefind/, pagefind-2/ and pagefind-3/ (the update 2019-07-bus is in the second).
-PARTS = ["pagefind", "pagefind-2", "pagefind-3"]
+# Parts: with parts of one byte (one page each: a page larger than a part is a part alone), each
+# edition's 5 searchable pages (3 initiatives, then 2 updates) are indexed into pagefind/, pagefind-2/
+# … pagefind-5/ (the update 2019-07-bus is the fourth).
+PARTS = ["pagefind", "pagefind-2", "pagefind-3", "pagefind-4", "pagefind-5"]
 
 
 @pytest.fixture
 def parted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pagefind: Path) -> Path:
-    monkeypatch.setattr(search, "PART_PAGES", 2)
+    monkeypatch.setattr(search, "PART_BYTES", 1)
     shutil.copytree(BASIC, tmp_path / "content")
     build(tmp_path)
     return tmp_path
@@ -339,9 +345,9 @@ def test_the_main_index_is_made_in_parts(parted: Path) -> None:
             json.loads((folder / part / "pagefind-entry.json").read_text("utf-8"))["languages"][edition]["page_count"]
             for part in PARTS
         ]
-        assert counts == [2, 2, 1]
+        assert counts == [1, 1, 1, 1, 1]
         info = json.loads((folder / "pagefind-delta/delta.json").read_text("utf-8"))
-        assert info == {"parts": ["../pagefind-2/", "../pagefind-3/"], "merge": False, "superseded": []}
+        assert info == {"parts": [f"../{p}/" for p in PARTS[1:]], "merge": False, "superseded": []}
         manifest = cache.load(next((parted / ".cache").glob("build-*.json")), parted / "site")
         assert manifest is not None
         ids = {
@@ -365,14 +371,14 @@ def test_cached_rebuild_with_parts_equals_clean_build(parted: Path, edit: str) -
 
 
 def test_a_delta_hides_the_old_version_from_any_part(parted: Path) -> None:
-    part = parted / "site/zh-hans/pagefind-2"
+    part = parted / "site/zh-hans/pagefind-4"
     old = {str(page["url"]): ident for ident, page in fragments(part).items()}["/updates/2019-07-bus/"]
     files = "*.*"  # the files of the bundles keep their times; their folders are made anew with the site
     bundles = {p: p.stat().st_mtime_ns for name in PARTS for p in (parted / "site/zh-hans" / name).rglob(files)}
     EDITS["update body"](parted)
     build(parted)
     info = json.loads((parted / "site/zh-hans/pagefind-delta/delta.json").read_text("utf-8"))
-    assert info == {"parts": ["../pagefind-2/", "../pagefind-3/"], "merge": True, "superseded": [old]}
+    assert info == {"parts": [f"../{p}/" for p in PARTS[1:]], "merge": True, "superseded": [old]}
     assert {p: p.stat().st_mtime_ns for name in PARTS for p in (parted / "site/zh-hans" / name).rglob(files)} == bundles
     text = str(found(parted / "site")["zh-hans"]["/updates/2019-07-bus/"]["content"]).replace("\u200b", "")
     assert "出行更便捷了" in text  # Pagefind separates the words it found with zero-width spaces
@@ -389,6 +395,17 @@ def test_a_file_of_a_part_gone_makes_a_new_main_index(parted: Path) -> None:
     assert (parted / "site/zh-hans/pagefind-2/pagefind-entry.json").read_bytes() == (
         parted / "clean/zh-hans/pagefind-2/pagefind-entry.json"
     ).read_bytes()
+
+
+@given(st.lists(st.integers(0, 300), max_size=60), st.integers(1, 1000))
+def test_parts_hold_every_page_once_in_order_within_the_budget(sizes: list[int], budget: int) -> None:
+    pages = [f"p{i:03}" for i in range(len(sizes))]
+    weigh = dict(zip(pages, sizes, strict=True)).__getitem__
+    parts = search.split(pages, weigh, budget)
+    assert [p for part in parts for p in part] == pages and all(parts)
+    assert all(len(part) == 1 or sum(map(weigh, part)) <= budget for part in parts)
+    # a part is cut only when the next page would not fit: no two neighbours could be one part
+    assert all(sum(map(weigh, a)) + weigh(b[0]) > budget for a, b in itertools.pairwise(parts))
 
 
 def test_main_bundle_paths() -> None:

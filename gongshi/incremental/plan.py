@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,11 +55,16 @@ class Plan:
     """
 
     def __init__(
-        self, base: str, previous: Mapping[str, str], records: Records, only: frozenset[str] | None = None
+        self,
+        base: str,
+        previous: Mapping[str, str],
+        records: Records,
+        only: frozenset[str] | None = None,
+        files: MutableMapping[str, bytes] | None = None,  # where made files go: memory, or a `stash.Stash`
     ) -> None:
         self.base = base
         self.previous = previous
-        self.files: dict[str, bytes] = {}
+        self.files: MutableMapping[str, bytes] = {} if files is None else files
         self.keys: dict[str, str] = {}
         self.reused: set[str] = set()
         self.records = records
@@ -133,12 +138,7 @@ def digest(*parts: str) -> str:
 class Rendered:
     """What rendering made: new files, and the keys of all files, those reused from the last build included."""
 
-    files: dict[str, bytes]
+    files: MutableMapping[str, bytes]
     keys: dict[str, str]
     reused: set[str]
     lang: Lang | None = None  # the edition these files belong to; None for the site root's
-
-    def absorb(self, part: Rendered) -> None:
-        self.files.update(part.files)
-        self.keys.update(part.keys)
-        self.reused |= part.reused
