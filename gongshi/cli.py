@@ -106,6 +106,7 @@ def _options(args: argparse.Namespace, tr: Messages) -> Options:
         search=not getattr(args, "no_search", False),
         cache=not getattr(args, "no_cache", False),
         history=not getattr(args, "no_history", False),
+        once=True,
     )
 
 

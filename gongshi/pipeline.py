@@ -14,11 +14,12 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import ChainMap
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gongshi import outdir, render, search
+from gongshi import stash as stash_files
 from gongshi.convert import Converter
 from gongshi.errors import ContentError, Diagnostic, Severity, UsageError
 from gongshi.history import History, read_history
@@ -48,6 +49,7 @@ class Options:
     progress: Callable[[str], None] | None = field(default=None, compare=False)  # told each stage as it starts
     waiting: Callable[[Text], None] | None = field(default=None, compare=False)  # told when another build holds `out`
     read: Callable[[Path], bytes] = field(default=Path.read_bytes, compare=False)  # reads a content file
+    once: bool = False  # the process builds once (the command line): loading remembers nothing for a next load
 
     @property
     def template_dir(self) -> Path:
@@ -58,7 +60,7 @@ class Options:
 class Result:
     """What a build did, for the summary line and for tests."""
 
-    files: MutableMapping[str, bytes] = field(default_factory=ChainMap)  # made by this build (each part's, chained)
+    files: ChainMap[str, bytes] = field(default_factory=ChainMap)  # made by this build (each part's, chained)
     reused: set[str] = field(default_factory=set)  # unchanged since the last build: kept, not made again
     keys: dict[str, str] = field(default_factory=dict)  # the input key of every output file
     search: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # edition → its main index's pages
@@ -102,10 +104,7 @@ class Result:
         )
 
     def take(self, rendered: Rendered) -> None:
-        if isinstance(self.files, ChainMap):  # a part's files are not copied: they may be on disk (`stash`)
-            self.files.maps.append(rendered.files)
-        else:
-            self.files.update(rendered.files)
+        self.files.maps.append(rendered.files)  # not copied: they may be on disk (`stash`)
         self.keys.update(rendered.keys)
         self.reused |= rendered.reused
 
@@ -148,6 +147,7 @@ class Build:
             with outdir.stash(out) as stash, search.Indexing(out, self.binary(), last) as indexing:
                 self.render(checked, history, last.keys, indexing, stash)
                 self.write_all(checked, last, indexing)
+            stash_files.written_to(self.result.files, outdir.target(out))  # the stash is gone: read the site
         self.result.elapsed = time.perf_counter() - started
         return self.result
 
@@ -216,7 +216,7 @@ class Build:
         if not self.options.content.is_dir():
             raise UsageError(msg("content folder '{folder}' does not exist", folder=self.options.content))
         with self.stage("load"):
-            loaded = load_content(self.options.content, known_valid, self.options.read)
+            loaded = load_content(self.options.content, known_valid, self.options.read, not self.options.once)
         self.result.valid = loaded.valid
         with self.stage("check"):
             diags = loaded.diagnostics + validate_content(loaded)

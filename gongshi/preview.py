@@ -14,6 +14,7 @@ import contextlib
 import os
 import threading
 import time
+from collections import ChainMap
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def build_edited(
         (options.out / rel).parent.mkdir(parents=True, exist_ok=True)  # a new record's folder
         replace_file(options.out / rel, data)
     result = build.result
-    result.files, result.written = files, len(files)
+    result.files, result.written = ChainMap(files), len(files)
     result.elapsed = time.perf_counter() - started
     return result
 

@@ -10,6 +10,7 @@ grow with the site; without one (tests, `serve`'s first pages) files stay in mem
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Mapping
@@ -122,10 +123,18 @@ def _editions(jobs: list[_Job]) -> Iterable[Rendered]:
         yield from map(_render_edition, jobs)
         return
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    # workers end with the build, even one killed with -9 (`processes.die_with_parent`)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        for future in as_completed([pool.submit(_render_edition, job) for job in jobs]):
-            yield future.result()
+    # The forked workers share the loaded content with this process until they write to its pages:
+    # frozen, the garbage collector does not touch every object (and so copy every page) in each.
+    gc.freeze()
+    try:
+        # workers end with the build, even one killed with -9 (`processes.die_with_parent`)
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
+            for future in as_completed([pool.submit(_render_edition, job) for job in jobs]):
+                yield future.result()
+    finally:
+        gc.unfreeze()
 
 
 def _render_edition(job: _Job) -> Rendered:

@@ -63,6 +63,18 @@ class Stash(MutableMapping[str, bytes]):
     def size(self, path: str) -> int:
         return self._paths[path]
 
+    def written_to(self, folder: Path) -> None:
+        """The files were written to `folder` (the site) and the stash removed: read them there."""
+        self.folder = folder
+
+
+def written_to(files: Mapping[str, bytes], folder: Path) -> None:
+    """A build's files (a ChainMap of its parts) were written to the site `folder`: its stashed parts
+    are read there from now on."""
+    for part in getattr(files, "maps", ()):
+        if isinstance(part, Stash):
+            part.written_to(folder)
+
 
 class Lazy(Mapping[str, bytes]):
     """The files `paths`, each read by `read` when asked for (Pagefind's pages, one at a time)."""

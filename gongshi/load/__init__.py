@@ -23,7 +23,7 @@ from typing import Any
 from gongshi.config import Contact, SiteConfig, Year
 from gongshi.errors import Diagnostic
 from gongshi.i18n import msg
-from gongshi.load.documents import Documents, checked, memo
+from gongshi.load.documents import Documents, checked, memo, remembering
 from gongshi.load.files import check_name, display_path, link_outside, list_files, read_source
 from gongshi.load.records import RecordBuilder
 from gongshi.load.source import Source, Tree
@@ -62,13 +62,22 @@ class Loaded:
 
 
 def load_content(
-    root: Path, known_valid: frozenset[str] = frozenset(), read: Callable[[Path], bytes] = Path.read_bytes
+    root: Path,
+    known_valid: frozenset[str] = frozenset(),
+    read: Callable[[Path], bytes] = Path.read_bytes,
+    remember: bool = True,
 ) -> Loaded:
     """Read every file under `root` (the content folder) into the model.
 
     `known_valid`: keys (`Documents.key`) of documents known to pass their schema check. `read`
-    reads one file (`serve` remembers files until they change).
+    reads one file (`serve` remembers files until they change). `remember`: keep what was parsed
+    and built for the next load (`serve`; `documents.remembering`).
     """
+    with remembering(remember):
+        return _load(root, known_valid, read)
+
+
+def _load(root: Path, known_valid: frozenset[str], read: Callable[[Path], bytes]) -> Loaded:
     result = Loaded(None)
     diags = result.diagnostics
     docs = Documents(known_valid, result.valid, read)
