@@ -182,7 +182,24 @@ def api_build(python: str, tree: Path, content: Path, out: Path) -> dict[str, An
     return result
 
 
-def bench_n(n: int, runs: int, workdir: Path, hugo: Path, python: str, tree: Path, log: Any) -> dict[str, Any]:
+def stage_builds(python: str, tree: Path, folder: Path, api_out: Path, log: Any) -> dict[str, Any]:
+    """gongshi's stage timings: one API build per scenario, each in a fresh interpreter."""
+    content, stages = folder / "content", {}
+    fresh(api_out)
+    stages["cold"] = api_build(python, tree, content, api_out)
+    stages["no-change"] = api_build(python, tree, content, api_out)
+    corpus.edit_update(folder, True)
+    stages["one-edit"] = api_build(python, tree, content, api_out)
+    log(
+        "  stages (API): "
+        + "; ".join(f"{s} " + ", ".join(f"{k} {v:.1f}" for k, v in stages[s]["timings"].items()) for s in SCENARIOS)
+    )
+    return stages
+
+
+def bench_n(
+    n: int, runs: int, workdir: Path, hugo: Path, python: str, tree: Path, log: Any, with_stages: bool = True
+) -> dict[str, Any]:
     folder = workdir / f"n{n}"
     revision = gongshi_revision() if tree == ROOT else tree.name
     started = dt.datetime.now()
@@ -221,15 +238,8 @@ def bench_n(n: int, runs: int, workdir: Path, hugo: Path, python: str, tree: Pat
         hugo_pages = count_html(h_out)
         # Stage breakdown: one API build per scenario, each in a fresh interpreter.
         stages: dict[str, Any] = {}
-        fresh(api_out)
-        stages["cold"] = api_build(python, tree, content, api_out)
-        stages["no-change"] = api_build(python, tree, content, api_out)
-        corpus.edit_update(folder, True)
-        stages["one-edit"] = api_build(python, tree, content, api_out)
-        log(
-            "  stages (API): "
-            + "; ".join(f"{s} " + ", ".join(f"{k} {v:.1f}" for k, v in stages[s]["timings"].items()) for s in SCENARIOS)
-        )
+        if with_stages:
+            stages = stage_builds(python, tree, folder, api_out, log)
     finally:
         corpus.edit_update(folder, False)
     load.append(os.getloadavg()[0])
@@ -330,7 +340,7 @@ def table(result: dict[str, Any]) -> str:
         "| scenario | cache | load | check | render | write | index | save | total | wall |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for s in SCENARIOS:
+    for s in SCENARIOS if result["stages"] else ():
         st = result["stages"][s]
         t = st["timings"]
         cells = " | ".join(f"{t.get(k, 0.0):.2f}" for k in STAGES)
@@ -405,6 +415,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, action="append", help="initiatives and updates (repeatable; default 1000)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each scenario (default 3)")
+    parser.add_argument("--no-stages", action="store_true", help="skip the stage timings (three more builds)")
     common_arguments(parser)
     args = parser.parse_args()
     sizes = args.n or [1000]
@@ -437,7 +448,7 @@ def main() -> None:
         f"{doc['machine']['cpus']} cpus"
     )
     for n in sizes:
-        result = bench_n(n, args.runs, args.workdir, hugo, python, tree, log)
+        result = bench_n(n, args.runs, args.workdir, hugo, python, tree, log, not args.no_stages)
         doc["results"].append(result)
         print(table(result), flush=True)
         print(flush=True)

@@ -264,13 +264,25 @@ def write_failed(out: Path, error: OSError) -> ContentError:
     )
 
 
+def _stash_path(out: Path) -> Path:
+    folder = target(out)
+    return folder.with_name(f".{folder.name}.gongshi-stash")
+
+
+def remove_stash(out: Path, waiting: Callable[[Text], None] | None = None) -> None:
+    """Remove the stash a killed build left (a build with nothing to do makes none), under `Lock`."""
+    path = _stash_path(out)
+    if path.exists():
+        with Lock(target(out), waiting):
+            shutil.rmtree(path, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def stash(out: Path) -> Iterator[Path | None]:
     """A folder beside the site, `.NAME.gongshi-stash`, for the files of one build until they are
     written (`stash.Stash`), removed after. The caller holds `Lock`: one left by a build killed
     meanwhile is removed first. None where it cannot be made (the files then stay in memory)."""
-    folder = target(out)
-    path = folder.with_name(f".{folder.name}.gongshi-stash")
+    path = _stash_path(out)
     shutil.rmtree(path, ignore_errors=True)
     try:
         path.mkdir()

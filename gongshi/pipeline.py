@@ -135,6 +135,7 @@ class Build:
         seen = outdir.stamp(cache, outdir.target(out) / outdir.MARKER)
         last = self.recall(history)
         if self.unchanged(last):
+            outdir.remove_stash(out, self.options.waiting)  # one a killed build left
             return self.replay(last, started)
         checked = self.check(frozenset(last.valid))
         self.note_history(history)
