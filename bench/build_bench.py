@@ -138,7 +138,8 @@ def count_html(folder: Path) -> int:
 
 
 def gongshi_run(python: str, tree: Path, content: Path, out: Path) -> dict[str, Any]:
-    got = measure([python, str(tree / "build.py"), "--content", str(content), "--out", str(out), "--no-history"], ROOT)
+    command = [python, str(tree / "build.py"), "--content", str(content), "--out", str(out), "--no-history"]
+    got = measure([*command, "--lang", "en"], ROOT)  # the summary line is parsed in English
     lines = [line for line in got["stderr"].splitlines() if line.strip()]
     if any("search index not built" in line for line in lines):
         raise RuntimeError("gongshi built without search (Pagefind not found): run `bash scripts/setup`")

@@ -23,13 +23,14 @@ class Stash(MutableMapping[str, bytes]):
         self.folder = folder
         self._paths: dict[str, int] = {}  # path → size
         self._made: set[str] = set()  # folders made by this stash (not pickled: a worker makes its own)
+        self._moved: dict[str, Path] = {}  # files the writer moved into the new site: path → that site's folder
 
     def __getstate__(self) -> tuple[Path, dict[str, int]]:
         return self.folder, self._paths
 
     def __setstate__(self, state: tuple[Path, dict[str, int]]) -> None:
         self.folder, self._paths = state
-        self._made = set()
+        self._made, self._moved = set(), {}
 
     def __setitem__(self, path: str, data: bytes) -> None:
         if not inside(path):  # paths come from ids, already checked: defence in depth, as the writer's
@@ -45,7 +46,7 @@ class Stash(MutableMapping[str, bytes]):
     def __getitem__(self, path: str) -> bytes:
         if path not in self._paths:
             raise KeyError(path)
-        return (self.folder / path).read_bytes()
+        return (self._moved.get(path, self.folder) / path).read_bytes()
 
     def __delitem__(self, path: str) -> None:
         del self._paths[path]
@@ -63,9 +64,22 @@ class Stash(MutableMapping[str, bytes]):
     def size(self, path: str) -> int:
         return self._paths[path]
 
+    def file(self, path: str) -> Path:
+        """Where the file of `path` is now."""
+        return self._moved.get(path, self.folder) / path
+
+    def moved(self, path: str, folder: Path) -> None:
+        """The writer moved the file of `path` (instead of writing it again) to the same path in `folder`."""
+        self._moved[path] = folder
+
     def written_to(self, folder: Path) -> None:
         """The files were written to `folder` (the site) and the stash removed: read them there."""
-        self.folder = folder
+        self.folder, self._moved = folder, {}
+
+
+def holder(files: Mapping[str, bytes], path: str) -> Stash | None:
+    """The stash that holds `path` among a build's files (a ChainMap of its parts), if any."""
+    return next((part for part in getattr(files, "maps", ()) if isinstance(part, Stash) and path in part), None)
 
 
 def written_to(files: Mapping[str, bytes], folder: Path) -> None:

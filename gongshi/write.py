@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from gongshi import outdir
+from gongshi import outdir, stash
 from gongshi.incremental.manifest import Entry, Manifest, inside, sha
 from gongshi.incremental.plan import Rendered
 
@@ -53,9 +53,9 @@ class Writer:
         for rel in sorted(paths):
             check_path(rel)
             data = None if rel in rendered.reused else rendered.files[rel]
-            self._write_one(rel, rendered.keys.get(rel, ""), data)
+            self._write_one(rel, rendered.keys.get(rel, ""), data, stash.holder(rendered.files, rel))
 
-    def _write_one(self, rel: str, key: str, data: bytes | None) -> None:
+    def _write_one(self, rel: str, key: str, data: bytes | None, stashed: stash.Stash | None = None) -> None:
         known = self.intact.get(rel)
         digest = None if data is None else sha(data)
         old, target = os.path.join(self.folder, rel), os.path.join(self.root, rel)
@@ -77,7 +77,19 @@ class Writer:
         self._make_folder(os.path.dirname(target))
         if not self.in_place:
             outdir.clear(target)  # the spare tree's file may be a link of the live one: never written into
-        self.entries[rel] = _entry(replace_file(target, data), key, digest)
+        self.entries[rel] = _entry(self._move(stashed, rel, target) or replace_file(target, data), key, digest)
+
+    def _move(self, stashed: stash.Stash | None, rel: str, target: str) -> os.stat_result | None:
+        """Move a stashed file into the new tree instead of writing its bytes again; None where it cannot
+        be (not stashed, a folder updated in place, another disk)."""
+        if stashed is None or self.in_place:
+            return None
+        try:
+            os.replace(stashed.file(rel), target)
+        except OSError:
+            return None
+        stashed.moved(rel, self.root)
+        return os.stat(target)
 
     def _link(self, old: str, target: str) -> None:
         """`target` in the new tree as a hard link of the old site's file (already, or made now)."""

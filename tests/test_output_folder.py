@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, ROOT, gongshi_cli
 
-from gongshi import outdir, write
+from gongshi import outdir, stash, write
 from gongshi.errors import ContentError
 from gongshi.pipeline import Options, build_site
 
@@ -135,8 +135,15 @@ def test_a_full_or_read_only_disk_is_a_clear_error_and_leaves_nothing(
             raise OSError(errno_, os.strerror(errno_), target)
         return real_create(target, data)
 
-    real_create = write.create_file
+    def failing_move(self: stash.Stash, path: str) -> Path:  # rename(2) too reports ENOSPC when a folder cannot grow
+        calls.append(path)
+        if len(calls) > 3:
+            raise OSError(errno_, os.strerror(errno_), path)
+        return real_file(self, path)
+
+    real_create, real_file = write.create_file, stash.Stash.file
     monkeypatch.setattr(write, "create_file", failing)
+    monkeypatch.setattr(stash.Stash, "file", failing_move)
     with pytest.raises(ContentError) as raised:
         build(content, out, cache=False)
     (problem,) = raised.value.diagnostics

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import corpus  # bench/corpus.py: the benchmark's synthetic content
 
 N = 130
-CARD = re.compile(r'<h[23] class="card-title"><a href="(?:(?:\.\./)+initiatives/)?([a-z0-9-]+)/index\.html">')
+CARD = re.compile(r'<h[23] class="card-title"><a href="(?:(?:\.\./)*initiatives/)?([a-z0-9-]+)/index\.html">')
 
 
 @given(st.integers(0, 400), st.integers(1, 60), st.data())
@@ -119,3 +119,19 @@ def test_many_groups_are_linked_once_not_listed_on_every_page(tmp_path: Path) ->
     named = re.search(r'<a href="\.\./departments/index\.html">全部 (\d+) 个责任单位</a>', html)
     assert named and int(named.group(1)) >= 40  # and the partner units the corpus names
     assert "../departments/di-" not in html.split("js-filter")[0]  # no link to each department in the filters
+
+
+def test_the_home_page_shows_a_dozen_of_each_and_links_the_rest(tmp_path: Path) -> None:
+    """Forty initiatives all overdue in the one year listed: the home page shows twelve, and links the list."""
+    corpus.generate(tmp_path / "c", 40)
+    for record in (tmp_path / "c" / "content" / "initiatives").glob("*.yaml"):
+        text = re.sub(r"(?m)^status: \w+$", "status: in_progress", record.read_text(encoding="utf-8"))
+        text = re.sub(r"(?m)^due: .*$", "due: '2024-06-30'", re.sub(r"(?m)^year: .*$", "year: 2024", text))
+        text = re.sub(r"(?m)^start: .*$", "start: '2024-01-15'", text)
+        record.write_text(re.sub(r"(?m)^reason: .*$", "", text), encoding="utf-8")
+    built = render_files(Options(content=tmp_path / "c" / "content", search=False, history=False)).files
+    html = built["zh-hans/index.html"].decode("utf-8")
+    overdue = re.search(r'<section aria-labelledby="h-overdue">(.*?)</section>', html, re.S)
+    assert overdue is not None
+    assert len(CARD.findall(overdue.group(1))) == 12
+    assert '<a href="schedule/overdue/index.html">全部逾期实事</a>' in overdue.group(1)

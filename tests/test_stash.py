@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
+from gongshi import write
 from gongshi.pipeline import Options, build_site, render_files
 from gongshi.stash import Lazy, Stash
 
@@ -66,3 +67,22 @@ def test_a_build_through_the_stash_equals_the_site_rendered_in_memory(tmp_path: 
     assert built == dict(expected) and len(built) == len(expected)
     (left / "zh-hans").mkdir(parents=True)  # killed again: the next build has nothing to do, and removes it
     assert build_site(options).written == 0 and not left.exists()
+
+
+def test_stashed_pages_are_moved_into_the_site_not_written_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(BASIC, tmp_path / "content")
+    written: list[str] = []
+    real_create = write.create_file
+    monkeypatch.setattr(write, "create_file", lambda target, data: written.append(target) or real_create(target, data))
+    options = Options(content=tmp_path / "content", out=tmp_path / "site", search=False, history=False)
+    result = build_site(options)
+    stashed = {path for part in result.files.maps if isinstance(part, Stash) for path in part}  # type: ignore[attr-defined]
+    trees = {tmp_path / "site", tmp_path / ".site.gongshi-new"}  # the new tree is made beside the site
+    folders = {
+        Path(t).parent.relative_to(tree).as_posix() for t in written for tree in trees if Path(t).is_relative_to(tree)
+    }
+    assert stashed and not folders & {Path(p).parent.as_posix() for p in stashed if p.endswith("/index.html")}
+    page = sorted(stashed)[0]
+    assert result.files[page] == (tmp_path / "site" / page).read_bytes()  # read where it now is
