@@ -86,8 +86,10 @@ print(json.dumps({"timings": r.timings, "written": r.written, "unchanged": r.unc
 """
 
 
-def measure(cmd: list[str], cwd: Path) -> dict[str, Any]:
-    """Run `cmd` under bench/memory.py in a fresh interpreter: wall time (s), memory (bytes), output tails."""
+def measure(cmd: list[str], cwd: Path, may_fail: bool = False) -> dict[str, Any]:
+    """Run `cmd` under bench/memory.py in a fresh interpreter: wall time (s), memory (bytes), output tails.
+    A failure raises, unless `may_fail` (the tools compared against, which may run out of memory at
+    N = 50,000: the point where they fail is a result)."""
     done = subprocess.run(
         [sys.executable, str(MEMORY), json.dumps({"cmd": cmd, "cwd": str(cwd)})],
         capture_output=True,
@@ -95,7 +97,7 @@ def measure(cmd: list[str], cwd: Path) -> dict[str, Any]:
         check=True,
     )
     got: dict[str, Any] = json.loads(done.stdout)
-    if got["rc"] != 0:
+    if got["rc"] != 0 and not may_fail:
         raise RuntimeError(f"{' '.join(cmd)} exited {got['rc']}:\n{got['stdout']}{got['stderr']}")
     got["peak_rss"] = got["pss_peak_sum"]  # what the tables call memory: the tree's peak PSS sum
     return got
@@ -161,19 +163,31 @@ def gongshi_run(python: str, tree: Path, content: Path, out: Path) -> dict[str, 
 
 
 def hugo_run(hugo: Path, site: Path, out: Path) -> dict[str, Any]:
-    built = measure([str(hugo), "--quiet", "--destination", str(out)], site)
-    indexed = measure([str(PAGEFIND), "--site", str(out)], site)
-    pages = re.search(r"Indexed (\d+) pages", indexed["stdout"])
+    """Hugo, then Pagefind on its output; where one fails (killed for memory, say), its time and
+    memory until then and `failed`, and the run counts as not comparable."""
+    built = measure([str(hugo), "--quiet", "--destination", str(out)], site, may_fail=True)
+    indexed = measure([str(PAGEFIND), "--site", str(out)], site, may_fail=True) if built["rc"] == 0 else None
+    pages = re.search(r"Indexed (\d+) pages", indexed["stdout"]) if indexed else None
+    failed = next(
+        (f"{tool} exited {got['rc']}" for tool, got in (("hugo", built), ("pagefind", indexed)) if got and got["rc"]),
+        None,
+    )
     return {
         "hugo": {"wall": built["wall"], "peak_rss": built["peak_rss"], "largest": built["pss_peak_largest"]},
         "pagefind": {
-            "wall": indexed["wall"],
-            "peak_rss": indexed["peak_rss"],
-            "largest": indexed["pss_peak_largest"],
+            "wall": indexed["wall"] if indexed else float("nan"),
+            "peak_rss": indexed["peak_rss"] if indexed else 0,
+            "largest": indexed["pss_peak_largest"] if indexed else 0,
             "indexed_pages": int(pages.group(1)) if pages else None,
         },
-        "wall": built["wall"] + indexed["wall"],
+        "wall": built["wall"] + (indexed["wall"] if indexed else float("nan")),
+        "failed": failed,
     }
+
+
+def hugo_again(hugo: Path, site: Path, out: Path, cold: dict[str, Any]) -> dict[str, Any]:
+    """A rebuild by Hugo + Pagefind, unless their cold run failed (it would again): then that failure."""
+    return cold if cold["failed"] else hugo_run(hugo, site, out)
 
 
 def api_build(python: str, tree: Path, content: Path, out: Path) -> dict[str, Any]:
@@ -222,10 +236,10 @@ def bench_n(
             fresh(h_out)
             raw["cold"]["hugo"].append(hugo_run(hugo, site, h_out))
             raw["no-change"]["gongshi"].append(gongshi_run(python, tree, content, g_out))
-            raw["no-change"]["hugo"].append(hugo_run(hugo, site, h_out))
+            raw["no-change"]["hugo"].append(hugo_again(hugo, site, h_out, raw["cold"]["hugo"][-1]))
             edited = corpus.edit_update(folder, run % 2 == 1)
             raw["one-edit"]["gongshi"].append(gongshi_run(python, tree, content, g_out))
-            raw["one-edit"]["hugo"].append(hugo_run(hugo, site, h_out))
+            raw["one-edit"]["hugo"].append(hugo_again(hugo, site, h_out, raw["cold"]["hugo"][-1]))
             load.append(os.getloadavg()[0])
             log(
                 f"  run {run}: "
@@ -265,6 +279,7 @@ def bench_n(
             "gongshi_processes": max(r["processes"] for r in g),
             "hugo_peak_rss": max(r["hugo"]["peak_rss"] for r in h),
             "pagefind_peak_rss": max(r["pagefind"]["peak_rss"] for r in h),
+            "hugo_failed": next((r["failed"] for r in h if r.get("failed")), None),
         }
         if n >= 50_000 and s == "one-edit":
             row["meets_seconds"] = row["gongshi_s"] < EDIT_SECONDS_50K
@@ -313,9 +328,11 @@ def table(result: dict[str, Any]) -> str:
     ]
     for s in SCENARIOS:
         r = result["summary"][s]
+        theirs = f"{r['hugo_s']:.2f} | {r['pagefind_s']:.2f} | {r['hugo_pagefind_s']:.2f} | {r['ratio']:.2f}x"
+        if r["hugo_failed"]:  # Pagefind's time is until it failed, or NaN when Hugo failed before it
+            theirs = f"{r['hugo_s']:.2f} | {r['pagefind_s']:.2f} | {r['hugo_failed']} | —"
         lines.append(
-            f"| {s} | {r['gongshi_s']:.2f} | {r['hugo_s']:.2f} | {r['pagefind_s']:.2f} | {r['hugo_pagefind_s']:.2f} | "
-            f"{r['ratio']:.2f}x | {TARGET_TEXT[s]} | {'yes' if r['meets_target'] else 'no'} | "
+            f"| {s} | {r['gongshi_s']:.2f} | {theirs} | {TARGET_TEXT[s]} | {'yes' if r['meets_target'] else 'no'} | "
             f"{r['gongshi_written']:,} of {r['gongshi_written'] + r['gongshi_unchanged']:,} | "
             f"{mib(r['gongshi_peak_rss'])} ({mib(r['gongshi_largest'])}) | {mib(r['hugo_peak_rss'])} | "
             f"{mib(r['pagefind_peak_rss'])} |"
