@@ -443,6 +443,7 @@ def main() -> None:
     tree = snapshot(args.rev, args.workdir) if args.rev else ROOT
     if not PAGEFIND.is_file():
         raise SystemExit(f"Pagefind not found at {PAGEFIND}: run `bash scripts/setup`")
+    os.environ["PAGEFIND_BINARY_PATH"] = str(PAGEFIND)  # the same binary for both, and for a snapshot (--rev)
     hugo, python = hugo_binary(), gongshi_python()
 
     def log(text: str) -> None:
